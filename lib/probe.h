@@ -1,0 +1,212 @@
+/*
+ * probe.h - the probe's internal API: targets, DNS, sockets, TLS
+ * handshakes and SIP, kept apart from the certificate logic.
+ *
+ * The network code (net.c, dns.c, probe.c, probe_tls.c, sip.c) turns a
+ * target into probe facts and the chain each address presents; it
+ * never judges.  op_probe.c hands the chain to chain_analyse() and the
+ * subject to the rule engine, exactly as lint does for a file.
+ *
+ * Every wait is bounded by a deadline in milliseconds on the monotonic
+ * clock (net_now_ms()); nothing blocks past it.
+ */
+#ifndef BWC_PROBE_H
+#define BWC_PROBE_H
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "common.h"
+#include "probe_facts.h"
+#include "run.h"
+
+struct stack_st_X509;
+
+/* ------------------------------------------------------------------ */
+/* Targets (probe_target.c) */
+
+/* One thing to probe, as the user wrote it. */
+struct probe_target {
+	char *host;		/* name (normalised) or IP literal, no brackets */
+	int port;
+	bool host_is_ip;
+	char *fqdn;		/* from a --targets line, or NULL */
+	char *origin;		/* "FILE:LINE" for --targets lines, or NULL */
+};
+
+/*
+ * Parse "HOST", "HOST:PORT", "[IPV6]", "[IPV6]:PORT" or a bare IPv6
+ * literal into *t; default_port applies when none is given.  Returns 0,
+ * or -1 with *err set (caller frees).  Call probe_target_free() either way.
+ */
+int probe_target_parse(const char *spec, int default_port,
+    struct probe_target *t, char **err);
+
+/*
+ * Parse one line of a --targets file: "HOST[:PORT] [FQDN]", blanks and
+ * '#' comments ignored.  Returns 1 with *t filled, 0 for a line with no
+ * target, -1 with *err set (caller frees; it does not name the file).
+ */
+int probe_target_parse_line(const char *line, int default_port,
+    struct probe_target *t, char **err);
+
+/*
+ * Append the targets of path to *list (a growing array of *n entries,
+ * caller frees with probe_targets_free).  Returns 0, or -1 with *err
+ * set to "PATH:LINE: cause" or "PATH: cause" (caller frees).
+ */
+int probe_targets_load(const char *path, int default_port,
+    struct probe_target **list, size_t *n, char **err);
+
+void probe_target_free(struct probe_target *);
+void probe_targets_free(struct probe_target *, size_t n);
+
+/*
+ * Does target number idx belong to shard i of n (0 <= i < n)?  Targets
+ * are dealt round-robin, so every shard gets a fair share and the
+ * slices together are the whole list, each target exactly once.  With
+ * n <= 1 every target belongs.
+ */
+bool probe_shard_has(size_t idx, int i, int n);
+
+/* ------------------------------------------------------------------ */
+/* DNS (dns.c), with c-ares */
+
+/* A name's addresses: A records first, then AAAA. */
+struct dns_addrs {
+	struct sockaddr_storage *addr;	/* port 0 */
+	size_t n;
+	int n_a, n_aaaa;		/* records of each type (-1: query failed) */
+};
+
+/* One SRV record. */
+struct dns_srv {
+	char *target;		/* without the trailing dot */
+	int port;
+	int priority, weight;
+};
+
+/* Call once, before any thread starts.  Returns 0 or -1 with *err set. */
+int dns_global_init(char **err);
+void dns_global_cleanup(void);
+
+/*
+ * Look up name's A and AAAA records, at resolver ("IP", "IP:PORT",
+ * "[IPV6]:PORT") or the system's servers when resolver is NULL, until
+ * deadline_ms.  Returns 0 when the lookups were answered (possibly with
+ * no record: see n_a, n_aaaa), -1 with *err set (caller frees) for a
+ * failed lookup: no such name, timeout, server failure.  Free *out with
+ * dns_addrs_free() either way.
+ */
+int dns_lookup_host(const char *name, const char *resolver,
+    int64_t deadline_ms, struct dns_addrs *out, char **err);
+void dns_addrs_free(struct dns_addrs *);
+
+/*
+ * Look up SRV records of name (e.g. "_sips._tcp.example.com").  Returns
+ * the records in the order probe_srv_sort() gives (*out, caller frees
+ * with dns_srv_free), or -1 with *err set.  No record at all is an
+ * error; so is the single "." target that says the service is absent.
+ */
+int dns_lookup_srv(const char *name, const char *resolver,
+    int64_t deadline_ms, struct dns_srv **out, size_t *n, char **err);
+void dns_srv_free(struct dns_srv *, size_t n);
+
+/*
+ * Order SRV records as a client tries them: lowest priority first;
+ * within a priority, heavier weight first (RFC 2782 picks at random in
+ * proportion to weight; the probe visits every target anyway, so it
+ * keeps a deterministic order), then by target and port.
+ */
+void probe_srv_sort(struct dns_srv *, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* Sockets (net.c) */
+
+/* Milliseconds on the monotonic clock. */
+int64_t net_now_ms(void);
+
+/* Parse an IPv4 or IPv6 literal (no brackets) with port into *ss. */
+int net_parse_ip(const char *ip, int port, struct sockaddr_storage *ss,
+    socklen_t *len);
+socklen_t net_addr_len(const struct sockaddr_storage *);
+void net_set_port(struct sockaddr_storage *, int port);
+
+/* The IP of ss as text, no brackets (buf >= INET6_ADDRSTRLEN). */
+const char *net_ntop(const struct sockaddr_storage *ss, char *buf,
+    size_t len);
+
+/*
+ * Start a non-blocking TCP connect to ss.  Returns the socket, or -1
+ * with *err set (caller frees) when it failed at once.  The caller
+ * polls for POLLOUT and then calls net_connect_finish().
+ */
+int net_connect_start(const struct sockaddr_storage *ss, char **err);
+
+/* 0 when the connect completed, else -1 with *err set ("connection refused"). */
+int net_connect_finish(int fd, char **err);
+
+/* ------------------------------------------------------------------ */
+/* SIP (sip.c) */
+
+/* Where a request comes from and goes to; all fields borrowed. */
+struct sip_request_params {
+	const char *target_host;	/* FQDN or IP of the server */
+	int target_port;
+	const char *local_ip;		/* our side of the connection */
+	int local_port;
+	const char *branch;		/* without the z9hG4bK prefix */
+	const char *tag;
+	const char *call_id;
+};
+
+/* Build an OPTIONS request (RFC 3261, transport TLS).  Caller frees. */
+char *sip_build_options(const struct sip_request_params *);
+
+/*
+ * Fill branch/tag/call_id-sized buffers with fresh random hex (len - 1
+ * characters).  Returns 0, or -1 if OpenSSL's RNG failed.
+ */
+int sip_random_token(char *buf, size_t len);
+
+/*
+ * Look for a final response in buf[0..len).  Returns 1 with *code and
+ * *status_line (caller frees; escaped for printing) when one is
+ * complete, 0 when more bytes are needed, -1 with *err set (caller
+ * frees) when the bytes are not a SIP response.  Provisional (1xx)
+ * responses are skipped.
+ */
+int sip_parse_response(const char *buf, size_t len, int *code,
+    char **status_line, char **err);
+
+/* ------------------------------------------------------------------ */
+/* TLS (probe.c): probe one target's addresses */
+
+struct probe_params {
+	const struct policy *policy;
+	const char *servername;	/* SNI to send, or NULL for none */
+	const char *sip_host;	/* Request-URI host with --sip, or NULL: no SIP */
+	int port;
+	int64_t deadline_ms;
+};
+
+/* What the probe of one address found. */
+struct probe_result {
+	struct probe_facts facts;
+	struct stack_st_X509 *chain;	/* owned (sk_X509_pop_free), or NULL */
+	char *error;			/* the address could not be evaluated */
+};
+
+/*
+ * Probe every address at once, all bounded by p->deadline_ms.  res has
+ * n entries; each is initialised here and freed with
+ * probe_result_free().  The DNS fields of the facts are left for the
+ * caller.  Returns 0, or -1 if the TLS library could not be set up.
+ */
+int probe_addresses(const struct probe_params *p,
+    const struct sockaddr_storage *addrs, size_t n, struct probe_result *res,
+    char **err);
+
+void probe_result_free(struct probe_result *);
+
+#endif
