@@ -1,0 +1,107 @@
+# bwcertcheck - does a certificate and a SIP/TLS server meet the carrier's
+# TLS/SRTP rules?
+#
+#   make            build ./bwcertcheck
+#   make demo       install what is missing, build, lint two example chains
+#   make check      install what is missing, build, run every test, then
+#                   the whole suite again under ASan+UBSan
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS = openssl libcares jansson inih libidn2
+
+CFLAGS ?= -O2 -g
+WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wpointer-arith -Wvla -Werror
+HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+DEFS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(HARDEN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS ?= -pie -Wl,-z,relro,-z,now
+LIBS = $(PKG_LIBS) -lpthread
+
+# Everything under lib/ and rules/ is the library; a new file there is
+# built without touching this Makefile.
+LIB_SRC = $(sort $(wildcard lib/*.c) $(wildcard rules/*.c)) lib/roots_bundle.c
+LIB_OBJ = $(LIB_SRC:.c=.o)
+TEST_SRC = $(sort $(wildcard tests/test_*.c))
+TEST_BIN = $(TEST_SRC:.c=)
+TEST_SUPPORT = tests/pki.o
+
+all: bwcertcheck
+
+bwcertcheck: bwcertcheck.o libbwc.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bwcertcheck.o libbwc.a $(LIBS)
+
+libbwc.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+%.o: %.c
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The accepted roots are compiled in: the PEM becomes a C string.
+lib/roots_bundle.c: lib/roots_bundle.pem scripts/embed-pem.sh
+	sh scripts/embed-pem.sh roots_bundle_pem < lib/roots_bundle.pem > $@.tmp
+	mv $@.tmp $@
+
+tests/test_%: tests/test_%.o $(TEST_SUPPORT) libbwc.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT) libbwc.a \
+		$(LIBS) $$($(PKG_CONFIG) --libs cmocka)
+
+tests/%.o: tests/%.c
+	$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags cmocka) -MMD -MP -c -o $@ $<
+
+deps:
+	@sh scripts/install-deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory bwcertcheck
+	@sh scripts/demo.sh
+
+# The unit tests, the CLI tests and the integration tests against real
+# servers on 127.0.0.1; then everything again with the sanitizers.
+check: deps
+	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory test-sanitize
+
+test: bwcertcheck $(TEST_BIN)
+	@sh tests/run.sh $(TEST_BIN)
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+test-sanitize:
+	@rm -rf build-san && mkdir -p build-san
+	@git ls-files -co --exclude-standard | grep -v '^build-san/' | \
+		tar -cf - -T - | tar -xf - -C build-san
+	@$(MAKE) --no-print-directory -C build-san clean-objects
+	@$(MAKE) --no-print-directory -C build-san CFLAGS="$(SAN_FLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" HARDEN= \
+		BWC_SANITIZE=1 test
+
+install: bwcertcheck
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 bwcertcheck $(DESTDIR)$(BINDIR)/bwcertcheck
+	install -m 0644 man/bwcertcheck.1 $(DESTDIR)$(MANDIR)/man1/bwcertcheck.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/bwcertcheck $(DESTDIR)$(MANDIR)/man1/bwcertcheck.1
+
+clean-objects:
+	rm -f bwcertcheck *.o lib/*.o rules/*.o tests/*.o libbwc.a $(TEST_BIN) \
+		lib/roots_bundle.c *.d lib/*.d rules/*.d tests/*.d
+
+clean: clean-objects
+	rm -rf build-san tests/out
+
+.PHONY: all deps demo check test test-sanitize install uninstall clean clean-objects
+
+-include $(wildcard *.d lib/*.d rules/*.d tests/*.d)

@@ -1,0 +1,525 @@
+/*
+ * bwcertcheck - does a certificate chain, and the SIP/TLS server that
+ * presents it, meet the carrier's TLS/SRTP rules?
+ *
+ * This file only turns the command line (and --config) into a struct
+ * run and calls into lib/: op_lint(), op_probe(), or the rule table.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "lib/config.h"
+#include "lib/fqdn.h"
+#include "lib/op.h"
+#include "lib/report.h"
+#include "lib/run.h"
+#include "lib/timeutil.h"
+#include "rules/rules.h"
+
+enum {
+	OPT_FQDN = 256, OPT_TRUST, OPT_AT, OPT_WARN_DAYS, OPT_KEY,
+	OPT_PASSWORD, OPT_FORMAT, OPT_DISABLE, OPT_CONFIG, OPT_COLOR,
+	OPT_PORT, OPT_TIMEOUT, OPT_SERVERNAME, OPT_NO_SNI, OPT_CONNECT,
+	OPT_RESOLVER, OPT_SRV, OPT_SIP, OPT_TARGETS, OPT_JOBS, OPT_SHARD,
+	OPT_EACH, OPT_HELP, OPT_VERSION,
+};
+
+/* The long options: one table, shared by the command line and --config. */
+static const struct option long_options[] = {
+	{ "fqdn", required_argument, NULL, OPT_FQDN },
+	{ "trust-store", required_argument, NULL, OPT_TRUST },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "warn-days", required_argument, NULL, OPT_WARN_DAYS },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "password", required_argument, NULL, OPT_PASSWORD },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "disable", required_argument, NULL, OPT_DISABLE },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "colour", required_argument, NULL, OPT_COLOR },
+	{ "each", no_argument, NULL, OPT_EACH },
+	{ "port", required_argument, NULL, OPT_PORT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "servername", required_argument, NULL, OPT_SERVERNAME },
+	{ "no-sni", no_argument, NULL, OPT_NO_SNI },
+	{ "connect", required_argument, NULL, OPT_CONNECT },
+	{ "resolver", required_argument, NULL, OPT_RESOLVER },
+	{ "srv", no_argument, NULL, OPT_SRV },
+	{ "sip", no_argument, NULL, OPT_SIP },
+	{ "targets", required_argument, NULL, OPT_TARGETS },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage_text[] =
+"usage: bwcertcheck lint  [OPTIONS] FILE...         lint certificate chains from files ('-' is stdin)\n"
+"       bwcertcheck probe [OPTIONS] HOST[:PORT]...  TLS 1.2 probe of live endpoints, then lint\n"
+"       bwcertcheck rules [--format text|json] [ID] list the rules, or explain one\n"
+"       bwcertcheck --help | --version\n"
+"\n"
+"options (lint and probe):\n"
+"  --fqdn NAME            the equipment's FQDN the certificate must cover\n"
+"  --trust-store PATH     PEM file or directory of roots replacing the accepted CAs\n"
+"  --at TIME              evaluate at TIME (RFC 3339 or @EPOCH) instead of now\n"
+"  --warn-days N          warn when a certificate expires within N days (30)\n"
+"  --format FMT           text, json, junit, sarif, nagios, prometheus\n"
+"  -o, --output FILE      write the report to FILE\n"
+"  --disable ID[,ID...]   skip rules (reported as skipped)\n"
+"  --config FILE          INI file with the same settings and a [policy] section\n"
+"  -q, --quiet            only failures\n"
+"  --color WHEN           auto, always, never\n"
+"lint:\n"
+"  --key FILE             the private key; check that it matches the leaf\n"
+"  --password SPEC        PKCS#12 / key password: env:VAR, file:PATH, pass:TEXT\n"
+"  --each                 every file (or file of a directory) is its own chain\n"
+"probe:\n"
+"  --port N               default port (5061)\n"
+"  --timeout SEC          bound on each target (10)\n"
+"  --servername NAME      SNI to send (default: the FQDN); --no-sni sends none\n"
+"  --connect ADDR         connect to ADDR instead of resolving HOST\n"
+"  --resolver IP[:PORT]   DNS server for A and SRV look-ups\n"
+"  --srv                  HOST is a zone: probe its _sips._tcp SRV targets\n"
+"  --sip                  send SIP OPTIONS over TLS and report the answer\n"
+"  --targets FILE         one target a line: HOST[:PORT] [FQDN]\n"
+"  --jobs N               probe up to N targets at once\n"
+"  --shard I/N            take only the I-th of N slices of the targets\n"
+"\n"
+"exit status: 0 compliant, 1 warnings, 2 not compliant, 3 could not evaluate\n"
+"see bwcertcheck(1)\n";
+
+enum command { CMD_NONE, CMD_LINT, CMD_PROBE, CMD_RULES };
+
+/* Settings whose final value depends on config + command line. */
+struct cli {
+	enum command cmd;
+	const char *config_path;
+	const char *fqdn_raw;
+	const char *at;
+	const char *disable;
+	const char *color;
+	struct config cfg;		/* from --config, applied first */
+};
+
+static int
+usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("bwcertcheck: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(bwcertcheck --help for usage)\n", stderr);
+	return EXIT_UNKNOWN;
+}
+
+static int
+parse_int(const char *opt, const char *s, int min, int max, int *out,
+    char **err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+		*err = xasprintf("%s: expected a whole number from %d to %d, "
+		    "got '%s'", opt, min, max, s);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+static int
+parse_shard(const char *s, int *i, int *n, char **err)
+{
+	char tail;
+
+	if (sscanf(s, "%d/%d%c", i, n, &tail) != 2 || *n < 1 || *i < 1 ||
+	    *i > *n) {
+		*err = xasprintf("--shard: expected I/N with 1 <= I <= N, "
+		    "got '%s'", s);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Apply one option (from the command line or a config line) to the run.
+ * arg is NULL for a flag.  Returns 0, or -1 with *err set (caller frees).
+ */
+static int
+apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
+    char **err)
+{
+	switch (opt) {
+	case OPT_FQDN:
+		cli->fqdn_raw = arg;
+		return 0;
+	case OPT_TRUST:
+		run->trust_path = arg;
+		return 0;
+	case OPT_AT:
+		cli->at = arg;
+		return 0;
+	case OPT_WARN_DAYS:
+		return parse_int("--warn-days", arg, 0, 36500,
+		    &run->policy.warn_days, err);
+	case OPT_KEY:
+		run->key_path = arg;
+		return 0;
+	case OPT_PASSWORD:
+		run->password_spec = arg;
+		return 0;
+	case OPT_FORMAT:
+		if (report_format_find(arg) == NULL) {
+			*err = xasprintf("--format: unknown format '%s' (text, "
+			    "json, junit, sarif, nagios, prometheus)", arg);
+			return -1;
+		}
+		run->format = arg;
+		return 0;
+	case 'o':
+		run->output = arg;
+		return 0;
+	case OPT_DISABLE:
+		cli->disable = arg;
+		return 0;
+	case 'q':
+		run->quiet = true;
+		return 0;
+	case OPT_COLOR:
+		cli->color = arg;
+		return 0;
+	case OPT_EACH:
+		run->each = true;
+		return 0;
+	case OPT_PORT:
+		run->port_given = true;
+		return parse_int("--port", arg, 1, 65535, &run->policy.port, err);
+	case OPT_TIMEOUT:
+		return parse_int("--timeout", arg, 1, 3600, &run->timeout_sec,
+		    err);
+	case OPT_SERVERNAME:
+		run->servername = arg;
+		return 0;
+	case OPT_NO_SNI:
+		run->no_sni = true;
+		return 0;
+	case OPT_CONNECT:
+		run->connect_addr = arg;
+		return 0;
+	case OPT_RESOLVER:
+		run->resolver = arg;
+		return 0;
+	case OPT_SRV:
+		run->srv = true;
+		return 0;
+	case OPT_SIP:
+		run->sip = true;
+		return 0;
+	case OPT_TARGETS:
+		run->targets_path = arg;
+		return 0;
+	case OPT_JOBS:
+		return parse_int("--jobs", arg, 1, 1024, &run->jobs, err);
+	case OPT_SHARD:
+		return parse_shard(arg, &run->shard_i, &run->shard_n, err);
+	default:
+		*err = xstrdup("unknown option");
+		return -1;
+	}
+}
+
+struct config_ctx {
+	struct run *run;
+	struct cli *cli;
+};
+
+/* config_option_fn: a setting from --config, applied like an option. */
+static int
+config_option(void *arg, int val, const char *optarg, char **err)
+{
+	struct config_ctx *c = arg;
+
+	return apply_option(c->run, c->cli, val, optarg, err);
+}
+
+static int
+apply_disable(struct run *run, const char *list)
+{
+	char *copy = xstrdup(list), *tok, *save = NULL;
+	int idx, rc = 0;
+
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		if ((idx = rule_index(tok)) < 0 || idx >= RULES_MAX) {
+			rc = usage_error("--disable: no rule '%s' (bwcertcheck "
+			    "rules lists them)", tok);
+			break;
+		}
+		run->disabled[idx] = true;
+	}
+	free(copy);
+	return rc;
+}
+
+/* Apply --config: its [policy], then its settings; the command line comes after. */
+static int
+apply_config(struct run *run, struct cli *cli)
+{
+	struct config_ctx ctx = { .run = run, .cli = cli };
+	char *err = NULL;
+
+	if (config_load(cli->config_path, &cli->cfg, &err) != 0 ||
+	    config_apply_policy(&cli->cfg, &run->policy, &err) != 0 ||
+	    config_apply_options(&cli->cfg, cli->cmd == CMD_LINT ? "lint" :
+	    "probe", long_options, config_option, &ctx, &err) != 0) {
+		diag_error("%s", err != NULL ? err : "bad configuration");
+		free(err);
+		return EXIT_UNKNOWN;
+	}
+	return 0;
+}
+
+static int
+cmd_rules(int argc, char **argv)
+{
+	const char *format = "text", *id = NULL;
+	const struct rule *r;
+	json_t *arr, *o;
+	size_t i;
+	int k;
+
+	for (k = 0; k < argc; k++) {
+		if (strcmp(argv[k], "--format") == 0 && k + 1 < argc)
+			format = argv[++k];
+		else if (strncmp(argv[k], "--format=", 9) == 0)
+			format = argv[k] + 9;
+		else if (argv[k][0] == '-')
+			return usage_error("rules: unknown option '%s'", argv[k]);
+		else if (id == NULL)
+			id = argv[k];
+		else
+			return usage_error("rules: one rule ID at most");
+	}
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+		return usage_error("rules: --format is text or json");
+	if (id != NULL && rule_find(id) == NULL)
+		return usage_error("rules: no rule '%s'", id);
+	if (strcmp(format, "json") == 0) {
+		arr = json_array();
+		for (i = 0; i < rule_count; i++) {
+			r = &rule_table[i];
+			if (id != NULL && strcmp(id, r->id) != 0)
+				continue;
+			o = json_object();
+			json_object_set_new(o, "id", json_string(r->id));
+			json_object_set_new(o, "severity",
+			    json_string(severity_name(r->severity)));
+			json_object_set_new(o, "title", json_string(r->title));
+			json_object_set_new(o, "source", json_string(r->source));
+			json_object_set_new(o, "explain", json_string(r->explain));
+			json_object_set_new(o, "fix", json_string(r->fix));
+			json_object_set_new(o, "probe_only",
+			    json_boolean((r->needs & NEEDS_PROBE) != 0));
+			json_array_append_new(arr, o);
+		}
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(arr);
+		return 0;
+	}
+	if (id != NULL) {
+		r = rule_find(id);
+		printf("%s (%s%s)\n  %s\n\n%s\n\nFix: %s\n\nSource: %s\n", r->id,
+		    severity_name(r->severity),
+		    (r->needs & NEEDS_PROBE) ? ", probe only" : "", r->title,
+		    r->explain, r->fix, r->source);
+		return 0;
+	}
+	for (i = 0; i < rule_count; i++) {
+		r = &rule_table[i];
+		printf("%-24s %-8s %s%s\n", r->id, severity_name(r->severity),
+		    (r->needs & NEEDS_PROBE) ? "(probe) " : "", r->title);
+	}
+	return 0;
+}
+
+static bool
+want_color(const struct cli *cli, FILE *out)
+{
+	const char *term = getenv("TERM");
+
+	if (cli->color == NULL || strcmp(cli->color, "auto") == 0)
+		return getenv("NO_COLOR") == NULL && isatty(fileno(out)) &&
+		    !(term != NULL && strcmp(term, "dumb") == 0);
+	return strcmp(cli->color, "always") == 0;
+}
+
+/* Settle what depends on several options; load the trust store. */
+static int
+finish_run(struct run *run, struct cli *cli)
+{
+	char *err = NULL;
+	int rc;
+
+	if (cli->color != NULL && strcmp(cli->color, "auto") != 0 &&
+	    strcmp(cli->color, "always") != 0 && strcmp(cli->color, "never") != 0)
+		return usage_error("--color: auto, always or never");
+	if (cli->at != NULL && time_parse(cli->at, &run->now) != 0)
+		return usage_error("--at: not an RFC 3339 time or @EPOCH: '%s'",
+		    cli->at);
+	if (cli->disable != NULL && (rc = apply_disable(run, cli->disable)) != 0)
+		return rc;
+	if (cli->fqdn_raw != NULL) {
+		if ((run->fqdn = fqdn_normalize(cli->fqdn_raw, &err)) == NULL) {
+			rc = usage_error("--fqdn '%s': %s", cli->fqdn_raw, err);
+			free(err);
+			return rc;
+		}
+	}
+	if (run->trust_path != NULL)
+		run->trust = trust_load_path(run->trust_path, &err);
+	else
+		run->trust = trust_load_builtin(&run->policy, &err);
+	if (run->trust == NULL) {
+		diag_error("%s", err);
+		free(err);
+		return EXIT_UNKNOWN;
+	}
+	return 0;
+}
+
+static int
+run_command(struct run *run, struct cli *cli, char **args, int nargs)
+{
+	const struct report_format *fmt = report_format_find(run->format);
+	struct report rep;
+	enum result res;
+	FILE *out = stdout;
+
+	if (cli->cmd == CMD_LINT && nargs == 0)
+		return usage_error("lint: no FILE given ('-' reads stdin)");
+	if (cli->cmd == CMD_PROBE && nargs == 0 && run->targets_path == NULL)
+		return usage_error("probe: no HOST given (or --targets FILE)");
+	if (run->output != NULL && (out = fopen(run->output, "w")) == NULL) {
+		diag_error("%s: %s", run->output, strerror(errno));
+		return EXIT_UNKNOWN;
+	}
+	report_begin(&rep, fmt, out, run,
+	    cli->cmd == CMD_LINT ? REPORT_LINT : REPORT_PROBE);
+	rep.color = strcmp(fmt->name, "text") == 0 && want_color(cli, out);
+	if (cli->cmd == CMD_LINT)
+		res = op_lint(run, &rep, args, nargs);
+	else
+		res = op_probe(run, &rep, args, nargs);
+	report_end(&rep);
+	res = result_worst(res, rep.worst);
+	if (out != stdout && fclose(out) != 0) {
+		diag_error("%s: %s", run->output, strerror(errno));
+		return EXIT_UNKNOWN;
+	}
+	if (out == stdout && (fflush(stdout) != 0 || ferror(stdout))) {
+		diag_error("standard output: %s", strerror(errno));
+		return EXIT_UNKNOWN;
+	}
+	return result_exit_code(res);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct run run;
+	struct cli cli = { 0 };
+	char *err = NULL;
+	int opt, rc = EXIT_UNKNOWN, i;
+
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return EXIT_UNKNOWN;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("bwcertcheck %s\n", BWC_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "rules") == 0)
+		return cmd_rules(argc - 2, argv + 2);
+	if (strcmp(argv[1], "lint") == 0)
+		cli.cmd = CMD_LINT;
+	else if (strcmp(argv[1], "probe") == 0)
+		cli.cmd = CMD_PROBE;
+	else
+		return usage_error("unknown command '%s' (lint, probe, rules)",
+		    argv[1]);
+
+	run_init(&run);
+	/* First pass: find --config, whose settings the command line overrides. */
+	opterr = 0;
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "qo:", long_options, NULL)) != -1)
+		if (opt == OPT_CONFIG)
+			cli.config_path = optarg;
+	if (cli.config_path != NULL && (rc = apply_config(&run, &cli)) != 0)
+		goto out;
+	opterr = 1;
+	optind = 2;
+	while ((opt = getopt_long(argc, argv, "qo:", long_options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_HELP:
+			fputs(usage_text, stdout);
+			rc = 0;
+			goto out;
+		case OPT_VERSION:
+			printf("bwcertcheck %s\n", BWC_VERSION);
+			rc = 0;
+			goto out;
+		case OPT_CONFIG:
+			break;
+		case '?':
+		case ':':
+			rc = usage_error("bad option");
+			goto out;
+		default:
+			if (apply_option(&run, &cli, opt, optarg, &err) != 0) {
+				rc = usage_error("%s", err);
+				free(err);
+				goto out;
+			}
+		}
+	}
+	for (i = optind; i < argc; i++)
+		if (strcmp(argv[i], "-") != 0 && argv[i][0] == '-') {
+			rc = usage_error("unknown option '%s'", argv[i]);
+			goto out;
+		}
+	if ((rc = finish_run(&run, &cli)) != 0)
+		goto out;
+	rc = run_command(&run, &cli, argv + optind, argc - optind);
+out:
+	free((char *)run.fqdn);
+	run_free(&run);
+	config_free(&cli.cfg);
+	return rc;
+}

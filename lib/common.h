@@ -1,0 +1,96 @@
+/*
+ * common.h - types and helpers shared by every part of bwcertcheck.
+ *
+ * Nothing here touches OpenSSL: severities, statuses, results, the
+ * (pointer, length) byte string used for untrusted names, and the
+ * allocation helpers that treat out-of-memory as fatal.
+ */
+#ifndef BWC_COMMON_H
+#define BWC_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define BWC_VERSION "0.1.0"
+#define BWC_SCHEMA 1
+
+/* Exit status, the Nagios plugin convention (DESIGN.md). */
+enum exit_code {
+	EXIT_COMPLIANT = 0,
+	EXIT_WARNINGS = 1,
+	EXIT_NONCOMPLIANT = 2,
+	EXIT_UNKNOWN = 3,
+};
+
+enum severity {
+	SEV_NOTICE,
+	SEV_WARNING,
+	SEV_ERROR,
+	SEV__MAX
+};
+
+enum status {
+	STATUS_PASS,
+	STATUS_FAIL,
+	STATUS_SKIP,
+	STATUS__MAX
+};
+
+/* The verdict on a subject or a whole run, ordered from best to worst. */
+enum result {
+	RESULT_PASS,
+	RESULT_WARN,
+	RESULT_FAIL,
+	RESULT_ERROR,
+	RESULT__MAX
+};
+
+const char *severity_name(enum severity);
+const char *status_name(enum status);
+const char *result_name(enum result);
+int result_exit_code(enum result);
+enum result result_worst(enum result, enum result);
+
+/*
+ * A byte string taken from a certificate or a server.  It may contain
+ * NUL bytes or anything else: never treat ptr as a C string.
+ * The owner of the enclosing struct owns ptr.
+ */
+struct bstr {
+	unsigned char *ptr;
+	size_t len;
+};
+
+/* Out of memory is fatal: these never return NULL. */
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xrealloc(void *, size_t);
+void *xreallocarray(void *, size_t, size_t);
+char *xstrdup(const char *);
+char *xstrndup(const char *, size_t);
+char *xasprintf(const char *, ...)
+    __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *, va_list)
+    __attribute__((format(printf, 1, 0)));
+void fatal_oom(void) __attribute__((noreturn));
+
+/*
+ * A growable string buffer.  buf_free() releases the bytes;
+ * buf_steal() hands them to the caller (who frees them) and resets.
+ */
+struct buf {
+	char *ptr;
+	size_t len, cap;
+};
+void buf_add(struct buf *, const void *, size_t);
+void buf_addc(struct buf *, char);
+void buf_adds(struct buf *, const char *);
+void buf_addf(struct buf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+char *buf_steal(struct buf *);
+void buf_free(struct buf *);
+
+#endif

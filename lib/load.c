@@ -1,0 +1,528 @@
+/*
+ * load.c - read certificates and keys from files.
+ *
+ * The format is found from the content: PEM if there is a "-----BEGIN "
+ * line, else DER as a certificate (or several back to back), a PKCS#7
+ * SignedData or a PKCS#12 archive, in that order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/pkcs7.h>
+#include <openssl/provider.h>
+#include <openssl/x509.h>
+
+#include "load.h"
+
+const char *
+load_format_name(enum load_format f)
+{
+	static const char *const names[LOAD__MAX] = {
+		[LOAD_PEM] = "PEM",
+		[LOAD_DER] = "DER",
+		[LOAD_PKCS7] = "PKCS#7",
+		[LOAD_PKCS12] = "PKCS#12",
+	};
+
+	return (unsigned)f < LOAD__MAX ? names[f] : "?";
+}
+
+char *
+load_openssl_reason(const char *def)
+{
+	unsigned long e, first = 0;
+	const char *reason, *lib;
+
+	while ((e = ERR_get_error()) != 0)
+		if (first == 0)
+			first = e;
+	if (first == 0)
+		return xstrdup(def);
+	reason = ERR_reason_error_string(first);
+	lib = ERR_lib_error_string(first);
+	if (reason == NULL)
+		return xasprintf("%s (OpenSSL error %lx)", def, first);
+	return lib != NULL ? xasprintf("%s: %s", lib, reason) :
+	    xstrdup(reason);
+}
+
+int
+load_file(const char *path, size_t max, unsigned char **out, size_t *len,
+    char **err)
+{
+	FILE *fp;
+	struct stat st;
+	unsigned char *data = NULL;
+	size_t n = 0, cap = 0, got;
+	int rc = -1;
+
+	*out = NULL;
+	*len = 0;
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "rb")) == NULL) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		*err = xasprintf("%s: is a directory", path);
+		goto out;
+	}
+	for (;;) {
+		if (n == cap) {
+			if (cap >= max + 1) {
+				*err = xasprintf("%s: larger than %zu bytes, "
+				    "not a certificate file", path, max);
+				goto out;
+			}
+			cap = cap == 0 ? 8192 : cap * 2;
+			if (cap > max + 1)
+				cap = max + 1;
+			data = xrealloc(data, cap);
+		}
+		got = fread(data + n, 1, cap - n, fp);
+		n += got;
+		if (got == 0) {
+			if (ferror(fp)) {
+				*err = xasprintf("%s: %s", path,
+				    strerror(errno != 0 ? errno : EIO));
+				goto out;
+			}
+			break;
+		}
+	}
+	if (n > max) {
+		*err = xasprintf("%s: larger than %zu bytes, not a certificate "
+		    "file", path, max);
+		goto out;
+	}
+	*out = data;
+	*len = n;
+	data = NULL;
+	rc = 0;
+out:
+	free(data);
+	if (fp != stdin)
+		fclose(fp);
+	return rc;
+}
+
+/* PEM password callback: never prompts; u is the password or NULL. */
+static int
+pem_pass(char *buf, int size, int rwflag, void *u)
+{
+	size_t len;
+
+	(void)rwflag;
+	if (u == NULL || size <= 0)
+		return -1;
+	len = strlen(u);
+	if (len > (size_t)size)
+		len = (size_t)size;
+	memcpy(buf, u, len);
+	return (int)len;
+}
+
+static bool
+is_pem(const unsigned char *data, size_t len)
+{
+	static const char tag[] = "-----BEGIN ";
+	size_t i;
+
+	for (i = 0; i + sizeof(tag) - 1 <= len; i++)
+		if (data[i] == '-' && memcmp(data + i, tag, sizeof(tag) - 1) == 0)
+			return true;
+	return false;
+}
+
+static int
+push_cert(struct stack_st_X509 *certs, X509 *x)
+{
+	if (sk_X509_push(certs, x) <= 0)
+		fatal_oom();
+	return 0;
+}
+
+/* Append p7's certificates (up-referenced); returns how many. */
+static int
+p7_certs(PKCS7 *p7, struct stack_st_X509 *certs)
+{
+	STACK_OF(X509) *in = NULL;
+	int i, n = 0;
+
+	if (PKCS7_type_is_signed(p7) && p7->d.sign != NULL)
+		in = p7->d.sign->cert;
+	else if (PKCS7_type_is_signedAndEnveloped(p7) &&
+	    p7->d.signed_and_enveloped != NULL)
+		in = p7->d.signed_and_enveloped->cert;
+	for (i = 0; i < sk_X509_num(in); i++) {
+		X509 *x = sk_X509_value(in, i);
+
+		if (X509_up_ref(x) != 1)
+			fatal_oom();
+		push_cert(certs, x);
+		n++;
+	}
+	return n;
+}
+
+static int
+load_pem(const char *name, const unsigned char *data, size_t len,
+    const char *password, struct stack_st_X509 *certs, EVP_PKEY **key,
+    char **err)
+{
+	BIO *bio = NULL, *kb = NULL;
+	char *pname = NULL, *header = NULL, *reason;
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	long dlen;
+	unsigned long e;
+	int blocks = 0, found = 0, rc = -1;
+	X509 *x;
+	PKCS7 *p7;
+
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL)
+		fatal_oom();
+	for (;;) {
+		ERR_clear_error();
+		/* 1 on success, 0 at the end or on any error. */
+		if (PEM_read_bio(bio, &pname, &header, &der, &dlen) != 1) {
+			e = ERR_peek_last_error();
+			if (ERR_GET_LIB(e) == ERR_LIB_PEM &&
+			    ERR_GET_REASON(e) == PEM_R_NO_START_LINE &&
+			    blocks > 0) {
+				ERR_clear_error();
+				break;
+			}
+			reason = load_openssl_reason("no PEM data");
+			*err = xasprintf("%s: bad PEM after %d block%s: %s",
+			    name, blocks, blocks == 1 ? "" : "s", reason);
+			free(reason);
+			goto out;
+		}
+		blocks++;
+		p = der;
+		if (strcmp(pname, PEM_STRING_X509) == 0 ||
+		    strcmp(pname, PEM_STRING_X509_OLD) == 0) {
+			if ((x = d2i_X509(NULL, &p, dlen)) == NULL ||
+			    p != der + dlen) {
+				X509_free(x);
+				reason = load_openssl_reason("trailing data");
+				*err = xasprintf("%s: certificate %d: not a valid "
+				    "certificate: %s", name, found + 1, reason);
+				free(reason);
+				goto out;
+			}
+			push_cert(certs, x);
+			found++;
+		} else if (strcmp(pname, PEM_STRING_X509_TRUSTED) == 0) {
+			if ((x = d2i_X509_AUX(NULL, &p, dlen)) == NULL) {
+				reason = load_openssl_reason("bad certificate");
+				*err = xasprintf("%s: certificate %d: %s", name,
+				    found + 1, reason);
+				free(reason);
+				goto out;
+			}
+			push_cert(certs, x);
+			found++;
+		} else if (strcmp(pname, PEM_STRING_PKCS7) == 0 ||
+		    strcmp(pname, "CERTIFICATE CHAIN") == 0) {
+			if ((p7 = d2i_PKCS7(NULL, &p, dlen)) == NULL) {
+				reason = load_openssl_reason("bad PKCS#7");
+				*err = xasprintf("%s: PKCS#7 block: %s", name,
+				    reason);
+				free(reason);
+				goto out;
+			}
+			found += p7_certs(p7, certs);
+			PKCS7_free(p7);
+		} else if (strstr(pname, "PRIVATE KEY") != NULL &&
+		    key != NULL && *key == NULL) {
+			/* A key beside the chain (a server's combined file). */
+			if ((kb = BIO_new(BIO_s_mem())) == NULL)
+				fatal_oom();
+			if (PEM_write_bio(kb, pname, header, der, dlen) > 0)
+				*key = PEM_read_bio_PrivateKey(kb, NULL, pem_pass,
+				    (void *)password);
+			BIO_free(kb);
+			kb = NULL;
+			ERR_clear_error();
+		}
+		OPENSSL_free(pname);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+		pname = header = NULL;
+		der = NULL;
+	}
+	if (found == 0) {
+		*err = xasprintf("%s: no certificate in %d PEM block%s", name,
+		    blocks, blocks == 1 ? "" : "s");
+		goto out;
+	}
+	rc = 0;
+out:
+	OPENSSL_free(pname);
+	OPENSSL_free(header);
+	OPENSSL_free(der);
+	BIO_free(bio);
+	return rc;
+}
+
+static int
+load_p12(const char *name, PKCS12 *p12, const char *password,
+    struct stack_st_X509 *certs, EVP_PKEY **key, char **err)
+{
+	EVP_PKEY *pkey = NULL;
+	X509 *cert = NULL;
+	STACK_OF(X509) *ca = NULL;
+	const char *pass = password != NULL ? password : "";
+	char *reason;
+	int rc = -1, n = 0;
+
+	/* Old archives (RC2, 3DES) need the legacy provider; not fatal if absent. */
+	(void)OSSL_PROVIDER_try_load(NULL, "legacy", 1);
+	ERR_clear_error();
+	if (PKCS12_mac_present(p12) &&
+	    PKCS12_verify_mac(p12, pass, -1) != 1 &&
+	    (password != NULL || PKCS12_verify_mac(p12, NULL, 0) != 1)) {
+		ERR_clear_error();
+		*err = xasprintf("%s: PKCS#12 MAC does not verify: wrong "
+		    "password%s", name, password == NULL ?
+		    " (none given; use --password)" : "");
+		goto out;
+	}
+	ERR_clear_error();
+	if (PKCS12_parse(p12, pass, &pkey, &cert, &ca) != 1) {
+		reason = load_openssl_reason("cannot decrypt");
+		*err = xasprintf("%s: PKCS#12: %s", name, reason);
+		free(reason);
+		goto out;
+	}
+	if (cert != NULL) {
+		push_cert(certs, cert);
+		cert = NULL;
+		n++;
+	}
+	while (sk_X509_num(ca) > 0) {
+		push_cert(certs, sk_X509_shift(ca));
+		n++;
+	}
+	if (n == 0) {
+		*err = xasprintf("%s: PKCS#12 holds no certificate", name);
+		goto out;
+	}
+	if (key != NULL && *key == NULL) {
+		*key = pkey;
+		pkey = NULL;
+	}
+	rc = 0;
+out:
+	EVP_PKEY_free(pkey);
+	X509_free(cert);
+	sk_X509_pop_free(ca, X509_free);
+	return rc;
+}
+
+static int
+load_der(const char *name, const unsigned char *data, size_t len,
+    const char *password, struct stack_st_X509 *certs, EVP_PKEY **key,
+    enum load_format *fmt, char **err)
+{
+	const unsigned char *p = data, *end = data + len;
+	X509 *x;
+	PKCS7 *p7;
+	PKCS12 *p12;
+	char *reason;
+	int n = 0, rc;
+
+	/* One or more DER certificates back to back. */
+	ERR_clear_error();
+	while (p < end && (x = d2i_X509(NULL, &p, end - p)) != NULL) {
+		push_cert(certs, x);
+		n++;
+	}
+	if (n > 0 && p == end) {
+		*fmt = LOAD_DER;
+		return 0;
+	}
+	if (n > 0) {
+		reason = load_openssl_reason("trailing garbage");
+		*err = xasprintf("%s: DER certificate %d: %s", name, n + 1,
+		    reason);
+		free(reason);
+		return -1;
+	}
+	p = data;
+	ERR_clear_error();
+	if ((p7 = d2i_PKCS7(NULL, &p, (long)len)) != NULL) {
+		*fmt = LOAD_PKCS7;
+		n = p7_certs(p7, certs);
+		PKCS7_free(p7);
+		if (n == 0) {
+			*err = xasprintf("%s: PKCS#7 holds no certificate", name);
+			return -1;
+		}
+		return 0;
+	}
+	p = data;
+	ERR_clear_error();
+	if ((p12 = d2i_PKCS12(NULL, &p, (long)len)) != NULL) {
+		*fmt = LOAD_PKCS12;
+		rc = load_p12(name, p12, password, certs, key, err);
+		PKCS12_free(p12);
+		return rc;
+	}
+	ERR_clear_error();
+	*err = xasprintf("%s: not a certificate: neither PEM nor DER "
+	    "(X.509, PKCS#7, PKCS#12)", name);
+	return -1;
+}
+
+int
+load_certs_mem(const char *name, const unsigned char *data, size_t len,
+    const char *password, struct stack_st_X509 *certs, EVP_PKEY **key,
+    enum load_format *fmt, char **err)
+{
+	enum load_format f = LOAD_PEM;
+	int rc;
+
+	if (len == 0) {
+		*err = xasprintf("%s: empty file", name);
+		return -1;
+	}
+	if (len > LOAD_MAX_BYTES || len > (size_t)INT32_MAX) {
+		*err = xasprintf("%s: larger than %u bytes, not a certificate "
+		    "file", name, LOAD_MAX_BYTES);
+		return -1;
+	}
+	if (is_pem(data, len))
+		rc = load_pem(name, data, len, password, certs, key, err);
+	else
+		rc = load_der(name, data, len, password, certs, key, &f, err);
+	if (rc == 0 && fmt != NULL)
+		*fmt = f;
+	ERR_clear_error();
+	return rc;
+}
+
+int
+load_certs(const char *path, const char *password,
+    struct stack_st_X509 *certs, EVP_PKEY **key, enum load_format *fmt,
+    char **err)
+{
+	unsigned char *data;
+	size_t len;
+	int rc;
+
+	if (load_file(path, LOAD_MAX_BYTES, &data, &len, err) != 0)
+		return -1;
+	rc = load_certs_mem(strcmp(path, "-") == 0 ? "(stdin)" : path, data,
+	    len, password, certs, key, fmt, err);
+	free(data);
+	return rc;
+}
+
+EVP_PKEY *
+load_key(const char *path, const char *password, char **err)
+{
+	unsigned char *data = NULL;
+	const unsigned char *p;
+	size_t len;
+	BIO *bio = NULL;
+	EVP_PKEY *key = NULL;
+	STACK_OF(X509) *tmp = NULL;
+	PKCS12 *p12;
+	char *reason;
+
+	if (load_file(path, LOAD_MAX_BYTES, &data, &len, err) != 0)
+		return NULL;
+	if (len == 0) {
+		*err = xasprintf("%s: empty file", path);
+		goto out;
+	}
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL)
+		fatal_oom();
+	ERR_clear_error();
+	if (is_pem(data, len)) {
+		key = PEM_read_bio_PrivateKey(bio, NULL, pem_pass,
+		    (void *)password);
+		if (key == NULL) {
+			reason = load_openssl_reason("no private key");
+			*err = xasprintf("%s: cannot read the private key%s: %s",
+			    path, password == NULL ?
+			    " (encrypted? use --password)" : "", reason);
+			free(reason);
+		}
+		goto out;
+	}
+	p = data;
+	if ((key = d2i_AutoPrivateKey(NULL, &p, (long)len)) != NULL)
+		goto out;
+	(void)BIO_reset(bio);
+	ERR_clear_error();
+	if ((key = d2i_PKCS8PrivateKey_bio(bio, NULL, pem_pass,
+	    (void *)password)) != NULL)
+		goto out;
+	p = data;
+	ERR_clear_error();
+	if ((p12 = d2i_PKCS12(NULL, &p, (long)len)) != NULL) {
+		if ((tmp = sk_X509_new_null()) == NULL)
+			fatal_oom();
+		(void)load_p12(path, p12, password, tmp, &key, err);
+		PKCS12_free(p12);
+		if (key == NULL && *err == NULL)
+			*err = xasprintf("%s: PKCS#12 holds no private key", path);
+		goto out;
+	}
+	ERR_clear_error();
+	*err = xasprintf("%s: not a private key (PEM, DER, PKCS#8 or PKCS#12)",
+	    path);
+out:
+	sk_X509_pop_free(tmp, X509_free);
+	BIO_free(bio);
+	free(data);
+	ERR_clear_error();
+	return key;
+}
+
+char *
+load_password(const char *spec, char **err)
+{
+	unsigned char *data = NULL;
+	const char *v;
+	char *out = NULL;
+	size_t len, i;
+
+	if (strncmp(spec, "pass:", 5) == 0)
+		return xstrdup(spec + 5);
+	if (strncmp(spec, "env:", 4) == 0) {
+		if ((v = getenv(spec + 4)) == NULL) {
+			*err = xasprintf("--password: environment variable %s "
+			    "is not set", spec + 4);
+			return NULL;
+		}
+		return xstrdup(v);
+	}
+	if (strncmp(spec, "file:", 5) == 0 || strcmp(spec, "stdin") == 0) {
+		if (load_file(strcmp(spec, "stdin") == 0 ? "-" : spec + 5,
+		    4096, &data, &len, err) != 0)
+			return NULL;
+		for (i = 0; i < len && data[i] != '\n' && data[i] != '\r'; i++)
+			;
+		out = xstrndup((char *)data, i);
+		OPENSSL_cleanse(data, len);
+		free(data);
+		return out;
+	}
+	*err = xstrdup("--password: expected pass:TEXT, env:VAR, file:PATH "
+	    "or stdin");
+	return NULL;
+}

@@ -1,0 +1,193 @@
+/*
+ * op_lint.c - the lint operation: files in, judged chains out.
+ *
+ * Several files form one chain (leaf and intermediates in separate files
+ * is common); with --each every file, and every regular file of a
+ * directory, is its own chain.  Each chain is judged and reported at
+ * once and then freed, so memory stays flat over any number of files.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "chain.h"
+#include "engine.h"
+#include "load.h"
+#include "op.h"
+
+struct lint_state {
+	const struct run *run;
+	struct report *rep;
+	char *password;		/* resolved --password, or NULL */
+	EVP_PKEY *key;		/* --key, or NULL */
+	enum result worst;
+};
+
+/* Judge certs (owned; freed here) as one chain named name. */
+static void
+lint_chain(struct lint_state *st, const char *name, STACK_OF(X509) *certs,
+    EVP_PKEY *p12key, char *load_err)
+{
+	struct subject s;
+	char *err = NULL;
+
+	subject_init(&s, SUBJECT_FILE, name);
+	if (st->run->fqdn != NULL)
+		s.fqdn = xstrdup(st->run->fqdn);
+	if (load_err != NULL) {
+		diag_error("%s", load_err);
+		subject_set_error(&s, "%s", load_err);
+	} else if (chain_analyse(st->run->trust, certs,
+	    st->key != NULL ? st->key : p12key, &s.chain, &err) != 0) {
+		diag_error("%s: %s", name, err);
+		subject_set_error(&s, "%s: %s", name, err);
+		chain_free(&s.chain);
+		free(err);
+	} else
+		s.has_chain = true;
+	engine_judge(st->run, &s);
+	report_subject(st->rep, &s);
+	st->worst = result_worst(st->worst, s.result);
+	subject_free(&s);
+	sk_X509_pop_free(certs, X509_free);
+}
+
+static STACK_OF(X509) *
+new_stack(void)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+
+	if (sk == NULL)
+		fatal_oom();
+	return sk;
+}
+
+static void
+lint_one_file(struct lint_state *st, const char *path)
+{
+	STACK_OF(X509) *certs = new_stack();
+	EVP_PKEY *p12key = NULL;
+	char *err = NULL;
+
+	(void)load_certs(path, st->password, certs, &p12key, NULL, &err);
+	lint_chain(st, path, certs, p12key, err);
+	EVP_PKEY_free(p12key);
+	free(err);
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* --each over a directory: its regular files, sorted, not recursing. */
+static void
+lint_dir(struct lint_state *st, const char *dir)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat sb;
+	char **names = NULL, *path;
+	size_t n = 0, cap = 0, i;
+
+	if ((d = opendir(dir)) == NULL) {
+		char *err = xasprintf("%s: %s", dir, strerror(errno));
+
+		lint_chain(st, dir, new_stack(), NULL, err);
+		free(err);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = xreallocarray(names, cap, sizeof(*names));
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	for (i = 0; i < n; i++) {
+		path = xasprintf("%s/%s", dir, names[i]);
+		/* stat follows links; a dangling link or loop is reported. */
+		if (stat(path, &sb) != 0) {
+			char *err = xasprintf("%s: %s", path, strerror(errno));
+
+			lint_chain(st, path, new_stack(), NULL, err);
+			free(err);
+		} else if (S_ISREG(sb.st_mode))
+			lint_one_file(st, path);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void
+lint_together(struct lint_state *st, char *const files[], int nfiles)
+{
+	STACK_OF(X509) *certs = new_stack();
+	EVP_PKEY *p12key = NULL;
+	struct buf name = { 0 };
+	char *err = NULL;
+	int i;
+
+	for (i = 0; i < nfiles; i++)
+		buf_addf(&name, "%s%s", i > 0 ? " + " : "", files[i]);
+	for (i = 0; i < nfiles && err == NULL; i++)
+		(void)load_certs(files[i], st->password, certs, &p12key, NULL,
+		    &err);
+	lint_chain(st, name.ptr, certs, p12key, err);
+	EVP_PKEY_free(p12key);
+	free(err);
+	buf_free(&name);
+}
+
+enum result
+op_lint(const struct run *run, struct report *rep, char *const files[],
+    int nfiles)
+{
+	struct lint_state st = { .run = run, .rep = rep, .worst = RESULT_PASS };
+	struct stat sb;
+	char *err = NULL;
+	int i;
+
+	if (run->password_spec != NULL &&
+	    (st.password = load_password(run->password_spec, &err)) == NULL) {
+		diag_error("%s", err);
+		free(err);
+		return RESULT_ERROR;
+	}
+	if (run->key_path != NULL &&
+	    (st.key = load_key(run->key_path, st.password, &err)) == NULL) {
+		diag_error("%s", err);
+		free(err);
+		st.worst = RESULT_ERROR;
+		goto out;
+	}
+	if (!run->each)
+		lint_together(&st, files, nfiles);
+	else
+		for (i = 0; i < nfiles; i++) {
+			if (strcmp(files[i], "-") != 0 &&
+			    stat(files[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+				lint_dir(&st, files[i]);
+			else
+				lint_one_file(&st, files[i]);
+		}
+out:
+	EVP_PKEY_free(st.key);
+	if (st.password != NULL) {
+		OPENSSL_cleanse(st.password, strlen(st.password));
+		free(st.password);
+	}
+	return st.worst;
+}

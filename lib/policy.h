@@ -1,0 +1,54 @@
+/*
+ * policy.h - the parameters the rules judge by.
+ *
+ * The built-in policy is the carrier's (Bandwidth's TLS/SRTP
+ * requirements).  A [policy] section in --config may change any field;
+ * every report names the policy it applied.
+ */
+#ifndef BWC_POLICY_H
+#define BWC_POLICY_H
+
+#include <stdbool.h>
+
+/* The CA brands a chain may anchor at. */
+enum brand {
+	BRAND_DIGICERT,
+	BRAND_GODADDY,
+	BRAND_LETSENCRYPT,
+	BRAND_IDENTRUST,
+	BRAND_COMODO,
+	BRAND_GLOBALSIGN,
+	BRAND__MAX
+};
+
+/* The suites the carrier allows; all three use static RSA key exchange. */
+enum suite {
+	SUITE_AES128_SHA,	/* TLS_RSA_WITH_AES_128_CBC_SHA, the default */
+	SUITE_AES128_SHA256,	/* TLS_RSA_WITH_AES_128_CBC_SHA256 */
+	SUITE_AES256_SHA256,	/* TLS_RSA_WITH_AES_256_CBC_SHA256 */
+	SUITE__MAX
+};
+
+struct policy {
+	char name[64];
+	unsigned brands;	/* bit (1u << enum brand) per accepted brand */
+	unsigned suites;	/* bit (1u << enum suite) per allowed suite */
+	int default_suite;	/* enum suite the carrier uses by default, or -1 */
+	int min_rsa_bits;
+	bool wildcards;		/* may a wildcard SAN cover the FQDN? */
+	int warn_days;
+	int port;
+};
+
+/* Fill *p with the carrier's built-in policy. */
+void policy_default(struct policy *p);
+
+const char *brand_name(enum brand);		/* "Let's Encrypt" */
+const char *brand_key(enum brand);		/* "letsencrypt" */
+int brand_from_key(const char *key);		/* -1 when unknown */
+
+const char *suite_openssl_name(enum suite);	/* "AES128-SHA" */
+const char *suite_iana_name(enum suite);	/* "TLS_RSA_WITH_..." */
+int suite_from_name(const char *name);		/* either name; -1 unknown */
+
+#endif

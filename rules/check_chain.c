@@ -1,0 +1,216 @@
+/*
+ * check_chain.c - the chain rules: accepted-ca, chain-complete,
+ * chain-order, not-self-signed, leaf-not-ca, root-retiring.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../lib/timeutil.h"
+#include "check_util.h"
+
+/* The anchor's name for a message: "Let's Encrypt: ISRG Root X1". */
+static char *
+anchor_name(const struct chain_facts *c)
+{
+	char *label = facts_label(&c->anchor), *out;
+
+	if (c->anchor_info != NULL)
+		out = xasprintf("%s root %s", brand_name(c->anchor_info->brand),
+		    c->anchor_info->name);
+	else
+		out = xasprintf("%s (from --trust-store)", label);
+	free(label);
+	return out;
+}
+
+/* carrier: "certificate from an accepted CA". */
+void
+check_accepted_ca(const struct check_input *in, struct verdict *v)
+{
+	const struct chain_facts *c = in->chain;
+	const struct cert_facts *top = &c->certs[c->top];
+	char *name, *ref;
+
+	switch (c->status) {
+	case CHAIN_VERIFIED:
+		name = anchor_name(c);
+		verdict_set(v, STATUS_PASS, -1, "the chain verifies up to %s",
+		    name);
+		free(name);
+		return;
+	case CHAIN_UNTRUSTED_ROOT:
+		ref = cert_ref(top, (int)c->top);
+		verdict_set(v, STATUS_FAIL, (int)c->top, "the chain ends at %s, "
+		    "a self-signed root that is not an accepted CA (%s)", ref,
+		    top->subject);
+		free(ref);
+		return;
+	case CHAIN_ISSUER_MISSING:
+		ref = cert_ref(top, (int)c->top);
+		verdict_set(v, STATUS_FAIL, (int)c->top, "no path to an accepted "
+		    "root: the issuer of %s, %s, is neither given nor an "
+		    "accepted root", ref, c->missing_issuer);
+		free(ref);
+		return;
+	default:
+		verdict_set(v, STATUS_FAIL, c->verify_depth >= 0 &&
+		    (size_t)c->verify_depth < c->path_len ?
+		    (int)c->path[c->verify_depth] : -1,
+		    "the path does not verify: %s (at depth %d)",
+		    c->verify_error_str ? c->verify_error_str : "unknown error",
+		    c->verify_depth);
+	}
+}
+
+/* "The SBC fetches nothing": every intermediate must be in the input. */
+void
+check_chain_complete(const struct check_input *in, struct verdict *v)
+{
+	const struct chain_facts *c = in->chain;
+	const struct cert_facts *top = &c->certs[c->top];
+	char *ref, *aia;
+
+	switch (c->status) {
+	case CHAIN_ISSUER_MISSING:
+		ref = cert_ref(top, (int)c->top);
+		aia = c->missing_issuer_aia ?
+		    xasprintf(" (the CA publishes it at %s)",
+		    c->missing_issuer_aia) : xstrdup("");
+		if (c->top == c->leaf && top->is_ca == false)
+			verdict_set(v, STATUS_FAIL, (int)c->top, "intermediate "
+			    "missing: the leaf's issuer %s is not in the input%s",
+			    c->missing_issuer, aia);
+		else
+			verdict_set(v, STATUS_FAIL, (int)c->top, "the issuer of "
+			    "%s, %s, is not in the input%s: an intermediate is "
+			    "missing, or the chain leads to a root that is not "
+			    "accepted", ref, c->missing_issuer, aia);
+		free(ref);
+		free(aia);
+		return;
+	case CHAIN_VERIFIED:
+		verdict_set(v, STATUS_PASS, -1, "%zu certificate%s given reach "
+		    "the root with nothing fetched", c->path_len,
+		    c->path_len == 1 ? "" : "s");
+		return;
+	default:
+		/* The path was built to its end; accepted-ca says what is wrong. */
+		verdict_set(v, STATUS_PASS, -1, "every issuer up to %s is in the "
+		    "input", top->subject);
+	}
+}
+
+/* RFC 5246 7.4.2: leaf first, each certificate certifies the one before. */
+void
+check_chain_order(const struct check_input *in, struct verdict *v)
+{
+	const struct chain_facts *c = in->chain;
+	size_t i, extra;
+	char *ref;
+
+	if (c->leaf != 0) {
+		ref = cert_ref(&c->certs[c->leaf], (int)c->leaf);
+		verdict_set(v, STATUS_FAIL, (int)c->leaf, "the leaf is %s, not "
+		    "the first certificate", ref);
+		free(ref);
+		return;
+	}
+	for (i = 0; i < c->path_len; i++) {
+		if (c->path[i] != i) {
+			ref = cert_ref(&c->certs[i], (int)i);
+			verdict_set(v, STATUS_FAIL, (int)i, "%s is not the issuer "
+			    "of the certificate before it (the path goes %zu -> "
+			    "%zu)", ref, i > 0 ? c->path[i - 1] : 0, c->path[i]);
+			free(ref);
+			return;
+		}
+		if (i + 1 < c->path_len && !c->signed_by_next[i]) {
+			verdict_set(v, STATUS_FAIL, (int)i, "cert %zu is not "
+			    "signed by cert %zu", i, i + 1);
+			return;
+		}
+	}
+	extra = c->n > c->path_len ? c->n - c->path_len : 0;
+	if (extra > 0)
+		verdict_set(v, STATUS_PASS, -1, "leaf first, each signed by the "
+		    "next; %zu certificate%s after the path %s not used", extra,
+		    extra == 1 ? "" : "s", extra == 1 ? "is" : "are");
+	else
+		verdict_set(v, STATUS_PASS, -1, "leaf first, each signed by the "
+		    "next");
+}
+
+/* carrier: "Self-signed certificates are not permitted." */
+void
+check_not_self_signed(const struct check_input *in, struct verdict *v)
+{
+	const struct cert_facts *leaf = chain_leaf(in->chain);
+	int idx = (int)in->chain->leaf;
+
+	if (leaf->self_signed)
+		verdict_set(v, STATUS_FAIL, idx, "the leaf is self-signed "
+		    "(issuer = subject = %s)", leaf->subject);
+	else if (leaf->self_issued)
+		verdict_set(v, STATUS_PASS, idx, "the leaf's issuer name equals "
+		    "its subject, but another key signed it");
+	else
+		verdict_set(v, STATUS_PASS, idx, "issued by %s", leaf->issuer);
+}
+
+/* RFC 5280 4.2.1.9: an end-entity certificate is not a CA. */
+void
+check_leaf_not_ca(const struct check_input *in, struct verdict *v)
+{
+	const struct cert_facts *leaf = chain_leaf(in->chain);
+	int idx = (int)in->chain->leaf;
+
+	if (leaf->is_ca)
+		verdict_set(v, STATUS_FAIL, idx, "the leaf has basicConstraints "
+		    "cA=TRUE: it is a CA certificate");
+	else if (leaf->has_ku && (leaf->ku & FACT_KU_KEY_CERT_SIGN))
+		verdict_set(v, STATUS_FAIL, idx, "the leaf's keyUsage includes "
+		    "keyCertSign: it may sign certificates");
+	else
+		verdict_set(v, STATUS_PASS, idx, "the leaf is an end-entity "
+		    "certificate");
+}
+
+/* Mozilla Root Store Policy 7.4: roots leave TLS trust on a schedule. */
+void
+check_root_retiring(const struct check_input *in, struct verdict *v)
+{
+	const struct chain_facts *c = in->chain;
+	time_t when;
+	long days;
+	char *name;
+
+	if (c->status != CHAIN_VERIFIED) {
+		verdict_set(v, STATUS_SKIP, -1, "no accepted root reached");
+		return;
+	}
+	if (c->anchor_info == NULL) {
+		verdict_set(v, STATUS_SKIP, -1, "the root is from --trust-store; "
+		    "no removal date is known");
+		return;
+	}
+	name = anchor_name(c);
+	if (c->anchor_info->mozilla_removal == NULL ||
+	    (when = root_removal_time(c->anchor_info)) == (time_t)-1) {
+		verdict_set(v, STATUS_PASS, -1, "%s: no removal from Mozilla's "
+		    "store is scheduled", name);
+		free(name);
+		return;
+	}
+	days = days_until(in->now, when);
+	if (days < 0)
+		verdict_set(v, STATUS_FAIL, -1, "%s left Mozilla's root store "
+		    "for TLS on %s", name, c->anchor_info->mozilla_removal);
+	else if (days <= in->policy->warn_days)
+		verdict_set(v, STATUS_FAIL, -1, "%s leaves Mozilla's root store "
+		    "for TLS on %s, in %ld day%s", name,
+		    c->anchor_info->mozilla_removal, days, days == 1 ? "" : "s");
+	else
+		verdict_set(v, STATUS_PASS, -1, "%s stays in Mozilla's root "
+		    "store until %s", name, c->anchor_info->mozilla_removal);
+	free(name);
+}

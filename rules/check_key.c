@@ -1,0 +1,101 @@
+/*
+ * check_key.c - the key rules: rsa-key, rsa-key-size, key-match.
+ */
+#include <stdlib.h>
+
+#include "check_util.h"
+
+struct key_walk {
+	const struct check_input *in;
+	struct problems p;
+	bool leaf_seen;
+};
+
+static void
+key_type_each(const struct cert_facts *f, int idx, void *arg)
+{
+	struct key_walk *w = arg;
+	char *ref;
+
+	if (f->key_type == KEY_RSA)
+		return;
+	/* The leaf is judged on its own, first. */
+	if (idx == (int)w->in->chain->leaf)
+		return;
+	ref = cert_ref(f, idx);
+	problems_add(&w->p, idx, "%s has a%s %s key: its signatures are not "
+	    "RSA", ref, f->key_type == KEY_EC ? "n" : "",
+	    key_type_name(f->key_type));
+	free(ref);
+}
+
+/* carrier: "Key pair type RSA; ECC certificates are not supported." */
+void
+check_rsa_key(const struct check_input *in, struct verdict *v)
+{
+	const struct cert_facts *leaf = chain_leaf(in->chain);
+	struct key_walk w = { .in = in };
+	int idx = (int)in->chain->leaf;
+
+	if (leaf->key_type != KEY_RSA) {
+		verdict_set(v, STATUS_FAIL, idx, "leaf key is %s%s%s (%d bits): "
+		    "the carrier supports RSA only", key_type_name(leaf->key_type),
+		    leaf->key_curve ? " " : "", leaf->key_curve ? leaf->key_curve : "",
+		    leaf->key_bits);
+		return;
+	}
+	chain_foreach(in->chain, key_type_each, &w);
+	if (w.p.count > 0)
+		verdict_set(v, STATUS_FAIL, w.p.first_cert, "leaf key is RSA, "
+		    "but %s", w.p.text.ptr);
+	else
+		verdict_set(v, STATUS_PASS, idx, "leaf key is RSA-%d; every key "
+		    "in the path is RSA", leaf->key_bits);
+	buf_free(&w.p.text);
+}
+
+static void
+key_size_each(const struct cert_facts *f, int idx, void *arg)
+{
+	struct key_walk *w = arg;
+	char *ref;
+
+	if ((f->key_type != KEY_RSA && f->key_type != KEY_RSA_PSS) ||
+	    f->key_bits >= w->in->policy->min_rsa_bits)
+		return;
+	ref = cert_ref(f, idx);
+	problems_add(&w->p, idx, "%s has RSA-%d", ref, f->key_bits);
+	free(ref);
+}
+
+/* BR 6.1.5: RSA keys of at least 2048 bits (the policy may ask more). */
+void
+check_rsa_key_size(const struct check_input *in, struct verdict *v)
+{
+	struct key_walk w = { .in = in };
+
+	chain_foreach(in->chain, key_size_each, &w);
+	if (w.p.count > 0)
+		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s, under the "
+		    "minimum of %d bits", w.p.text.ptr, in->policy->min_rsa_bits);
+	else
+		verdict_set(v, STATUS_PASS, -1, "every RSA key is at least %d "
+		    "bits (leaf: %d)", in->policy->min_rsa_bits,
+		    chain_leaf(in->chain)->key_bits);
+	buf_free(&w.p.text);
+}
+
+void
+check_key_match(const struct check_input *in, struct verdict *v)
+{
+	const struct chain_facts *c = in->chain;
+
+	if (c->key_matches)
+		verdict_set(v, STATUS_PASS, (int)c->leaf, "the private key "
+		    "(%s) matches the leaf", c->key_type);
+	else
+		verdict_set(v, STATUS_FAIL, (int)c->leaf, "the private key "
+		    "(%s) does not match the leaf's public key (%s-%d)",
+		    c->key_type, key_type_name(chain_leaf(c)->key_type),
+		    chain_leaf(c)->key_bits);
+}

@@ -1,0 +1,119 @@
+/*
+ * check_time.c - validity: not-expired, expires-soon.
+ *
+ * Both walk the judged chain (the path and the root reached) and judge
+ * every certificate at the run's one instant (now or --at).
+ */
+#include <stdlib.h>
+
+#include "../lib/timeutil.h"
+#include "check_util.h"
+
+struct time_walk {
+	const struct check_input *in;
+	struct problems p;
+	time_t soonest;
+	int soonest_idx;
+	const struct cert_facts *soonest_cert;
+};
+
+static void
+expired_each(const struct cert_facts *f, int idx, void *arg)
+{
+	struct time_walk *w = arg;
+	char when[32], *ref;
+
+	if (!f->times_valid) {
+		ref = cert_ref(f, idx);
+		problems_add(&w->p, idx, "%s has an undecodable validity", ref);
+		free(ref);
+		return;
+	}
+	if (w->in->now < f->not_before) {
+		time_format(f->not_before, when, sizeof(when));
+		ref = cert_ref(f, idx);
+		problems_add(&w->p, idx, "%s is not valid before %s", ref, when);
+		free(ref);
+	} else if (w->in->now > f->not_after) {
+		time_format(f->not_after, when, sizeof(when));
+		ref = cert_ref(f, idx);
+		problems_add(&w->p, idx, "%s expired on %s", ref, when);
+		free(ref);
+	}
+	if (w->soonest_cert == NULL || f->not_after < w->soonest) {
+		w->soonest = f->not_after;
+		w->soonest_idx = idx;
+		w->soonest_cert = f;
+	}
+}
+
+/* RFC 5280 6.1.3 (a)(2): the current time is within every validity period. */
+void
+check_not_expired(const struct check_input *in, struct verdict *v)
+{
+	struct time_walk w = { .in = in };
+	char when[32], *ref;
+
+	chain_foreach(in->chain, expired_each, &w);
+	if (w.p.count > 0)
+		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s", w.p.text.ptr);
+	else if (w.soonest_cert != NULL) {
+		time_format(w.soonest, when, sizeof(when));
+		ref = cert_ref(w.soonest_cert, w.soonest_idx);
+		verdict_set(v, STATUS_PASS, -1, "every certificate is valid; the "
+		    "first to expire is %s, on %s", ref, when);
+		free(ref);
+	} else
+		verdict_set(v, STATUS_PASS, -1, "every certificate is valid");
+	buf_free(&w.p.text);
+}
+
+static void
+soon_each(const struct cert_facts *f, int idx, void *arg)
+{
+	struct time_walk *w = arg;
+	char when[32], *ref;
+	long days;
+
+	if (!f->times_valid)
+		return;
+	days = days_until(w->in->now, f->not_after);
+	if (w->soonest_cert == NULL || f->not_after < w->soonest) {
+		w->soonest = f->not_after;
+		w->soonest_idx = idx;
+		w->soonest_cert = f;
+	}
+	if (f->not_after - w->in->now >
+	    (time_t)w->in->policy->warn_days * 86400)
+		return;
+	time_format(f->not_after, when, sizeof(when));
+	ref = cert_ref(f, idx);
+	if (days < 0)
+		problems_add(&w->p, idx, "%s has expired (%s)", ref, when);
+	else
+		problems_add(&w->p, idx, "%s expires in %ld day%s (%s)", ref,
+		    days, days == 1 ? "" : "s", when);
+	free(ref);
+}
+
+void
+check_expires_soon(const struct check_input *in, struct verdict *v)
+{
+	struct time_walk w = { .in = in };
+	char when[32], *ref;
+
+	chain_foreach(in->chain, soon_each, &w);
+	if (w.p.count > 0)
+		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s (warning at %d "
+		    "days)", w.p.text.ptr, in->policy->warn_days);
+	else if (w.soonest_cert != NULL) {
+		time_format(w.soonest, when, sizeof(when));
+		ref = cert_ref(w.soonest_cert, w.soonest_idx);
+		verdict_set(v, STATUS_PASS, w.soonest_idx, "%s expires in %ld "
+		    "days (%s), more than %d", ref,
+		    days_until(in->now, w.soonest), when, in->policy->warn_days);
+		free(ref);
+	} else
+		verdict_set(v, STATUS_FAIL, -1, "no validity period could be read");
+	buf_free(&w.p.text);
+}

@@ -1,0 +1,47 @@
+/*
+ * check_util.c - small helpers the check functions share.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "check_util.h"
+
+char *
+cert_ref(const struct cert_facts *f, int idx)
+{
+	char *label = facts_label(f), *out;
+
+	if (idx < 0)
+		out = xasprintf("root %s", label);
+	else
+		out = xasprintf("cert %d (%s)", idx, label);
+	free(label);
+	return out;
+}
+
+void
+problems_add(struct problems *p, int idx, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (p->count == 0)
+		p->first_cert = idx;
+	else
+		buf_adds(&p->text, "; ");
+	buf_adds(&p->text, s);
+	free(s);
+	p->count++;
+}
+
+long
+days_until(time_t now, time_t t)
+{
+	long long d = (long long)t - (long long)now;
+
+	/* Round toward minus infinity. */
+	return (long)(d >= 0 ? d / 86400 : -((-d + 86399) / 86400));
+}

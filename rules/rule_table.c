@@ -1,0 +1,246 @@
+/*
+ * rule_table.c - the rule table: the only list of rules.
+ *
+ * Adding a rule is one row here and one check function.  IDs are
+ * stable: scripts, CI gates and --disable name them.  The table's order
+ * is the order of every report.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+const struct rule rule_table[] = {
+	{ .id = "rsa-key", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
+	  .title = "the leaf's key, and every key in the path, is RSA",
+	  .source = "carrier: key pair type RSA; ECC certificates are not supported",
+	  .explain = "The carrier's SBC negotiates only static-RSA suites "
+	    "(TLS_RSA_WITH_AES_*), which need an RSA key in the server "
+	    "certificate, and it does not verify ECDSA signatures, so a CA "
+	    "with an EC key anywhere in the path breaks the chain too.",
+	  .fix = "Request the certificate with an RSA key (openssl req "
+	    "-newkey rsa:2048), and ask the CA for its RSA chain (for "
+	    "Let's Encrypt: certbot --key-type rsa).",
+	  .check = check_rsa_key },
+	{ .id = "rsa-key-size", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
+	  .title = "every RSA key in the chain is at least the policy's minimum (2048 bits)",
+	  .source = "carrier: RSA key pair; CA/Browser Forum Baseline Requirements 6.1.5",
+	  .explain = "RSA keys under 2048 bits are refused by current TLS "
+	    "stacks at their default security level and are no longer issued "
+	    "by public CAs.",
+	  .fix = "Generate a new key of at least 2048 bits and have the "
+	    "certificate reissued.",
+	  .check = check_rsa_key_size },
+	{ .id = "accepted-ca", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
+	  .title = "the chain verifies up to a root of an accepted CA",
+	  .source = "carrier: certificate from DigiCert, GoDaddy, Let's Encrypt, "
+	    "IdenTrust, Comodo or GlobalSign",
+	  .explain = "The SBC trusts only the roots of the accepted brands. "
+	    "The chain is built from the certificates given, up to one of "
+	    "those roots (compiled in, or --trust-store); the report names "
+	    "the brand and root reached.",
+	  .fix = "Buy or issue the certificate from an accepted CA. If the "
+	    "chain is from one, include every intermediate the CA supplied.",
+	  .check = check_accepted_ca },
+	{ .id = "chain-complete", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
+	  .title = "the intermediates needed to reach the root are all present",
+	  .source = "carrier: the SBC fetches nothing; RFC 8446 4.4.2 / RFC 5246 7.4.2",
+	  .explain = "The server must send its leaf and every intermediate; "
+	    "the SBC does not download missing ones (no AIA fetching). A "
+	    "missing intermediate is named with its caIssuers URL as a hint.",
+	  .fix = "Configure the server with the full chain file (leaf first, "
+	    "then each intermediate; fullchain.pem for certbot).",
+	  .check = check_chain_complete },
+	{ .id = "chain-order", .severity = SEV_WARNING, .needs = NEEDS_CHAIN,
+	  .title = "the certificates are in order, leaf first, each signed by the next",
+	  .source = "RFC 5246 7.4.2 (TLS 1.2 requires the order)",
+	  .explain = "TLS 1.2 says the sender's certificate comes first and "
+	    "each following certificate certifies the one before it. Strict "
+	    "peers refuse other orders; extra certificates after the path "
+	    "are tolerated.",
+	  .fix = "Put the leaf first, then its issuer, then that issuer's "
+	    "issuer; drop certificates that are not part of the path.",
+	  .check = check_chain_order },
+	{ .id = "not-self-signed", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
+	  .title = "the leaf is not self-signed",
+	  .source = "carrier: self-signed certificates are not permitted",
+	  .explain = "A self-signed leaf vouches only for itself; the SBC "
+	    "refuses it whatever its content.",
+	  .fix = "Get a certificate from an accepted CA (Let's Encrypt is free).",
+	  .check = check_not_self_signed },
+	{ .id = "not-expired", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
+	  .title = "no certificate in the chain, root included, is expired or not yet valid",
+	  .source = "RFC 5280 6.1.3 (a)(2)",
+	  .explain = "Every certificate of the path, intermediates and the "
+	    "root reached included, must be valid at the time of evaluation "
+	    "(now, or --at).",
+	  .fix = "Renew the certificate; if an intermediate or root expired, "
+	    "install the CA's current chain.",
+	  .check = check_not_expired },
+	{ .id = "expires-soon", .severity = SEV_WARNING, .needs = NEEDS_CHAIN,
+	  .title = "no certificate in the chain expires within --warn-days",
+	  .source = "operations: renew before the SBC refuses the handshake",
+	  .explain = "Warns when any certificate of the path, root included, "
+	    "expires within --warn-days (default 30) of the evaluation time.",
+	  .fix = "Renew now, and automate renewal (certbot renew, acme.sh).",
+	  .check = check_expires_soon },
+	{ .id = "root-retiring", .severity = SEV_WARNING, .needs = NEEDS_CHAIN,
+	  .title = "the root reached is not leaving Mozilla's root store within --warn-days",
+	  .source = "Mozilla Root Store Policy 7.4 (root lifecycle)",
+	  .explain = "Roots are removed from TLS trust on a schedule set by "
+	    "their key's age; trust stores of SBCs follow. A chain that "
+	    "anchors at a root that has left, or leaves within --warn-days, "
+	    "stops working when the carrier updates its store.",
+	  .fix = "Ask the CA for a chain to its newer root (a cross-signed "
+	    "intermediate or a reissue under the new hierarchy).",
+	  .check = check_root_retiring },
+	{ .id = "fqdn-match", .severity = SEV_ERROR, .needs = NEEDS_CHAIN | NEEDS_FQDN,
+	  .title = "a SAN dNSName covers the FQDN (wildcards for exactly one label)",
+	  .source = "carrier: a wildcard must cover the equipment's FQDN; RFC 9525 6.3",
+	  .explain = "The SBC connects to the equipment's FQDN and checks it "
+	    "against the certificate's subjectAltName dNSName entries: exact "
+	    "(case-insensitive), or a wildcard that stands for exactly the "
+	    "left-most label (*.example.com covers pbx.example.com, not "
+	    "a.pbx.example.com, nor example.com). The CN is never used; "
+	    "partial-label wildcards and names with NUL bytes never match.",
+	  .fix = "Reissue the certificate with the FQDN in the SAN (or a "
+	    "wildcard for its parent domain).",
+	  .check = check_fqdn_match },
+	{ .id = "signature-sha256", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
+	  .title = "no certificate below the root is signed with SHA-1 or MD5",
+	  .source = "CA/Browser Forum Baseline Requirements 7.1.3; RFC 9155",
+	  .explain = "SHA-1 and MD5 signatures are forgeable and refused by "
+	    "current TLS stacks. Roots are exempt: their self-signature is "
+	    "not checked.",
+	  .fix = "Have the certificate reissued; current CAs sign with "
+	    "SHA-256 or stronger.",
+	  .check = check_signature_sha256 },
+	{ .id = "key-usage-encipherment", .severity = SEV_WARNING, .needs = NEEDS_CHAIN,
+	  .title = "if the leaf has keyUsage, it includes keyEncipherment",
+	  .source = "RFC 5246 7.4.2 / RFC 5280 4.2.1.3: static RSA key exchange",
+	  .explain = "All three allowed suites use static RSA key exchange: "
+	    "the client encrypts the premaster secret to the certificate's "
+	    "key. Strict TLS stacks refuse that when keyUsage is present "
+	    "without keyEncipherment (Let's Encrypt's tlsserver and "
+	    "shortlived profiles omit it).",
+	  .fix = "Request a certificate whose keyUsage includes "
+	    "keyEncipherment (Let's Encrypt: the classic profile).",
+	  .check = check_key_usage_encipherment },
+	{ .id = "eku-server-auth", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
+	  .title = "if the leaf has extendedKeyUsage, it includes serverAuth",
+	  .source = "RFC 5280 4.2.1.12; CA/Browser Forum Baseline Requirements 7.1.2.7",
+	  .explain = "The SBC acts as a TLS client when it reaches the "
+	    "equipment and checks that the certificate may be used for a TLS "
+	    "server. anyExtendedKeyUsage alone is not enough for OpenSSL.",
+	  .fix = "Request a TLS server certificate (serverAuth).",
+	  .check = check_eku_server_auth },
+	{ .id = "eku-client-auth", .severity = SEV_NOTICE, .needs = NEEDS_CHAIN,
+	  .title = "the leaf allows clientAuth (needed only for mutual TLS)",
+	  .source = "carrier: when the PBX sends calls it is the TLS client",
+	  .explain = "Only matters if the carrier asks the PBX for a client "
+	    "certificate when the PBX connects. Public CAs stopped issuing "
+	    "clientAuth in 2026 (Let's Encrypt on 2026-02-11), so this is a "
+	    "notice and never changes the exit status.",
+	  .fix = "If the carrier requires mutual TLS, ask it which client "
+	    "certificate it accepts.",
+	  .check = check_eku_client_auth },
+	{ .id = "leaf-not-ca", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
+	  .title = "the leaf is not a CA certificate",
+	  .source = "RFC 5280 4.2.1.9; CA/Browser Forum Baseline Requirements 7.1.2.7",
+	  .explain = "A server certificate with basicConstraints cA=TRUE is "
+	    "a CA, not an end entity; TLS clients refuse it as a server "
+	    "certificate.",
+	  .fix = "Install the end-entity certificate, not the CA's.",
+	  .check = check_leaf_not_ca },
+	{ .id = "key-match", .severity = SEV_ERROR, .needs = NEEDS_CHAIN | NEEDS_KEY,
+	  .title = "the private key matches the leaf (with --key or a PKCS#12)",
+	  .source = "operations: a mismatched key fails every handshake",
+	  .explain = "The server proves it owns the certificate with the "
+	    "private key; a key from another certificate makes every "
+	    "handshake fail.",
+	  .fix = "Pair the certificate with the key it was requested with "
+	    "(compare openssl x509 -noout -pubkey and openssl pkey -pubout).",
+	  .check = check_key_match },
+	{ .id = "tls12", .severity = SEV_ERROR, .needs = NEEDS_PROBE,
+	  .title = "the server completes a TLS 1.2 handshake",
+	  .source = "carrier: TLS 1.2 is the supported version",
+	  .explain = "The SBC speaks TLS 1.2 only; a server that insists on "
+	    "TLS 1.3 or on older versions cannot talk to it.",
+	  .fix = "Enable TLS 1.2 on the server's SIP/TLS listener.",
+	  .check = check_tls12 },
+	{ .id = "cipher-allowed", .severity = SEV_ERROR, .needs = NEEDS_PROBE,
+	  .title = "the server accepts at least one of the allowed suites",
+	  .source = "carrier: AES128-SHA, AES128-SHA256 or AES256-SHA256",
+	  .explain = "Each allowed suite is offered alone in its own TLS 1.2 "
+	    "handshake; at least one must be accepted.",
+	  .fix = "Add AES128-SHA:AES128-SHA256:AES256-SHA256 to the "
+	    "server's cipher list (they are static-RSA suites: an RSA "
+	    "certificate is required).",
+	  .check = check_cipher_allowed },
+	{ .id = "cipher-default", .severity = SEV_WARNING, .needs = NEEDS_PROBE,
+	  .title = "the server accepts AES128-SHA, the carrier's default",
+	  .source = "carrier: TLS_RSA_WITH_AES_128_CBC_SHA is the default",
+	  .explain = "The carrier uses AES128-SHA unless configured otherwise.",
+	  .fix = "Add AES128-SHA to the server's cipher list.",
+	  .check = check_cipher_default },
+	{ .id = "sni-independent", .severity = SEV_WARNING, .needs = NEEDS_PROBE | NEEDS_SNI,
+	  .title = "the server presents the same valid chain without SNI",
+	  .source = "operations: SIP clients often send no SNI",
+	  .explain = "Many SBCs connect by address and send no server name; "
+	    "the server must then present the same certificate.",
+	  .fix = "Make the SIP/TLS certificate the listener's default "
+	    "certificate, not only the one for an SNI name.",
+	  .check = check_sni_independent },
+	{ .id = "dns-a-record", .severity = SEV_ERROR, .needs = NEEDS_PROBE | NEEDS_DNS,
+	  .title = "the FQDN has an A record; every address is probed",
+	  .source = "carrier: the SBC reaches the customer through the FQDN's A record",
+	  .explain = "The SBC resolves the FQDN's A (IPv4) records and may "
+	    "connect to any of them; an AAAA-only name is unreachable.",
+	  .fix = "Publish an A record for the FQDN pointing at the "
+	    "equipment's public IPv4 address.",
+	  .check = check_dns_a_record },
+	{ .id = "sip-options", .severity = SEV_WARNING, .needs = NEEDS_PROBE | NEEDS_SIP,
+	  .title = "the server answers SIP OPTIONS over TLS (with --sip)",
+	  .source = "RFC 3261 11; carrier SBCs ping with OPTIONS",
+	  .explain = "After the handshake an OPTIONS request is sent over the "
+	    "TLS connection; any SIP final response shows the SIP stack is "
+	    "listening on that port.",
+	  .fix = "Check that the SIP server listens with TLS on this port "
+	    "and answers OPTIONS (or allows them from the carrier).",
+	  .check = check_sip_options },
+};
+
+const size_t rule_count = sizeof(rule_table) / sizeof(rule_table[0]);
+
+const struct rule *
+rule_find(const char *id)
+{
+	int i = rule_index(id);
+
+	return i >= 0 ? &rule_table[i] : NULL;
+}
+
+int
+rule_index(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rule_count; i++)
+		if (strcmp(rule_table[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+verdict_set(struct verdict *v, enum status st, int cert, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(v->message);
+	v->status = st;
+	v->cert = cert;
+	va_start(ap, fmt);
+	v->message = xvasprintf(fmt, ap);
+	va_end(ap);
+}

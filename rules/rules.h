@@ -1,0 +1,90 @@
+/*
+ * rules.h - the rule table: the only list of rules.
+ *
+ * Each rule is one row (rule_table.c) and one check function.  A check
+ * reads facts and fills a verdict; the engine stamps the rule's ID and
+ * severity on the finding.  Checks never print, never read files and
+ * never call the network.
+ */
+#ifndef BWC_RULES_H
+#define BWC_RULES_H
+
+#include "../lib/run.h"
+#include "../lib/subject.h"
+
+/* What a rule needs; without it the rule is skipped. */
+enum rule_needs {
+	NEEDS_CHAIN = 1u << 0,
+	NEEDS_FQDN = 1u << 1,
+	NEEDS_KEY = 1u << 2,
+	NEEDS_PROBE = 1u << 3,
+	NEEDS_SIP = 1u << 4,
+	NEEDS_DNS = 1u << 5,	/* the probe resolved the FQDN itself */
+	NEEDS_SNI = 1u << 6,	/* the probe sent SNI and compared without it */
+};
+
+struct check_input {
+	const struct run *run;
+	const struct policy *policy;
+	time_t now;
+	const char *fqdn;			/* NULL when none */
+	const struct chain_facts *chain;	/* NULL when no chain */
+	const struct probe_facts *probe;	/* NULL for lint */
+};
+
+struct verdict {
+	enum status status;
+	int cert;		/* input index, or -1 */
+	char *message;		/* owned by the verdict until the engine takes it */
+};
+
+/* Set a verdict's status, cert and message (printf-style; escape untrusted parts first). */
+void verdict_set(struct verdict *, enum status, int cert, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+typedef void (*check_fn)(const struct check_input *, struct verdict *);
+
+struct rule {
+	const char *id;
+	enum severity severity;
+	unsigned needs;		/* enum rule_needs bits */
+	const char *title;	/* one line: what passing means */
+	const char *source;	/* the requirement it comes from */
+	const char *explain;	/* what it means */
+	const char *fix;	/* how to fix a failure */
+	check_fn check;
+};
+
+extern const struct rule rule_table[];
+extern const size_t rule_count;
+
+/* The row with this ID, or NULL. */
+const struct rule *rule_find(const char *id);
+/* Its index in rule_table, or -1. */
+int rule_index(const char *id);
+
+/* The checks, grouped by family (check_*.c). */
+void check_rsa_key(const struct check_input *, struct verdict *);
+void check_rsa_key_size(const struct check_input *, struct verdict *);
+void check_key_match(const struct check_input *, struct verdict *);
+void check_accepted_ca(const struct check_input *, struct verdict *);
+void check_chain_complete(const struct check_input *, struct verdict *);
+void check_chain_order(const struct check_input *, struct verdict *);
+void check_not_self_signed(const struct check_input *, struct verdict *);
+void check_root_retiring(const struct check_input *, struct verdict *);
+void check_not_expired(const struct check_input *, struct verdict *);
+void check_expires_soon(const struct check_input *, struct verdict *);
+void check_fqdn_match(const struct check_input *, struct verdict *);
+void check_signature_sha256(const struct check_input *, struct verdict *);
+void check_key_usage_encipherment(const struct check_input *, struct verdict *);
+void check_eku_server_auth(const struct check_input *, struct verdict *);
+void check_eku_client_auth(const struct check_input *, struct verdict *);
+void check_leaf_not_ca(const struct check_input *, struct verdict *);
+void check_tls12(const struct check_input *, struct verdict *);
+void check_cipher_allowed(const struct check_input *, struct verdict *);
+void check_cipher_default(const struct check_input *, struct verdict *);
+void check_sni_independent(const struct check_input *, struct verdict *);
+void check_dns_a_record(const struct check_input *, struct verdict *);
+void check_sip_options(const struct check_input *, struct verdict *);
+
+#endif
