@@ -62,7 +62,8 @@ void probe_target_free(struct probe_target *);
 void probe_targets_free(struct probe_target *, size_t n);
 
 /*
- * Does target number idx belong to shard i of n (0 <= i < n)?  Targets
+ * Does target number idx (from 0) belong to shard i of n, 1 <= i <= n
+ * as --shard I/N gives it?  Targets
  * are dealt round-robin, so every shard gets a fair share and the
  * slices together are the whole list, each target exactly once.  With
  * n <= 1 every target belongs.
@@ -180,6 +181,79 @@ int sip_parse_response(const char *buf, size_t len, int *code,
     char **status_line, char **err);
 
 /* ------------------------------------------------------------------ */
+/* Handshakes (probe_tls.c): many at once, one thread, one poll loop */
+
+typedef struct ssl_ctx_st SSL_CTX;
+typedef struct ssl_st SSL;
+
+enum hs_outcome {
+	HS_PENDING,
+	HS_OK,		/* the handshake completed */
+	HS_ALERT,	/* the server refused with a TLS alert */
+	HS_TLS_ERROR,	/* the server spoke TLS; our side gave up */
+	HS_NOT_TLS,	/* the server answered, but not with TLS */
+	HS_RESET,
+	HS_CLOSED,
+	HS_TIMEOUT,
+	HS_CONNECT,	/* the TCP connect failed: refused, unreachable */
+	HS__MAX
+};
+
+enum hs_state { HS_ST_CONNECT, HS_ST_HANDSHAKE, HS_ST_SIP_WRITE,
+	HS_ST_SIP_READ, HS_ST_DONE };
+
+/* One TLS connection to make; the caller sets the first block. */
+struct hs_job {
+	const struct sockaddr_storage *addr;	/* borrowed; with port */
+	const char *ciphers;	/* OpenSSL cipher list for TLS <= 1.2 */
+	int min_version, max_version;	/* TLS1_2_VERSION...; 0: any */
+	const char *sni;	/* server name to send, or NULL */
+	const char *sip_host;	/* send OPTIONS for this host, or NULL */
+	int sip_port;
+
+	enum hs_outcome outcome;
+	char *reason;		/* why it failed; printable */
+	double ms;		/* TLS handshake time (after the TCP connect) */
+	const char *version;	/* negotiated protocol (static string) */
+	const char *cipher;	/* negotiated suite (static string) */
+	struct stack_st_X509 *chain;	/* peer chain, owned */
+	unsigned char leaf_sha256[32];
+	char *leaf_subject;	/* RFC 2253, printable */
+
+	int sip_code;		/* -1 not asked, 0 no answer, else the status */
+	char *sip_status_line;	/* printable */
+	char *sip_error;
+
+	/* private to probe_tls.c */
+	enum hs_state state;
+	int fd;
+	SSL *ssl;
+	short want;
+	int64_t t_connected_us;
+	unsigned char first[24];	/* the first bytes the server sent */
+	size_t nfirst;
+	int alert;		/* fatal alert received, or -1 */
+	struct buf sip_out, sip_in;
+	size_t sip_sent;
+};
+
+/* Zero a job before the caller fills its first block. */
+void hs_job_init(struct hs_job *);
+
+/*
+ * Run every job until it ends or deadline_ms passes; timeout_sec is
+ * only for the words of a timeout.  Always fills outcome (and reason
+ * unless HS_OK) of every job, and closes every connection before it
+ * returns.  Free each job with hs_job_free().
+ */
+void hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
+    int64_t deadline_ms, int timeout_sec);
+void hs_job_free(struct hs_job *);
+
+/* Did the server speak TLS in this job (so the address can be judged)? */
+bool hs_spoke_tls(const struct hs_job *);
+
+/* ------------------------------------------------------------------ */
 /* TLS (probe.c): probe one target's addresses */
 
 struct probe_params {
@@ -188,6 +262,7 @@ struct probe_params {
 	const char *sip_host;	/* Request-URI host with --sip, or NULL: no SIP */
 	int port;
 	int64_t deadline_ms;
+	int timeout_sec;	/* for messages */
 };
 
 /* What the probe of one address found. */

@@ -235,7 +235,7 @@ probe_shard_has(size_t idx, int i, int n)
 {
 	if (n <= 1)
 		return true;
-	return idx % (size_t)n == (size_t)i;
+	return idx % (size_t)n == (size_t)(i - 1);
 }
 
 static int
