@@ -24,8 +24,9 @@
  * Failures print "pki: what" and OpenSSL's error queue on stderr, then
  * return NULL or -1, so a test can assert_non_null() and still see why.
  *
- * This header includes <openssl/x509.h> only, never <openssl/x509v3.h>:
- * that one defines KU_* macros with other values than lib/facts.h.
+ * This header includes <openssl/x509.h> only, not <openssl/x509v3.h>,
+ * whose KU_* macros a test may not want.  PKI_KU_* below are RFC 5280
+ * bit numbers: neither OpenSSL's KU_* nor lib/facts.h's FACT_KU_*.
  */
 #ifndef BWC_TESTS_PKI_H
 #define BWC_TESTS_PKI_H
