@@ -20,4 +20,10 @@ bool report_is_clean(const char *s);
 /* A new string (caller frees): s itself if clean, else its escaped form; "" for NULL. */
 char *report_clean(const char *s);
 
+/*
+ * msg without a leading "name: " (errors often start with the input's
+ * name, which a reporter prints anyway).  Borrowed from msg.
+ */
+const char *report_strip_name(const char *msg, const char *name);
+
 #endif

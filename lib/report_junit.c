@@ -162,7 +162,7 @@ static void
 junit_subject(struct report *r, const struct subject *s)
 {
 	struct buf b = { 0 };
-	char stamp[32], *name = esc_printable_str(s->name), *classname;
+	char stamp[32], *name = report_clean(s->name), *classname;
 	size_t failures = 0, skipped = 0, tests = s->n_findings;
 	bool error = s->result == RESULT_ERROR;
 

@@ -172,7 +172,8 @@ subject_summary(const char *name, const struct subject *s, long days,
 		break;
 	default:
 		buf_adds(&b, ": could not evaluate: ");
-		plain(&b, s->error != NULL ? s->error : "unknown error");
+		plain(&b, s->error != NULL ? report_strip_name(s->error,
+		    s->name) : "unknown error");
 		break;
 	}
 	for (size_t i = 0; i < s->n_findings; i++) {
@@ -203,7 +204,7 @@ nagios_subject(struct report *r, const struct subject *s)
 {
 	struct nagios_state *st = r->state;
 	struct soonest so = { false, 0, r->run->now };
-	char *name = esc_printable_str(s->name), *shown;
+	char *name = report_clean(s->name), *shown;
 
 	if (s->address != NULL && s->kind == SUBJECT_HOST)
 		shown = xasprintf("%s (%s)", name, s->address);
@@ -232,7 +233,8 @@ nagios_subject(struct report *r, const struct subject *s)
 
 	if (s->result == RESULT_ERROR)
 		long_line(st, "UNKNOWN", shown, NULL, s->error != NULL ?
-		    s->error : "could not evaluate");
+		    report_strip_name(s->error, s->name) :
+		    "could not evaluate");
 	for (size_t i = 0; i < s->n_findings; i++) {
 		const struct finding *f = &s->findings[i];
 
@@ -319,9 +321,13 @@ nagios_end(struct report *r)
 		    r->n_subjects, r->n_by_result[RESULT_PASS],
 		    r->n_by_result[RESULT_WARN], r->n_by_result[RESULT_FAIL],
 		    r->n_by_result[RESULT_ERROR]);
-		if (st->have_soonest) {
+		if (st->have_soonest && st->soonest >= 0)
 			buf_addf(&b, "; soonest expiry in %ld days (",
 			    st->soonest);
+		else if (st->have_soonest)
+			buf_addf(&b, "; a certificate expired %ld days ago (",
+			    -st->soonest);
+		if (st->have_soonest) {
 			plain(&b, st->soonest_name);
 			buf_addc(&b, ')');
 		}

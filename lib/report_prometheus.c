@@ -116,7 +116,7 @@ static char *
 subject_labels(struct prom_state *st, const struct subject *s)
 {
 	struct buf b = { 0 };
-	char *name = esc_printable_str(s->name), *key, *unique;
+	char *name = report_clean(s->name), *key, *unique;
 	const char *addr = s->kind == SUBJECT_HOST ? s->address : NULL;
 	size_t dup = 1, i;
 

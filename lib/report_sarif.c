@@ -290,7 +290,8 @@ sarif_subject(struct report *r, const struct subject *s)
 	if (s->result == RESULT_ERROR) {
 		json_t *n = jnew(json_object());
 		char *text = xasprintf("%s: %s", s->name, s->error != NULL ?
-		    s->error : "could not evaluate");
+		    report_strip_name(s->error, s->name) :
+		    "could not evaluate");
 
 		set(n, "level", json_string("error"));
 		set(n, "message", message(text));
