@@ -298,6 +298,35 @@ apply_config(struct run *run, struct cli *cli)
 	return 0;
 }
 
+/* Print text wrapped at width columns, each line indented by indent. */
+static void
+print_wrapped(const char *label, const char *text, int indent, int width)
+{
+	const char *p = text, *word;
+	int col, len;
+
+	col = printf("%-*s", indent, label);
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		word = p;
+		while (*p != '\0' && *p != ' ')
+			p++;
+		len = (int)(p - word);
+		if (len == 0)
+			break;
+		if (col > indent && col + 1 + len > width) {
+			printf("\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			putchar(' ');
+			col++;
+		}
+		col += printf("%.*s", len, word);
+	}
+	putchar('\n');
+}
+
 static int
 cmd_rules(int argc, char **argv)
 {
@@ -348,10 +377,13 @@ cmd_rules(int argc, char **argv)
 	}
 	if (id != NULL) {
 		r = rule_find(id);
-		printf("%s (%s%s)\n  %s\n\n%s\n\nFix: %s\n\nSource: %s\n", r->id,
-		    severity_name(r->severity),
-		    (r->needs & NEEDS_PROBE) ? ", probe only" : "", r->title,
-		    r->explain, r->fix, r->source);
+		printf("%s (%s%s): %s\n\n", r->id, severity_name(r->severity),
+		    (r->needs & NEEDS_PROBE) ? ", probe only" : "", r->title);
+		print_wrapped("What", r->explain, 8, 76);
+		putchar('\n');
+		print_wrapped("Fix", r->fix, 8, 76);
+		putchar('\n');
+		print_wrapped("Source", r->source, 8, 76);
 		return 0;
 	}
 	for (i = 0; i < rule_count; i++) {

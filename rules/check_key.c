@@ -78,10 +78,15 @@ check_rsa_key_size(const struct check_input *in, struct verdict *v)
 	if (w.p.count > 0)
 		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s, under the "
 		    "minimum of %d bits", w.p.text.ptr, in->policy->min_rsa_bits);
-	else
+	else if (chain_leaf(in->chain)->key_type == KEY_RSA)
 		verdict_set(v, STATUS_PASS, -1, "every RSA key is at least %d "
 		    "bits (leaf: %d)", in->policy->min_rsa_bits,
 		    chain_leaf(in->chain)->key_bits);
+	else
+		verdict_set(v, STATUS_PASS, -1, "every RSA key is at least %d "
+		    "bits (the leaf's %s key is judged by rsa-key)",
+		    in->policy->min_rsa_bits,
+		    key_type_name(chain_leaf(in->chain)->key_type));
 	buf_free(&w.p.text);
 }
 

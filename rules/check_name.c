@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../lib/esc.h"
 #include "../lib/fqdn.h"
@@ -60,6 +61,24 @@ check_fqdn_match(const struct check_input *in, struct verdict *v)
 		verdict_set(v, STATUS_FAIL, idx, "the leaf has no SAN dNSName "
 		    "(the CN is not used): nothing covers %s", in->fqdn);
 		return;
+	}
+	/* A wildcard for a parent domain one level too high is the classic case. */
+	for (i = 0; i < leaf->n_san_dns; i++) {
+		const struct bstr *d = &leaf->san_dns[i];
+		size_t flen = strlen(in->fqdn);
+
+		if (d->len > 2 && d->ptr[0] == '*' && d->ptr[1] == '.' &&
+		    memchr(d->ptr, '\0', d->len) == NULL &&
+		    flen > d->len - 1 &&
+		    strncasecmp(in->fqdn + flen - (d->len - 1),
+		    (const char *)d->ptr + 1, d->len - 1) == 0) {
+			san = esc_printable(d->ptr, d->len);
+			verdict_set(v, STATUS_FAIL, idx, "%s stands for exactly one "
+			    "label, so it does not cover %s, which has more "
+			    "labels before %s", san, in->fqdn, san + 2);
+			free(san);
+			return;
+		}
 	}
 	for (i = 0; i < leaf->n_san_dns && i < SAN_LIST_MAX; i++) {
 		san = esc_printable(leaf->san_dns[i].ptr, leaf->san_dns[i].len);

@@ -1,0 +1,97 @@
+#!/bin/sh
+# run.sh TEST_BIN... - run every test of the project and sum them up.
+#
+# Runs each cmocka unit-test binary given, then every shell test under
+# tests/cli/ and tests/integration/ with these in the environment:
+#   BWC       the bwcertcheck binary under test (absolute path)
+#   TESTDATA  a directory with the test PKI made by testdata/mkpki.sh
+#   TOP       the project root
+# Each shell test prints its own "NAME: N passed, N failed" line and exits
+# non-zero on failure.  The last line is the total, in the same form.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+export TOP
+BWC="$TOP/bwcertcheck"
+export BWC
+OUT="$TOP/tests/out"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+TESTDATA="$OUT/pki"
+export TESTDATA
+if ! sh "$TOP/testdata/mkpki.sh" "$TESTDATA" >"$OUT/mkpki.log" 2>&1; then
+	echo "run.sh: testdata/mkpki.sh failed:" >&2
+	cat "$OUT/mkpki.log" >&2
+	exit 1
+fi
+
+passed=0
+failed=0
+failed_names=""
+
+count() {
+	# Sum the "N passed, N failed" line a test printed.
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+	p=$(echo "$line" | sed -n 's/.*[^0-9]\{0,1\}\([0-9][0-9]*\) passed.*/\1/p')
+	f=$(echo "$line" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
+	echo "${p:-0} ${f:-0}"
+}
+
+for t in "$@"; do
+	name=$(basename "$t")
+	log="$OUT/$name.log"
+	if "$t" >"$log" 2>&1; then
+		rc=0
+	else
+		rc=$?
+	fi
+	# cmocka: "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)..."
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then
+		failed_names="$failed_names $name"
+		echo "FAIL $name ($p passed, $f failed; rc $rc)"
+		sed 's/^/    /' "$log" | grep -E 'FAIL|ERROR|error|Assert|expected|ERROR:|runtime error|Sanitizer' | head -40
+	else
+		echo "ok   $name ($p passed)"
+	fi
+done
+
+for t in "$TOP"/tests/cli/*.sh "$TOP"/tests/integration/*.sh; do
+	[ -f "$t" ] || continue
+	name=$(basename "$t" .sh)
+	log="$OUT/$name.log"
+	if sh "$t" >"$log" 2>&1; then
+		rc=0
+	else
+		rc=$?
+	fi
+	set -- $(count "$log")
+	p=$1
+	f=$2
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then
+		failed_names="$failed_names $name"
+		echo "FAIL $name ($p passed, $f failed; rc $rc)"
+		grep -E '^(not ok|FAIL)' "$log" | head -40 | sed 's/^/    /'
+	else
+		echo "ok   $name ($p passed)"
+	fi
+done
+
+echo
+if [ "$failed" -ne 0 ]; then
+	echo "failed:$failed_names (logs in tests/out/)"
+fi
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
