@@ -12,7 +12,8 @@
  * " #3"... appended, since node_exporter refuses a file with duplicate
  * series.  Certificates add position (input index, or "anchor" for a
  * root taken from the trust store) and cn.  No timestamps: the textfile
- * collector refuses them.
+ * collector refuses them.  Time is in seconds, the base unit promtool
+ * insists on: "days left" is bwcertcheck_expires_in_seconds / 86400.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@ enum prom_family {
 	PROM_LAST_RUN,
 	PROM_SUBJECT_RESULT,
 	PROM_NOT_AFTER,
-	PROM_DAYS_LEFT,
+	PROM_EXPIRES_IN,
 	PROM_RULE_FAILED,
 	PROM_PROBE_SUCCESS,
 	PROM_HANDSHAKE,
@@ -54,9 +55,9 @@ static const struct {
 	[PROM_NOT_AFTER] = { "bwcertcheck_not_after_timestamp_seconds",
 	    "Expiry (notAfter) of each certificate of the chain, as a "
 	    "Unix time" },
-	[PROM_DAYS_LEFT] = { "bwcertcheck_days_left",
-	    "Days until each certificate of the chain expires, rounded "
-	    "down (negative when expired)" },
+	[PROM_EXPIRES_IN] = { "bwcertcheck_expires_in_seconds",
+	    "Time from the run to each certificate's expiry (negative when "
+	    "expired); divide by 86400 for days" },
 	[PROM_RULE_FAILED] = { "bwcertcheck_rule_failed",
 	    "1 if the rule failed, 0 if it passed (skipped rules are "
 	    "absent)" },
@@ -172,9 +173,9 @@ cert_metrics(const struct cert_facts *f, int idx, void *arg)
 
 	snprintf(val, sizeof(val), "%lld", (long long)f->not_after);
 	sample(c->st, PROM_NOT_AFTER, c->labels, &extra, val);
-	snprintf(val, sizeof(val), "%ld", report_days_left(c->now,
-	    f->not_after));
-	sample(c->st, PROM_DAYS_LEFT, c->labels, &extra, val);
+	snprintf(val, sizeof(val), "%lld", (long long)f->not_after -
+	    (long long)c->now);
+	sample(c->st, PROM_EXPIRES_IN, c->labels, &extra, val);
 	buf_free(&extra);
 	free(cn);
 }

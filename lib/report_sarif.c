@@ -128,25 +128,25 @@ static void
 sarif_begin(struct report *r)
 {
 	struct sarif_state *st = xcalloc(1, sizeof(*st));
-	json_t *driver = jnew(json_object()), *rules = jnew(json_array());
 
 	st->first = true;
 	st->notifications = jnew(json_array());
 	st->subjects = jnew(json_array());
 	r->state = st;
 
-	set(driver, "name", json_string("bwcertcheck"));
-	set(driver, "version", json_string(BWC_VERSION));
-	set(driver, "semanticVersion", json_string(BWC_VERSION));
-	for (size_t i = 0; i < rule_count; i++)
-		append(rules, rule_descriptor(&rule_table[i]));
-	set(driver, "rules", rules);
-
 	fprintf(r->out, "{\n\"$schema\": \"%s\",\n\"version\": \"2.1.0\",\n"
-	    "\"runs\": [{\n\"tool\": {\"driver\": ", SARIF_SCHEMA);
-	dump(r->out, driver);
-	fputs("},\n\"results\": [", r->out);
-	json_decref(driver);
+	    "\"runs\": [{\n\"tool\": {\"driver\": {\"name\": \"bwcertcheck\", "
+	    "\"version\": \"%s\", \"semanticVersion\": \"%s\", \"rules\": [",
+	    SARIF_SCHEMA, BWC_VERSION, BWC_VERSION);
+	/* One rule a line, in table order: ruleIndex is the table index. */
+	for (size_t i = 0; i < rule_count; i++) {
+		json_t *d = rule_descriptor(&rule_table[i]);
+
+		fputs(i == 0 ? "\n" : ",\n", r->out);
+		dump(r->out, d);
+		json_decref(d);
+	}
+	fputs("\n]}},\n\"results\": [", r->out);
 }
 
 /*

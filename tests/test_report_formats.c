@@ -587,7 +587,7 @@ test_prometheus_groups_each_family_after_help_and_type(void **state)
 	char *out = render(&report_prometheus, *state, REPORT_PROBE, ALL);
 
 	assert_families_grouped(out);
-	assert_contains(out, "# TYPE bwcertcheck_days_left gauge\n");
+	assert_contains(out, "# TYPE bwcertcheck_expires_in_seconds gauge\n");
 	assert_contains(out, "bwcertcheck_run_result 3\n");
 	assert_contains(out, "bwcertcheck_last_run_timestamp_seconds "
 	    "1795000000\n");
@@ -605,10 +605,11 @@ test_prometheus_has_expiry_per_certificate(void **state)
 	assert_contains(out, "bwcertcheck_not_after_timestamp_seconds{"
 	    "subject=\"good.pem\",position=\"0\",cn=\"pbx.example.test\"} "
 	    "1798888000\n");
-	assert_contains(out, "bwcertcheck_days_left{subject=\"good.pem\","
-	    "position=\"1\",cn=\"R11\"} 400\n");
-	assert_contains(out, "bwcertcheck_days_left{subject=\"good.pem\","
-	    "position=\"anchor\",cn=\"ISRG Root X1\"} 3000\n");
+	assert_contains(out, "bwcertcheck_expires_in_seconds{subject="
+	    "\"good.pem\",position=\"1\",cn=\"R11\"} 34560000\n");
+	assert_contains(out, "bwcertcheck_expires_in_seconds{subject="
+	    "\"good.pem\",position=\"anchor\",cn=\"ISRG Root X1\"} "
+	    "259200000\n");
 	assert_contains(out, "bwcertcheck_rule_failed{subject=\"good.pem\","
 	    "rule=\"eku-client-auth\",severity=\"notice\"} 1\n");
 	assert_contains(out, "bwcertcheck_rule_failed{subject=\"good.pem\","
@@ -626,9 +627,9 @@ test_prometheus_escapes_hostile_label_values(void **state)
 	char *out = render(&report_prometheus, *state, REPORT_LINT,
 	    (const int[]){ S_HOSTILE, -1 });
 
-	assert_contains(out, "bwcertcheck_days_left{subject=\"evil<&\\\"'"
+	assert_contains(out, "bwcertcheck_expires_in_seconds{subject=\"evil<&\\\"'"
 	    "\\\\x01\\\\x7f\\\\xff|=.pem\",position=\"0\",cn=\"bad\\\\x00cn"
-	    "\\\\x1b[31m\"} -3\n");
+	    "\\\\x1b[31m\"} -259200\n");
 	free(out);
 }
 
