@@ -102,6 +102,8 @@ clean-objects:
 clean: clean-objects
 	rm -rf build-san tests/out
 
+.SECONDARY:
+
 .PHONY: all deps demo check test test-sanitize install uninstall clean clean-objects
 
 -include $(wildcard *.d lib/*.d rules/*.d tests/*.d)

@@ -284,11 +284,15 @@ load_p12(const char *name, PKCS12 *p12, const char *password,
 	X509 *cert = NULL;
 	STACK_OF(X509) *ca = NULL;
 	const char *pass = password != NULL ? password : "";
+	OSSL_PROVIDER *legacy;
 	char *reason;
 	int rc = -1, n = 0;
 
-	/* Old archives (RC2, 3DES) need the legacy provider; not fatal if absent. */
-	(void)OSSL_PROVIDER_try_load(NULL, "legacy", 1);
+	/*
+	 * Old archives (RC2-40) need the legacy provider; not fatal if it is
+	 * absent.  Unloaded below: nothing returned keeps a reference to it.
+	 */
+	legacy = OSSL_PROVIDER_try_load(NULL, "legacy", 1);
 	ERR_clear_error();
 	if (PKCS12_mac_present(p12) &&
 	    PKCS12_verify_mac(p12, pass, -1) != 1 &&
@@ -328,6 +332,8 @@ out:
 	EVP_PKEY_free(pkey);
 	X509_free(cert);
 	sk_X509_pop_free(ca, X509_free);
+	if (legacy != NULL)
+		OSSL_PROVIDER_unload(legacy);
 	return rc;
 }
 
