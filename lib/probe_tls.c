@@ -102,7 +102,8 @@ info_cb(const SSL *ssl, int where, int ret)
 {
 	struct hs_job *j = SSL_get_app_data(ssl);
 
-	if ((where & SSL_CB_READ_ALERT) && j != NULL &&
+	/* SSL_CB_READ_ALERT shares the SSL_CB_ALERT bit with WRITE_ALERT. */
+	if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT && j != NULL &&
 	    (ret >> 8) == SSL3_AL_FATAL && j->alert == -1)
 		j->alert = ret & 0xff;
 }
@@ -118,25 +119,46 @@ looks_like_tls(const struct hs_job *j)
 	return j->nfirst < 2 || j->first[1] == 3;
 }
 
+/*
+ * The job is over: say goodbye politely where a session is up (never
+ * waiting for the answer) and hang up at once, so a server that serves
+ * one connection at a time moves on to the next job.
+ */
+static void
+hang_up(struct hs_job *j)
+{
+	ERR_clear_error();
+	if (j->ssl != NULL && j->outcome == HS_OK)
+		(void)SSL_shutdown(j->ssl);
+	SSL_free(j->ssl);
+	j->ssl = NULL;
+	ERR_clear_error();
+	if (j->fd != -1)
+		close(j->fd);
+	j->fd = -1;
+	j->state = HS_ST_DONE;
+	j->want = 0;
+}
+
 static void
 finish(struct hs_job *j, enum hs_outcome o, char *reason)
 {
 	j->outcome = o;
 	free(j->reason);
 	j->reason = reason;
-	j->state = HS_ST_DONE;
-	j->want = 0;
+	if (j->t_connected_us != 0)
+		j->ms = (double)(now_us() - j->t_connected_us) / 1000.0;
+	hang_up(j);
 }
 
-/* A SIP failure after a good handshake: the handshake stays HS_OK. */
+/* The end of the SIP exchange; the handshake stays HS_OK. */
 static void
 sip_finish(struct hs_job *j, int code, char *status_line, char *error)
 {
 	j->sip_code = code;
 	j->sip_status_line = status_line;
 	j->sip_error = error;
-	j->state = HS_ST_DONE;
-	j->want = 0;
+	hang_up(j);
 }
 
 /* The reason OpenSSL left on this thread's queue, or def. */
@@ -158,6 +180,8 @@ handshake_failed(struct hs_job *j, int e)
 	const char *when = j->nfirst == 0 ?
 	    "before answering the TLS ClientHello" : "during the TLS handshake";
 	unsigned long code = ERR_peek_last_error();
+	ssize_t r;
+	size_t n;
 	char *esc;
 
 	if (j->alert != -1) {
@@ -166,7 +190,15 @@ handshake_failed(struct hs_job *j, int e)
 		    SSL_alert_desc_string_long(j->alert)));
 	} else if (j->nfirst > 0 && !looks_like_tls(j)) {
 		ERR_clear_error();
-		esc = esc_printable(j->first, j->nfirst);
+		/* OpenSSL read only a record header; show a little more. */
+		r = recv(j->fd, j->first + j->nfirst,
+		    sizeof(j->first) - j->nfirst, MSG_DONTWAIT);
+		if (r > 0)
+			j->nfirst += (size_t)r;
+		for (n = 0; n < j->nfirst && j->first[n] != '\r' &&
+		    j->first[n] != '\n'; n++)
+			;
+		esc = esc_printable(j->first, n);
 		finish(j, HS_NOT_TLS, xasprintf("not a TLS server: it answered "
 		    "the ClientHello with \"%s\"", esc));
 		free(esc);
@@ -329,10 +361,8 @@ step_handshake(struct hs_job *j)
 		handshake_done(j);
 		if (j->sip_host != NULL)
 			sip_start(j);
-		else {
-			j->state = HS_ST_DONE;
-			j->want = 0;
-		}
+		else
+			hang_up(j);
 		return;
 	}
 	e = SSL_get_error(j->ssl, r);
@@ -476,23 +506,8 @@ hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
 			if (pfd[i].revents != 0)
 				step(jobs[map[i]], ctx);
 	}
-	/*
-	 * Say goodbye politely where a session is up, never waiting for
-	 * it, and let go of the connections: the jobs keep only data.
-	 */
-	for (i = 0; i < n; i++) {
-		struct hs_job *j = jobs[i];
-
-		ERR_clear_error();
-		if (j->ssl != NULL && j->outcome == HS_OK)
-			(void)SSL_shutdown(j->ssl);
-		SSL_free(j->ssl);
-		j->ssl = NULL;
-		ERR_clear_error();
-		if (j->fd != -1)
-			close(j->fd);
-		j->fd = -1;
-	}
+	for (i = 0; i < n; i++)
+		hang_up(jobs[i]);
 	free(pfd);
 	free(map);
 }
