@@ -5,7 +5,8 @@
  * so a result's ruleIndex is the rule's index in rule_table.  One result
  * per failed rule (notices too, at level "note").  A lint result points
  * at the certificate file (artifactLocation.uri, relative as given, or
- * file:// for an absolute path); a probe result at "sips:HOST:PORT",
+ * file:// for an absolute path; the first file when several form one
+ * chain; none for stdin); a probe result at "sips:HOST:PORT",
  * with the probed address as a logical location.  A subject that could
  * not be evaluated becomes a toolExecutionNotification and makes
  * invocations[0].executionSuccessful false.
@@ -201,10 +202,17 @@ location(const struct subject *s)
 	json_t *loc = jnew(json_object()), *phys, *art, *logs, *lg;
 	char *uri = NULL;
 
-	if (s->kind == SUBJECT_HOST)
+	if (s->kind == SUBJECT_HOST) {
 		uri = sips_uri(s);
-	else if (strcmp(s->name, "-") != 0)
-		uri = uri_encode(s->name, false);
+	} else if (strcmp(s->name, "-") != 0) {
+		/* Files read as one chain are named "a.pem + b.pem": point at the first. */
+		const char *plus = strstr(s->name, " + ");
+		char *first = plus != NULL ? xstrndup(s->name,
+		    (size_t)(plus - s->name)) : xstrdup(s->name);
+
+		uri = uri_encode(first, false);
+		free(first);
+	}
 	if (uri != NULL) {
 		phys = jnew(json_object());
 		art = jnew(json_object());

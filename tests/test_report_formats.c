@@ -449,6 +449,11 @@ test_sarif_locations_are_encoded_uris(void **state)
 	    "file:///etc/ssl/my%20chain.pem");
 	json_decref(doc);
 	free(fx->s[S_SOON].name);
+	fx->s[S_SOON].name = xstrdup("certs/leaf.pem + certs/ca.pem");
+	doc = sarif_load(fx, (const int[]){ S_SOON, -1 });
+	assert_string_equal(first_uri(doc, 0), "certs/leaf.pem");
+	json_decref(doc);
+	free(fx->s[S_SOON].name);
 	fx->s[S_SOON].name = old;
 }
 
