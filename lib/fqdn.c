@@ -96,6 +96,15 @@ fqdn_match(const unsigned char *san, size_t san_len, const char *fqdn,
 	/* "*." + at least two labels: never "*", "*.", "*.com". */
 	if (!allow_wildcard || san_len < 3 || san[1] != '.')
 		return FQDN_NO_MATCH;
+	/* An address is not a name: no wildcard stands for an octet. */
+	if (flen < 64) {
+		char tmp[64];
+
+		memcpy(tmp, f, flen);
+		tmp[flen] = '\0';
+		if (fqdn_is_ip_literal(tmp))
+			return FQDN_NO_MATCH;
+	}
 	rest = san_len - 2;
 	if (count_labels(san + 2, rest) < 2)
 		return FQDN_NO_MATCH;

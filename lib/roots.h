@@ -67,6 +67,28 @@ const struct trust_root *trust_find(const struct trust *, X509 *x);
 /* The table row with this SPKI hash (32 raw bytes), or NULL. */
 const struct root_info *root_info_by_spki(const unsigned char spki[32]);
 
+/* A root deliberately not accepted, to say why a chain to it fails. */
+struct root_excluded {
+	const char *cn;
+	const char *why;
+};
+
+extern const struct root_excluded root_excluded[];
+extern const size_t root_excluded_len;
+
+/*
+ * Why the root or issuer with this RFC 2253 name is not accepted, or
+ * NULL if it is not one of root_excluded[].  Borrowed.
+ */
+const char *root_excluded_why(const char *name);
+
+/*
+ * The table row whose root has this RFC 2253 name (matched on its CN,
+ * or OU for roots without one), or NULL.  For messages only: a name
+ * proves nothing, trust comes from the key.
+ */
+const struct root_info *root_info_by_name(const char *name);
+
 /* Parse "YYYY-MM-DD" (UTC midnight); -1 on error. */
 time_t root_removal_time(const struct root_info *);
 

@@ -78,6 +78,8 @@
  * Names are the subject CN, or the OU where there is no CN or where the
  * CN ("GlobalSign") does not say which root it is.
  */
+#include <string.h>
+
 #include "roots.h"
 
 const struct root_info root_table[] = {
@@ -362,3 +364,70 @@ const struct root_info root_table[] = {
 };
 
 const size_t root_table_len = sizeof(root_table) / sizeof(root_table[0]);
+
+/*
+ * Roots that look as if they belonged to an accepted brand, or that
+ * once anchored accepted chains, and are not accepted.  Only used to
+ * say why a chain that ends at one of them fails; never trusted.
+ */
+const struct root_excluded root_excluded[] = {
+	{ .cn = "Starfield Services Root Certificate Authority - G2",
+	  .why = "operated by Amazon Trust Services, not by GoDaddy" },
+	{ .cn = "AAA Certificate Services",
+	  .why = "Comodo's 2004 root, out of Mozilla's store for TLS since "
+	    "2025-04-15 and out of Debian's ca-certificates" },
+	{ .cn = "DST Root CA X3",
+	  .why = "the old cross-sign for Let's Encrypt; expired on 2021-09-30" },
+	{ .cn = "AddTrust External CA Root",
+	  .why = "Comodo's old root, expired on 2020-05-30; the self-signed "
+	    "COMODO RSA or USERTrust RSA root replaces it" },
+	{ .cn = "GeoTrust Global CA",
+	  .why = "a Symantec-era root, distrusted by browsers in 2018" },
+	{ .cn = "Entrust Root Certification Authority",
+	  .why = "Entrust is not an accepted brand" },
+	{ .cn = "GTS Root R1",
+	  .why = "Google Trust Services is not an accepted brand" },
+	{ .cn = "Amazon Root CA 1",
+	  .why = "Amazon Trust Services is not an accepted brand" },
+};
+
+const size_t root_excluded_len = sizeof(root_excluded) / sizeof(root_excluded[0]);
+
+/* Does the RFC 2253 name hold the attribute value cn (as CN= or OU=)? */
+static bool
+name_has(const char *name, const char *cn)
+{
+	const char *p;
+	size_t len = strlen(cn);
+
+	for (p = name; *p != '\0'; p++) {
+		if (strncmp(p, "CN=", 3) != 0 && strncmp(p, "OU=", 3) != 0)
+			continue;
+		if ((p == name || p[-1] == ',') && strncmp(p + 3, cn, len) == 0 &&
+		    (p[3 + len] == ',' || p[3 + len] == '\0'))
+			return true;
+	}
+	return false;
+}
+
+const char *
+root_excluded_why(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < root_excluded_len; i++)
+		if (name_has(name, root_excluded[i].cn))
+			return root_excluded[i].why;
+	return NULL;
+}
+
+const struct root_info *
+root_info_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < root_table_len; i++)
+		if (name_has(name, root_table[i].name))
+			return &root_table[i];
+	return NULL;
+}

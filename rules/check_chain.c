@@ -23,12 +23,32 @@ anchor_name(const struct chain_facts *c)
 	return out;
 }
 
+/*
+ * If name is a built-in root of a brand the policy leaves out, say so
+ * into v and return true.
+ */
+static bool
+brand_not_in_policy(const struct check_input *in, const char *name, int cert,
+    struct verdict *v)
+{
+	const struct root_info *ri;
+
+	if (!in->run->trust->builtin || (ri = root_info_by_name(name)) == NULL ||
+	    (in->policy->brands & (1u << ri->brand)) != 0)
+		return false;
+	verdict_set(v, STATUS_FAIL, cert, "the chain leads to %s, a root of "
+	    "%s, which policy %s does not accept", ri->name,
+	    brand_name(ri->brand), in->policy->name);
+	return true;
+}
+
 /* carrier: "certificate from an accepted CA". */
 void
 check_accepted_ca(const struct check_input *in, struct verdict *v)
 {
 	const struct chain_facts *c = in->chain;
 	const struct cert_facts *top = &c->certs[c->top];
+	const char *why;
 	char *name, *ref;
 
 	switch (c->status) {
@@ -39,17 +59,28 @@ check_accepted_ca(const struct check_input *in, struct verdict *v)
 		free(name);
 		return;
 	case CHAIN_UNTRUSTED_ROOT:
+		if (brand_not_in_policy(in, top->subject, (int)c->top, v))
+			return;
 		ref = cert_ref(top, (int)c->top);
+		why = root_excluded_why(top->subject);
 		verdict_set(v, STATUS_FAIL, (int)c->top, "the chain ends at %s, "
-		    "a self-signed root that is not an accepted CA (%s)", ref,
-		    top->subject);
+		    "a self-signed root that is not an accepted CA (%s)%s%s", ref,
+		    top->subject, why ? ": " : "", why ? why : "");
 		free(ref);
 		return;
 	case CHAIN_ISSUER_MISSING:
+		if (brand_not_in_policy(in, c->missing_issuer, (int)c->top, v) ||
+		    brand_not_in_policy(in, top->subject, (int)c->top, v))
+			return;
 		ref = cert_ref(top, (int)c->top);
-		verdict_set(v, STATUS_FAIL, (int)c->top, "no path to an accepted "
-		    "root: the issuer of %s, %s, is neither given nor an "
-		    "accepted root", ref, c->missing_issuer);
+		if ((why = root_excluded_why(c->missing_issuer)) != NULL)
+			verdict_set(v, STATUS_FAIL, (int)c->top, "the chain leads "
+			    "to %s, which is not accepted: %s", c->missing_issuer,
+			    why);
+		else
+			verdict_set(v, STATUS_FAIL, (int)c->top, "no path to an "
+			    "accepted root: the issuer of %s, %s, is neither given "
+			    "nor an accepted root", ref, c->missing_issuer);
 		free(ref);
 		return;
 	default:
@@ -72,6 +103,14 @@ check_chain_complete(const struct check_input *in, struct verdict *v)
 
 	switch (c->status) {
 	case CHAIN_ISSUER_MISSING:
+		if (root_excluded_why(c->missing_issuer) != NULL ||
+		    (in->run->trust->builtin &&
+		    root_info_by_name(c->missing_issuer) != NULL)) {
+			verdict_set(v, STATUS_PASS, -1, "every intermediate up to "
+			    "%s is in the input; that root is not accepted "
+			    "(accepted-ca)", c->missing_issuer);
+			return;
+		}
 		ref = cert_ref(top, (int)c->top);
 		aia = c->missing_issuer_aia ?
 		    xasprintf(" (the CA publishes it at %s)",
