@@ -1,0 +1,241 @@
+/*
+ * test_probe_rules.c - the probe rules read probe facts and the policy
+ * only: build the facts by hand and check each verdict.  No network.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../rules/rules.h"
+
+struct fixture {
+	struct policy pol;
+	struct probe_facts pf;
+	struct check_input in;
+	struct verdict v;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+
+	policy_default(&f->pol);
+	probe_facts_init(&f->pf);
+	f->pf.handshake_tried = true;
+	f->in.policy = &f->pol;
+	f->in.probe = &f->pf;
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	probe_facts_free(&f->pf);
+	free(f->v.message);
+	free(f);
+	return 0;
+}
+
+static void
+set_suite(struct fixture *f, enum suite s, enum suite_state st,
+    const char *reason)
+{
+	f->pf.suites[s].state = st;
+	f->pf.suites[s].reason = reason != NULL ? xstrdup(reason) : NULL;
+	f->pf.suites[s].ms = 1.5;
+}
+
+static void
+run(struct fixture *f, check_fn fn)
+{
+	free(f->v.message);
+	memset(&f->v, 0, sizeof(f->v));
+	fn(&f->in, &f->v);
+}
+
+static void
+test_check_tls12_completed_passes_and_names_the_suite(void **state)
+{
+	struct fixture *f = *state;
+
+	f->pf.tls12 = true;
+	f->pf.tls12_cipher = xstrdup("AES256-SHA256");
+	run(f, check_tls12);
+	assert_int_equal(f->v.status, STATUS_PASS);
+	assert_non_null(strstr(f->v.message, "AES256-SHA256"));
+}
+
+static void
+test_check_tls12_refused_fails_with_the_reason(void **state)
+{
+	struct fixture *f = *state;
+
+	f->pf.tls12_error = xstrdup("the server refuses TLS 1.2 (alert "
+	    "protocol version) but completes a TLSv1.3 handshake");
+	run(f, check_tls12);
+	assert_int_equal(f->v.status, STATUS_FAIL);
+	assert_non_null(strstr(f->v.message, "TLSv1.3"));
+}
+
+static void
+test_check_tls12_without_address_is_skipped(void **state)
+{
+	struct fixture *f = *state;
+
+	f->pf.handshake_tried = false;
+	run(f, check_tls12);
+	assert_int_equal(f->v.status, STATUS_SKIP);
+}
+
+static void
+test_check_cipher_allowed_one_accepted_passes(void **state)
+{
+	struct fixture *f = *state;
+
+	set_suite(f, SUITE_AES128_SHA, SUITE_REJECTED, "alert handshake failure");
+	set_suite(f, SUITE_AES128_SHA256, SUITE_ACCEPTED, NULL);
+	set_suite(f, SUITE_AES256_SHA256, SUITE_REJECTED, "alert handshake failure");
+	run(f, check_cipher_allowed);
+	assert_int_equal(f->v.status, STATUS_PASS);
+	assert_string_equal(f->v.message, "accepted: AES128-SHA256; rejected: "
+	    "AES128-SHA (alert handshake failure), AES256-SHA256 (alert "
+	    "handshake failure)");
+}
+
+static void
+test_check_cipher_allowed_none_accepted_fails(void **state)
+{
+	struct fixture *f = *state;
+
+	set_suite(f, SUITE_AES128_SHA, SUITE_REJECTED, "alert handshake failure");
+	set_suite(f, SUITE_AES128_SHA256, SUITE_REJECTED, "alert handshake failure");
+	set_suite(f, SUITE_AES256_SHA256, SUITE_REJECTED, "alert handshake failure");
+	f->pf.tls12_cipher = xstrdup("ECDHE-RSA-AES128-GCM-SHA256");
+	run(f, check_cipher_allowed);
+	assert_int_equal(f->v.status, STATUS_FAIL);
+	assert_non_null(strstr(f->v.message, "the server chose "
+	    "ECDHE-RSA-AES128-GCM-SHA256"));
+}
+
+static void
+test_check_cipher_allowed_ignores_suites_the_policy_drops(void **state)
+{
+	struct fixture *f = *state;
+
+	f->pol.suites = 1u << SUITE_AES256_SHA256;
+	set_suite(f, SUITE_AES128_SHA, SUITE_ACCEPTED, NULL);
+	set_suite(f, SUITE_AES256_SHA256, SUITE_REJECTED, "alert handshake failure");
+	run(f, check_cipher_allowed);
+	assert_int_equal(f->v.status, STATUS_FAIL);
+}
+
+static void
+test_check_cipher_default_rejected_fails(void **state)
+{
+	struct fixture *f = *state;
+
+	set_suite(f, SUITE_AES128_SHA, SUITE_REJECTED, "alert handshake failure");
+	run(f, check_cipher_default);
+	assert_int_equal(f->v.status, STATUS_FAIL);
+	assert_string_equal(f->v.message, "AES128-SHA rejected: alert handshake "
+	    "failure");
+}
+
+static void
+test_check_cipher_default_without_default_is_skipped(void **state)
+{
+	struct fixture *f = *state;
+
+	f->pol.default_suite = -1;
+	run(f, check_cipher_default);
+	assert_int_equal(f->v.status, STATUS_SKIP);
+}
+
+static void
+test_check_sni_independent_follows_sni_same(void **state)
+{
+	struct fixture *f = *state;
+
+	f->pf.sni_sent = true;
+	f->pf.sni_same = 0;
+	f->pf.sni_detail = xstrdup("without SNI the server presents another "
+	    "certificate: CN=other.example.test");
+	run(f, check_sni_independent);
+	assert_int_equal(f->v.status, STATUS_FAIL);
+	assert_non_null(strstr(f->v.message, "CN=other.example.test"));
+	f->pf.sni_same = 1;
+	run(f, check_sni_independent);
+	assert_int_equal(f->v.status, STATUS_PASS);
+	f->pf.sni_same = -1;
+	run(f, check_sni_independent);
+	assert_int_equal(f->v.status, STATUS_SKIP);
+}
+
+static void
+test_check_dns_a_record_aaaa_only_is_named(void **state)
+{
+	struct fixture *f = *state;
+
+	f->pf.dns_a_count = 0;
+	f->pf.dns_aaaa_count = 2;
+	run(f, check_dns_a_record);
+	assert_int_equal(f->v.status, STATUS_FAIL);
+	assert_non_null(strstr(f->v.message, "only AAAA (2)"));
+	f->pf.dns_a_count = 3;
+	run(f, check_dns_a_record);
+	assert_int_equal(f->v.status, STATUS_PASS);
+	f->pf.dns_a_count = -1;
+	run(f, check_dns_a_record);
+	assert_int_equal(f->v.status, STATUS_SKIP);
+}
+
+static void
+test_check_sip_options_answer_passes_silence_fails(void **state)
+{
+	struct fixture *f = *state;
+
+	f->pf.sip_code = 200;
+	f->pf.sip_status_line = xstrdup("SIP/2.0 200 OK");
+	run(f, check_sip_options);
+	assert_int_equal(f->v.status, STATUS_PASS);
+	assert_string_equal(f->v.message, "OPTIONS answered: SIP/2.0 200 OK");
+	f->pf.sip_code = 0;
+	f->pf.sip_error = xstrdup("no answer to OPTIONS within the 10 s timeout");
+	run(f, check_sip_options);
+	assert_int_equal(f->v.status, STATUS_FAIL);
+	f->pf.sip_code = -1;
+	run(f, check_sip_options);
+	assert_int_equal(f->v.status, STATUS_SKIP);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_check_tls12_completed_passes_and_names_the_suite),
+		T(test_check_tls12_refused_fails_with_the_reason),
+		T(test_check_tls12_without_address_is_skipped),
+		T(test_check_cipher_allowed_one_accepted_passes),
+		T(test_check_cipher_allowed_none_accepted_fails),
+		T(test_check_cipher_allowed_ignores_suites_the_policy_drops),
+		T(test_check_cipher_default_rejected_fails),
+		T(test_check_cipher_default_without_default_is_skipped),
+		T(test_check_sni_independent_follows_sni_same),
+		T(test_check_dns_a_record_aaaa_only_is_named),
+		T(test_check_sip_options_answer_passes_silence_fails),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
