@@ -151,6 +151,12 @@ suites_line(struct nagios_state *st, const char *name,
 	buf_free(&b);
 }
 
+static const char *
+days_word(long n)
+{
+	return n == 1 ? "day" : "days";
+}
+
 /* "NAME: not compliant: rule, rule", bounded. */
 static char *
 subject_summary(const char *name, const struct subject *s, long days,
@@ -186,9 +192,9 @@ subject_summary(const char *name, const struct subject *s, long days,
 		any = true;
 	}
 	if (known && s->result != RESULT_ERROR && days >= 0)
-		buf_addf(&b, "; expires in %ld days", days);
+		buf_addf(&b, "; expires in %ld %s", days, days_word(days));
 	else if (known && s->result != RESULT_ERROR)
-		buf_addf(&b, "; expired %ld days ago", -days);
+		buf_addf(&b, "; expired %ld %s ago", -days, days_word(-days));
 	if (b.len > NAGIOS_MAX_SUMMARY) {
 		b.len = NAGIOS_MAX_SUMMARY - 3;
 		/* do not cut a UTF-8 sequence in two */
@@ -322,11 +328,11 @@ nagios_end(struct report *r)
 		    r->n_by_result[RESULT_WARN], r->n_by_result[RESULT_FAIL],
 		    r->n_by_result[RESULT_ERROR]);
 		if (st->have_soonest && st->soonest >= 0)
-			buf_addf(&b, "; soonest expiry in %ld days (",
-			    st->soonest);
+			buf_addf(&b, "; soonest expiry in %ld %s (",
+			    st->soonest, days_word(st->soonest));
 		else if (st->have_soonest)
-			buf_addf(&b, "; a certificate expired %ld days ago (",
-			    -st->soonest);
+			buf_addf(&b, "; a certificate expired %ld %s ago (",
+			    -st->soonest, days_word(-st->soonest));
 		if (st->have_soonest) {
 			plain(&b, st->soonest_name);
 			buf_addc(&b, ')');
