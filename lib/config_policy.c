@@ -160,7 +160,7 @@ policy_apply(struct policy *p, const char *key, const char *value,
 	if (strcmp(key, "min-rsa-bits") == 0)
 		return policy_int(key, value, 512, 16384, &p->min_rsa_bits, err);
 	if (strcmp(key, "warn-days") == 0)
-		return policy_int(key, value, 0, 3650, &p->warn_days, err);
+		return policy_int(key, value, 0, 36500, &p->warn_days, err);
 	if (strcmp(key, "port") == 0)
 		return policy_int(key, value, 1, 65535, &p->port, err);
 	if (strcmp(key, "wildcards") == 0) {

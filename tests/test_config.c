@@ -229,7 +229,7 @@ test_policy_apply_bad_values_say_why(void **state)
 		  "from 512 to 16384, not '2048x'" },
 		{ "port", "0", "'port' must be a number from 1 to 65535, not '0'" },
 		{ "warn-days", "-1", "'warn-days' must be a number from 0 to "
-		  "3650, not '-1'" },
+		  "36500, not '-1'" },
 		{ "wildcards", "sometimes", "'wildcards' takes yes or no, not "
 		  "'sometimes'" },
 		{ "name", "a\tb", "'name' may not hold control characters" },
