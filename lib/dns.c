@@ -151,9 +151,13 @@ channel_wait(ares_channel ch, struct dns_answer *a, size_t n,
 		for (i = np = 0; i < ARES_GETSOCK_MAXNUM; i++) {
 			short ev = 0;
 
-			if (ARES_GETSOCK_READABLE(bits, i))
+			/*
+			 * Not ARES_GETSOCK_WRITABLE(): for the 16th socket it
+			 * shifts a signed 1 by 31 places.
+			 */
+			if (((unsigned)bits >> i) & 1u)
 				ev |= POLLIN;
-			if (ARES_GETSOCK_WRITABLE(bits, i))
+			if (((unsigned)bits >> (i + ARES_GETSOCK_MAXNUM)) & 1u)
 				ev |= POLLOUT;
 			if (ev == 0)
 				continue;
