@@ -181,3 +181,35 @@ start_listener() {
 have_ipv6() {
 	$SRV_PY -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null
 }
+
+# Run directly (tests/run.sh runs every tests/integration/*.sh), this
+# file tests itself: servers started by a test that fails halfway are
+# all stopped, by pid, when it exits.
+if [ -z "${SUITE:-}" ]; then
+	SUITE=servers
+	TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+	SRV_HERE=$TOP/tests/integration
+	. "$TOP/tests/lib.sh"
+	mkdir -p "$WORK/t"
+	(
+		WORK=$WORK/t
+		servers_init
+		start_listener L silent || exit 2
+		start_dnsmasq D --local=/example.test/ || exit 2
+		cp "$SRV/pids" "$WORK/../pids"
+		exit 1	# the test fails
+	) 2>/dev/null
+	n=$(wc -l < "$WORK/pids" 2>/dev/null || echo 0)
+	if [ "$n" -eq 2 ]; then ok "two servers started"; else not_ok "two servers started" "$n pids"; fi
+	alive=
+	while read -r pid; do
+		kill -0 "$pid" 2>/dev/null && alive="$alive $pid"
+	done < "$WORK/pids"
+	if [ -z "$alive" ]; then
+		ok "a failed test's servers are stopped by pid"
+	else
+		not_ok "a failed test's servers are stopped by pid" "still running:$alive"
+		kill $alive 2>/dev/null
+	fi
+	finish
+fi
