@@ -446,14 +446,24 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 	struct report rep;
 	enum result res;
 	FILE *out = stdout;
+	char *tmp = NULL;
+	int rc;
 
 	if (cli->cmd == CMD_LINT && nargs == 0)
 		return usage_error("lint: no FILE given ('-' reads stdin)");
 	if (cli->cmd == CMD_PROBE && nargs == 0 && run->targets_path == NULL)
 		return usage_error("probe: no HOST given (or --targets FILE)");
-	if (run->output != NULL && (out = fopen(run->output, "w")) == NULL) {
-		diag_error("%s: %s", run->output, strerror(errno));
-		return EXIT_UNKNOWN;
+	/*
+	 * -o FILE is written as FILE.tmp and renamed when complete, so a
+	 * reader (node_exporter's textfile collector) never sees half a report.
+	 */
+	if (run->output != NULL) {
+		tmp = xasprintf("%s.tmp", run->output);
+		if ((out = fopen(tmp, "w")) == NULL) {
+			diag_error("%s: %s", tmp, strerror(errno));
+			free(tmp);
+			return EXIT_UNKNOWN;
+		}
 	}
 	report_begin(&rep, fmt, out, run,
 	    cli->cmd == CMD_LINT ? REPORT_LINT : REPORT_PROBE);
@@ -464,15 +474,21 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 		res = op_probe(run, &rep, args, nargs);
 	report_end(&rep);
 	res = result_worst(res, rep.worst);
-	if (out != stdout && fclose(out) != 0) {
-		diag_error("%s: %s", run->output, strerror(errno));
-		return EXIT_UNKNOWN;
-	}
-	if (out == stdout && (fflush(stdout) != 0 || ferror(stdout))) {
+	rc = result_exit_code(res);
+	if (out != stdout) {
+		bool bad = ferror(out) != 0;
+
+		if (fclose(out) != 0 || bad || rename(tmp, run->output) != 0) {
+			diag_error("%s: %s", run->output, strerror(errno));
+			(void)unlink(tmp);
+			rc = EXIT_UNKNOWN;
+		}
+		free(tmp);
+	} else if (fflush(stdout) != 0 || ferror(stdout)) {
 		diag_error("standard output: %s", strerror(errno));
-		return EXIT_UNKNOWN;
+		rc = EXIT_UNKNOWN;
 	}
-	return result_exit_code(res);
+	return rc;
 }
 
 int
