@@ -204,8 +204,9 @@ dns_cause(const char *name, const char *type, int status)
 		return xasprintf("DNS: %s %s: no answer before the timeout",
 		    name, type);
 	case ARES_ECONNREFUSED:
-		return xasprintf("DNS: %s %s: could not reach the DNS server",
-		    name, type);
+		/* c-ares says this for an unreachable server and for REFUSED. */
+		return xasprintf("DNS: %s %s: the DNS server refused the query "
+		    "or could not be reached", name, type);
 	case ARES_ESERVFAIL:
 		return xasprintf("DNS: %s %s: the DNS server failed (SERVFAIL)",
 		    name, type);

@@ -196,6 +196,7 @@ enum hs_outcome {
 	HS_CLOSED,
 	HS_TIMEOUT,
 	HS_CONNECT,	/* the TCP connect failed: refused, unreachable */
+	HS_SETUP,	/* our side could not set up TLS (settings, memory) */
 	HS__MAX
 };
 

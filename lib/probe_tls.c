@@ -388,7 +388,7 @@ step_connect(struct hs_job *j, SSL_CTX *ctx)
 	ERR_clear_error();
 	if ((j->ssl = SSL_new(ctx)) == NULL ||
 	    (bio = BIO_new_socket(j->fd, BIO_NOCLOSE)) == NULL) {
-		finish(j, HS_TLS_ERROR, ssl_reason("SSL_new failed"));
+		finish(j, HS_SETUP, ssl_reason("SSL_new failed"));
 		return;
 	}
 	SSL_set_bio(j->ssl, bio, bio);	/* the SSL owns bio now */
@@ -400,7 +400,7 @@ step_connect(struct hs_job *j, SSL_CTX *ctx)
 	    SSL_set_max_proto_version(j->ssl, j->max_version) != 1 ||
 	    SSL_set_cipher_list(j->ssl, j->ciphers) != 1 ||
 	    (j->sni != NULL && SSL_set_tlsext_host_name(j->ssl, j->sni) != 1)) {
-		finish(j, HS_TLS_ERROR, ssl_reason("bad TLS settings"));
+		finish(j, HS_SETUP, ssl_reason("bad TLS settings"));
 		return;
 	}
 	SSL_set_connect_state(j->ssl);
@@ -498,7 +498,7 @@ hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
 		r = poll(pfd, (nfds_t)np, left > 1000 ? 1000 : (int)left);
 		if (r == -1 && errno != EINTR) {
 			for (i = 0; i < np; i++)
-				finish(jobs[map[i]], HS_TLS_ERROR,
+				finish(jobs[map[i]], HS_SETUP,
 				    xasprintf("poll: %s", strerror(errno)));
 			break;
 		}

@@ -84,8 +84,6 @@ if have_ipv6; then
 fi
 start_dnsmasq DNS --local=/example.test/ \
     --address=/pbx.example.test/127.0.0.1 \
-    --host-record=two.example.test,127.0.0.1 \
-    --host-record=two.example.test,127.0.0.1 \
     --txt-record=noaddr.example.test,"no address here" \
     --srv-host=_sips._tcp.zone.example.test,pbx.example.test,"$S3_PORT",10,50 \
     --srv-host=_sips._tcp.zone.example.test,pbx.example.test,"$S128_PORT",20,50 \

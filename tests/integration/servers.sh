@@ -31,7 +31,7 @@ servers_stop() {
 	while read -r pid; do
 		[ -n "$pid" ] || continue
 		# kamailio forks workers: stop them too, by their pids.
-		kids=$(ps -o pid= --ppid "$pid" 2>/dev/null)
+		kids=$(children_of "$pid")
 		kill "$pid" $kids 2>/dev/null
 	done < "$SRV/pids"
 	sleep 0.1
@@ -41,6 +41,15 @@ servers_stop() {
 	done < "$SRV/pids"
 	rm -rf "$SRV"
 	SRV=
+}
+
+# children_of PID: the pids whose parent is PID, from /proc (no procps
+# needed).  The command name in /proc/PID/stat is in parentheses and may
+# hold spaces, so the fields are read after the last ')'.
+children_of() {
+	for st in /proc/[0-9]*/stat; do
+		sed -n 's/^\([0-9]*\) (.*) [A-Za-z] \([0-9]*\) .*/\1 \2/p' "$st" 2>/dev/null
+	done | awk -v p="$1" '$2 == p { print $1 }'
 }
 
 # A port nobody listens on, below the kernel's range for outgoing
