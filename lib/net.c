@@ -102,7 +102,7 @@ connect_cause(int e)
 int
 net_connect_start(const struct sockaddr_storage *ss, char **err)
 {
-	int fd = -1, flags, one = 1;
+	int fd, flags, one = 1;
 
 	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
 	if (fd == -1) {
@@ -110,17 +110,16 @@ net_connect_start(const struct sockaddr_storage *ss, char **err)
 		goto out;
 	}
 	flags = fcntl(fd, F_GETFL);
-	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
 		*err = xasprintf("fcntl: %s", strerror(errno));
-		goto fail;
+	else {
+		/* Handshake records are small and latency is what we measure. */
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (connect(fd, (const struct sockaddr *)ss,
+		    net_addr_len(ss)) == 0 || errno == EINPROGRESS)
+			goto out;
+		*err = connect_cause(errno);
 	}
-	/* Handshake records are small and latency is what we measure. */
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (connect(fd, (const struct sockaddr *)ss, net_addr_len(ss)) == 0 ||
-	    errno == EINPROGRESS)
-		goto out;
-	*err = connect_cause(errno);
-fail:
 	close(fd);
 	fd = -1;
 out:
