@@ -1,0 +1,75 @@
+# fuzz/fuzz.mk - fuzzing and leak checks; the top Makefile includes it.
+#
+#   make fuzz         each libFuzzer target for FUZZ_SECONDS (60) seconds
+#   make fuzz-smoke   each target for FUZZ_SMOKE_SECONDS (10); make check runs it
+#   make valgrind     the CLI tests (tests/cli/*.sh) with bwcertcheck under
+#                     valgrind --leak-check=full --error-exitcode=1
+#   make fuzz-clean   remove fuzz/out (objects, corpora, crashes, logs)
+#
+# The targets (fuzz/fuzz_*.c) link the library sources compiled again with
+# clang and -fsanitize=fuzzer,address,undefined, all under fuzz/out/.  The
+# seed corpora are made at run time from the test PKI (testdata/mkpki.sh,
+# then fuzz/mkseeds.sh), so nothing committed expires; the corpus each run
+# grows stays in fuzz/out/corpus/ for the next.  Inputs that once crashed a
+# target live in fuzz/regress/NAME/ and are replayed before every run.
+
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_OUT = fuzz/out
+FUZZ_NAMES = load fqdn config targets report
+FUZZ_BIN = $(FUZZ_NAMES:%=$(FUZZ_OUT)/fuzz_%)
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN)
+# The library is built as the project builds it, minus -Werror: clang may
+# warn where gcc does not, and a warning must not stop the fuzzing.
+FUZZ_LIB_CFLAGS = $(filter-out -Werror,$(WARN)) $(DEFS) $(PKG_CFLAGS) \
+	$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link
+FUZZ_LIB_OBJ = $(sort $(LIB_SRC:%.c=$(FUZZ_OUT)/obj/%.o))
+
+$(FUZZ_OUT)/obj/fuzz/%.o: fuzz/%.c fuzz/fuzz.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) $(DEFS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_OUT)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_LIB_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_OUT)/libbwc.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(FUZZ_LIB_OBJ)
+
+$(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/obj/fuzz/fuzz_%.o $(FUZZ_OUT)/obj/fuzz/util.o \
+		$(FUZZ_OUT)/libbwc.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread
+
+# The test PKI and the seeds, made fresh when the PKI is missing.
+$(FUZZ_OUT)/pki/root.pem: testdata/mkpki.sh
+	@mkdir -p $(FUZZ_OUT)
+	rm -rf $(FUZZ_OUT)/pki
+	sh testdata/mkpki.sh $(FUZZ_OUT)/pki >$(FUZZ_OUT)/mkpki.log 2>&1 || \
+		{ cat $(FUZZ_OUT)/mkpki.log; exit 1; }
+
+fuzz-build: $(FUZZ_BIN) $(FUZZ_OUT)/pki/root.pem
+	@sh fuzz/mkseeds.sh $(FUZZ_OUT)/pki $(FUZZ_OUT)/corpus
+
+fuzz: fuzz-build
+	@for n in $(FUZZ_NAMES); do \
+		sh fuzz/run.sh $$n $(FUZZ_SECONDS) || exit 1; \
+	done
+
+fuzz-smoke: fuzz-build
+	@for n in $(FUZZ_NAMES); do \
+		sh fuzz/run.sh $$n $(FUZZ_SMOKE_SECONDS) || exit 1; \
+	done
+
+valgrind: bwcertcheck
+	@sh fuzz/valgrind.sh
+
+fuzz-clean:
+	rm -rf $(FUZZ_OUT)
+
+.PHONY: fuzz fuzz-build fuzz-smoke valgrind fuzz-clean
+
+-include $(wildcard $(FUZZ_OUT)/obj/*/*.d)

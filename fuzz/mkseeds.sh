@@ -1,0 +1,109 @@
+#!/bin/sh
+# mkseeds.sh PKIDIR CORPUSDIR - seed corpora for the fuzz targets.
+#
+# load     every file of the test PKI (PEM, DER, PKCS#7, PKCS#12, keys),
+#          made at run time by testdata/mkpki.sh, so nothing committed expires
+# fqdn     flag byte, SAN length, SAN bytes, FQDN (fuzz_fqdn.c)
+# config   small --config files
+# targets  small --targets files
+# report   bytes to steer the subject builder (fuzz_report.c)
+#
+# Seeds are written under fixed names, so the corpus a fuzzer grew in
+# CORPUSDIR stays and a new run starts from it.
+set -eu
+pki=$1
+out=$2
+mkdir -p "$out/load" "$out/fqdn" "$out/config" "$out/targets" "$out/report"
+
+for f in "$pki"/*; do
+	[ -f "$f" ] && [ -s "$f" ] && cp "$f" "$out/load/seed-$(basename "$f")"
+done
+# A server's combined file: key, then the chain.
+cat "$pki/good.key" "$pki/good.pem" >"$out/load/seed-combined.pem"
+
+# fqdn: seed NAME FLAG SAN FQDN (printf escapes allowed in SAN and FQDN)
+n=0
+fqdn_seed() {
+	n=$((n + 1))
+	san=$(printf "$2"; printf x)
+	san=${san%x}
+	len=$(printf '%s' "$san" | wc -c)
+	{
+		printf "\\$(printf '%03o' "$1")"
+		printf "\\$(printf '%03o' "$len")"
+		printf "$2"
+		printf "$3"
+	} >"$out/fqdn/seed-$n"
+}
+fqdn_seed 1 'pbx.example.test' 'pbx.example.test'
+fqdn_seed 1 '*.example.test' 'pbx.example.test'
+fqdn_seed 1 '*.example.test' 'a.pbx.example.test'
+fqdn_seed 0 '*.example.test' 'pbx.example.test'
+fqdn_seed 1 '*.com' 'example.com'
+fqdn_seed 1 'p*.example.com' 'pbx.example.com'
+fqdn_seed 1 'pbx.example.test\000.evil.test' 'pbx.example.test'
+fqdn_seed 1 'PBX.Example.TEST.' 'pbx.example.test.'
+fqdn_seed 1 'xn--bcher-kva.example' 'b\303\274cher.example'
+fqdn_seed 1 '\033[31mred.example.test' 'red.example.test'
+fqdn_seed 1 '*.' 'x.'
+fqdn_seed 1 '' ''
+fqdn_seed 1 'a..b' 'a..b'
+fqdn_seed 1 '*.xn--p1ai.example' 'xn--d1acufc.xn--p1ai.example'
+fqdn_seed 1 '1.2.3.4' '[2001:db8::1]'
+
+# config
+cat >"$out/config/seed-policy.ini" <<'EOF'
+; the carrier's rules, spelled out
+[policy]
+name = strict internal
+brands = letsencrypt, digicert , globalsign
+suites = AES128-SHA256,TLS_RSA_WITH_AES_256_CBC_SHA256
+default-suite = AES128-SHA256
+min-rsa-bits = 3072
+wildcards = no
+warn-days = 21
+port = 5061
+EOF
+cat >"$out/config/seed-options.ini" <<'EOF'
+fqdn = pbx.example.com
+warn_days = 14
+[bwcertcheck]
+format = json
+quiet = yes
+[lint]
+each = true
+password = env:P12PASS
+[probe]
+timeout = 5
+jobs = 8
+no-sni = off
+sip = on
+targets = /etc/bwcertcheck/targets
+EOF
+printf '[policy]\nsuites = aes128-sha\ndefault-suite = none\n[Policy]\nport=1\n' \
+	>"$out/config/seed-dup.ini"
+printf '[nope]\nx=1\n' >"$out/config/seed-section.ini"
+printf 'format = "text"\r\n  [probe]  \r\nport = 65536\n' >"$out/config/seed-crlf.ini"
+printf '[policy]\nname = \033[31mred\n' >"$out/config/seed-ctrl.ini"
+
+# targets
+cat >"$out/targets/seed-fleet" <<'EOF'
+# fleet
+pbx1.example.com
+pbx2.example.com:5062 pbx2.example.com
+192.0.2.10:5061 pbx3.example.com   # by address
+[2001:db8::1]:5061 pbx4.example.com
+2001:db8::2
+EOF
+printf 'b\303\274cher.example:5061 xn--bcher-kva.example\n' >>"$out/targets/seed-fleet"
+printf 'host:0\n' >"$out/targets/seed-port0"
+printf 'host:65536 a b\n' >"$out/targets/seed-extra"
+printf '[::1\n' >"$out/targets/seed-v6"
+printf 'a\tb.example.com\r\n' >"$out/targets/seed-tab"
+
+# report: bytes steer fuzz_report.c's builder; certificates make varied bytes
+head -c 64 /dev/zero >"$out/report/seed-zero"
+awk 'BEGIN { for (i = 0; i < 512; i++) printf "%c", 255 }' >"$out/report/seed-ff"
+cp "$pki/nul-san-leaf.pem" "$out/report/seed-nul-san"
+cp "$pki/good.der" "$out/report/seed-der"
+cp "$pki/good-der.p7b" "$out/report/seed-p7b"

@@ -1,0 +1,58 @@
+#!/bin/sh
+# run.sh NAME SECONDS - replay fuzz/regress/NAME/*, then fuzz NAME for
+# SECONDS from its corpus in fuzz/out/corpus/NAME.  Prints one line:
+#   fuzz_NAME: N runs in S s (R/s), corpus C inputs, 0 crashes
+# A crash, leak, timeout or sanitizer report fails (exit 1); the input is
+# left in fuzz/out/crash-NAME-* and the last lines of the log are shown.
+# Run from the top of the tree (fuzz.mk does).
+set -u
+name=$1
+secs=$2
+out=fuzz/out
+bin=$out/fuzz_$name
+corpus=$out/corpus/$name
+log=$out/$name.log
+
+# The test PKI's root, so fuzz_load's seeds reach a verified chain.
+BWC_FUZZ_TRUST=$out/pki/root.pem
+export BWC_FUZZ_TRUST
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+case $name in
+load) max_len=65536 ;;
+report) max_len=4096 ;;
+*) max_len=4096 ;;
+esac
+dict=""
+[ -f "fuzz/$name.dict" ] && dict="-dict=fuzz/$name.dict"
+
+fail() {
+	echo "fuzz_$name: FAILED ($1); log: $2"
+	grep -E 'ERROR|SUMMARY|runtime error|\*\*\*|Test unit written|fuzz_[a-z]+:' "$2" |
+		head -20 | sed 's/^/    /'
+	exit 1
+}
+
+# Inputs that once crashed a target stay as regression tests.
+if ls "fuzz/regress/$name"/* >/dev/null 2>&1; then
+	if ! "$bin" -runs=1 "fuzz/regress/$name"/* >"$log.regress" 2>&1; then
+		fail "a regression input" "$log.regress"
+	fi
+	nreg=$(ls "fuzz/regress/$name" | wc -l)
+else
+	nreg=0
+fi
+
+mkdir -p "$corpus"
+# -timeout: one input may take at most 10 s; -rss_limit_mb: 2 GB.
+"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	-max_len="$max_len" -print_final_stats=1 \
+	-artifact_prefix="$out/crash-$name-" $dict "$corpus" >"$log" 2>&1
+rc=$?
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+units=$(ls "$corpus" | wc -l)
+[ "$rc" -eq 0 ] || fail "exit $rc after ${runs:-?} runs" "$log"
+echo "fuzz_$name: ${runs:-0} runs in $secs s ($(( ${runs:-0} / secs ))/s)," \
+	"corpus $units inputs, $nreg regression inputs replayed, 0 crashes"
