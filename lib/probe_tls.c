@@ -28,6 +28,9 @@
 #include "esc.h"
 #include "probe.h"
 
+/* Bytes of SIP answer (provisional responses included) worth reading. */
+#define SIP_MAX_ANSWER (64 * 1024)
+
 static int64_t
 now_us(void)
 {
@@ -327,6 +330,11 @@ step_sip_read(struct hs_job *j)
 		if (r != 1)
 			break;
 		buf_add(&j->sip_in, tmp, got);
+		if (j->sip_in.len > SIP_MAX_ANSWER) {
+			sip_finish(j, 0, NULL, xstrdup("no final SIP response "
+			    "in the first 64 KiB"));
+			return;
+		}
 		r = sip_parse_response(j->sip_in.ptr, j->sip_in.len, &code,
 		    &line, &err);
 		if (r == 1) {
