@@ -186,6 +186,6 @@ check_sip_options(const struct check_input *in, struct verdict *v)
 		verdict_set(v, STATUS_PASS, -1, "OPTIONS answered: %s",
 		    p->sip_status_line != NULL ? p->sip_status_line : "?");
 	else
-		verdict_set(v, STATUS_FAIL, -1, "no answer to OPTIONS: %s",
-		    p->sip_error != NULL ? p->sip_error : "none received");
+		verdict_set(v, STATUS_FAIL, -1, "%s", p->sip_error != NULL ?
+		    p->sip_error : "no answer to OPTIONS");
 }
