@@ -192,6 +192,7 @@ probe_host(const struct run *run, const char *host, bool host_is_ip,
 		e = entry_new(out, name, fqdn, port);
 		e->res.facts.dns_a_count = dnsf.dns_a_count;
 		e->res.facts.dns_aaaa_count = dnsf.dns_aaaa_count;
+		e->res.facts.tls12_error = xstrdup("no address to connect to");
 		goto out;
 	}
 	res = xcalloc(addrs.n, sizeof(*res));
