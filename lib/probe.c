@@ -80,10 +80,12 @@ probe_result_free(struct probe_result *r)
  * The probe's own client context.  It must see whatever a server
  * offers, because judging is the rules' job, not the handshake's:
  *
- * - security level 0: OpenSSL's default level refuses the carrier's
- *   static-RSA CBC suites and small keys on some builds; a server with
- *   a 1024-bit key must still be probed so rsa-key-size can fail it.
- *   This context is used for nothing else.
+ * - security level 0: from level 3 up (which some systems set as their
+ *   default) OpenSSL refuses suites without forward secrecy, i.e. all
+ *   three of the carrier's static-RSA suites, and from level 2 (Debian's
+ *   default) a server key under 2048 bits.  The probe must complete
+ *   those handshakes so that the rules, not the handshake, judge them.
+ *   Only this context, used for nothing but probing, is lowered.
  * - no certificate verification: the chain is judged by chain_analyse()
  *   against the accepted roots, not by the handshake.
  * - legacy server connect: an old PBX without RFC 5746 secure
