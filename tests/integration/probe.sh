@@ -1,6 +1,6 @@
 #!/bin/sh
 # probe.sh - the probe command against real servers on 127.0.0.1:
-# openssl s_server in eight configurations, kamailio with TLS answering
+# openssl s_server in nine configurations, kamailio with TLS answering
 # OPTIONS, dnsmasq serving A and SRV records, and listeners that
 # misbehave (plaintext, silent, closing, resetting) or a closed port.
 # For each s_server configuration the per-suite verdicts are compared
@@ -37,12 +37,13 @@ probe_json() {
 	expect_exit "$code" "$n: exit $code" -- $P --format json -o "$WORK/$n.json" "$@"
 }
 
-# agree NAME PORT: for each suite, bwcertcheck's verdict in NAME.json
-# equals s_client's (a TLS 1.2 handshake offering that suite alone).
+# agree NAME PORT [CIPHER-SUFFIX]: for each suite, bwcertcheck's verdict
+# in NAME.json equals s_client's (a TLS 1.2 handshake offering that suite
+# alone; the suffix, e.g. ":@SECLEVEL=0", goes after the suite).
 agree() {
 	for s in $SUITES; do
 		if openssl s_client -connect "127.0.0.1:$2" -servername $FQ \
-		    -tls1_2 -cipher "$s" -no-CAfile -no-CApath -no-CAstore \
+		    -tls1_2 -cipher "$s${3:-}" -no-CAfile -no-CApath -no-CAstore \
 		    </dev/null >"$WORK/sc.out" 2>&1 &&
 		    grep -q "Cipher    : $s\$" "$WORK/sc.out"; then
 			want=accepted
@@ -66,6 +67,9 @@ start_s_server TLS13 -cert "$T/good-leaf.pem" -key "$T/good.key" $CH -tls1_3 || 
 start_s_server EC -cert "$T/ec-leaf.pem" -key "$T/ec.key" $CH || exit 1
 start_s_server EXPIRED -cert "$T/expired-leaf.pem" -key "$T/expired.key" $CH \
     -cipher 'AES128-SHA:AES128-SHA256:AES256-SHA256' || exit 1
+# s_server itself needs level 0 to serve a 1024-bit key.
+start_s_server WEAK -cert "$T/rsa1024-leaf.pem" -key "$T/rsa1024.key" $CH \
+    -cipher 'AES128-SHA:AES128-SHA256:AES256-SHA256:@SECLEVEL=0' || exit 1
 start_s_server WRONG -cert "$T/wrong-name-leaf.pem" -key "$T/wrong-name.key" $CH || exit 1
 # The right certificate only for SNI pbx.example.test; another without.
 start_s_server SNI -cert "$T/wrong-name-leaf.pem" -key "$T/wrong-name.key" $CH \
@@ -137,6 +141,13 @@ probe_json expired 2 --fqdn $FQ "127.0.0.1:$EXPIRED_PORT"
 agree expired "$EXPIRED_PORT"
 rule_is 0 not-expired fail "expired: not-expired fails" "$WORK/expired.json"
 rule_is 0 cipher-allowed pass "expired: suites still accepted" "$WORK/expired.json"
+
+# --- a 1024-bit key: the probe still completes the handshakes (its own
+# context runs at security level 0) and rsa-key-size judges the key
+probe_json weak 2 --fqdn $FQ "127.0.0.1:$WEAK_PORT"
+agree weak "$WEAK_PORT" ":@SECLEVEL=0"
+rule_is 0 rsa-key-size fail "weak: rsa-key-size fails" "$WORK/weak.json"
+rule_is 0 cipher-allowed pass "weak: the suites are still probed" "$WORK/weak.json"
 
 # --- a certificate for another name
 probe_json wrong 2 --fqdn $FQ "127.0.0.1:$WRONG_PORT"
