@@ -103,7 +103,8 @@ classify(const struct trust *trust, struct stack_st_X509 *certs,
 		if (root != NULL) {
 			out->has_anchor = true;
 			out->anchor_input = idx;
-			(void)facts_from_x509(root->x509, &out->anchor);
+			/* Computed once when the store was loaded. */
+			facts_copy(&out->anchor, &root->facts);
 			out->anchor_info = root->info;
 			/* A root also present in the input is on the path too. */
 			if (idx >= 0)
@@ -152,12 +153,25 @@ verify(const struct trust *trust, struct stack_st_X509 *certs,
 	X509_STORE_CTX *ctx;
 	STACK_OF(X509) *untrusted;
 	X509 *leaf = sk_X509_value(certs, (int)out->leaf);
-	int ok;
+	int ok, i;
 
 	if ((ctx = X509_STORE_CTX_new()) == NULL)
 		fatal_oom();
-	if ((untrusted = sk_X509_dup(certs)) == NULL)
+	/*
+	 * OpenSSL takes the first matching issuer from the untrusted stack
+	 * and does not try the others.  Put self-signed certificates last,
+	 * so a cross-signed copy of a root (which leads to the store) is
+	 * found before its self-signed twin; a chain whose only root is
+	 * self-signed still ends at it.
+	 */
+	if ((untrusted = sk_X509_new_reserve(NULL, sk_X509_num(certs))) == NULL)
 		fatal_oom();
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if (!out->certs[i].self_signed)
+			(void)sk_X509_push(untrusted, sk_X509_value(certs, i));
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if (out->certs[i].self_signed)
+			(void)sk_X509_push(untrusted, sk_X509_value(certs, i));
 	ERR_clear_error();
 	if (X509_STORE_CTX_init(ctx, trust->store, leaf, untrusted) != 1)
 		fatal_oom();

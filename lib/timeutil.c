@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,16 @@ time_from_utc_tm(const struct tm *tm)
 }
 
 static int
+days_in_month(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+static int
 digits(const char **p, int n, int *out)
 {
 	int v = 0;
@@ -60,6 +71,8 @@ time_parse(const char *s, time_t *out)
 	struct tm tm;
 
 	if (*s == '@') {
+		if (!isdigit((unsigned char)s[1]) && s[1] != '-')
+			return -1;
 		errno = 0;
 		v = strtoll(s + 1, &end, 10);
 		if (errno != 0 || end == s + 1 || *end != '\0')
@@ -70,7 +83,7 @@ time_parse(const char *s, time_t *out)
 	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
 	    *p++ != '-' || digits(&p, 2, &d))
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31)
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
 		return -1;
 	if (*p == '\0')
 		goto done;

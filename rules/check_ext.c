@@ -21,6 +21,7 @@ sig_each(const struct cert_facts *f, int idx, void *arg)
 	if (idx < 0 || f->self_signed)
 		return;
 	switch (f->sig_hash) {
+	case SIGHASH_SHA224:
 	case SIGHASH_SHA256:
 	case SIGHASH_SHA384:
 	case SIGHASH_SHA512:
@@ -44,8 +45,8 @@ check_signature_sha256(const struct check_input *in, struct verdict *v)
 	if (w.p.count > 0)
 		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s", w.p.text.ptr);
 	else
-		verdict_set(v, STATUS_PASS, -1, "every certificate below the root "
-		    "is signed with SHA-256 or stronger (leaf: %s)", leaf->sig_alg);
+		verdict_set(v, STATUS_PASS, -1, "no certificate below the root is "
+		    "signed with SHA-1 or MD5 (leaf: %s)", leaf->sig_alg);
 	buf_free(&w.p.text);
 }
 

@@ -103,8 +103,8 @@ test_signature_sha256_sha256_chain_passes(void **state)
 	(void)state;
 	judge_leaf(leaf, &s);
 	assert_finding(&s, "signature-sha256", STATUS_PASS,
-	    "every certificate below the root is signed with SHA-256 or "
-	    "stronger (leaf: sha256WithRSAEncryption)");
+	    "no certificate below the root is signed with SHA-1 or MD5 "
+	    "(leaf: sha256WithRSAEncryption)");
 	subject_free(&s);
 	X509_free(leaf);
 }
