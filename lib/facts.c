@@ -313,6 +313,45 @@ facts_from_x509(X509 *x, struct cert_facts *f)
 	return rc;
 }
 
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static void
+dup_bstr(struct bstr *dst, const struct bstr *src)
+{
+	dst->len = src->len;
+	dst->ptr = NULL;
+	if (src->ptr == NULL)
+		return;
+	dst->ptr = xmalloc(src->len + 1);
+	memcpy(dst->ptr, src->ptr, src->len);
+	dst->ptr[src->len] = '\0';
+}
+
+void
+facts_copy(struct cert_facts *dst, const struct cert_facts *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->subject = dup_or_null(src->subject);
+	dst->issuer = dup_or_null(src->issuer);
+	dup_bstr(&dst->subject_cn, &src->subject_cn);
+	dst->serial_hex = dup_or_null(src->serial_hex);
+	dst->key_curve = dup_or_null(src->key_curve);
+	dst->sig_alg = dup_or_null(src->sig_alg);
+	if (src->san_dns != NULL) {
+		dst->san_dns = xcalloc(src->n_san_dns > 0 ? src->n_san_dns : 1,
+		    sizeof(*dst->san_dns));
+		for (i = 0; i < src->n_san_dns; i++)
+			dup_bstr(&dst->san_dns[i], &src->san_dns[i]);
+	}
+	dst->aia_ca_issuers = dup_or_null(src->aia_ca_issuers);
+}
+
 void
 facts_free(struct cert_facts *f)
 {
