@@ -1,0 +1,438 @@
+#!/bin/sh
+# run.sh - the benchmark: bwcertcheck against the floor and its peers.
+#
+#   sh bench/run.sh [quick] [SECTION...]
+#
+# SECTION is lint, mem, start, probe or fleet (default: all of them);
+# "quick" uses fewer repetitions and a smaller large input.  Run it
+# through "make bench", which builds ./bwcertcheck, bench/out/gen and
+# bench/out/floor first.
+#
+# Everything is generated under bench/out/ (kept between runs: the
+# chains are made once).  Every measurement is repeated and its median
+# kept; the measurements of one table row are taken in turns, round by
+# round, so a noisy neighbour slows them alike and the ratios hold.
+# Servers listen on 127.0.0.1 only, on free ports, and are stopped by
+# their pids on exit.  The table is printed at the end and kept in
+# bench/out/table.txt.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+OUT=$TOP/bench/out
+BWC=$TOP/bwcertcheck
+GEN=$OUT/gen
+FLOOR=$OUT/floor
+FQDN=pbx.bench.example.test
+
+REPS=5
+N_BIG=100000
+SECTIONS=
+for a in "$@"; do
+	case $a in
+	quick) REPS=3; N_BIG=20000 ;;
+	lint|mem|start|probe|fleet) SECTIONS="$SECTIONS $a" ;;
+	*) echo "run.sh: unknown argument '$a'" >&2; exit 2 ;;
+	esac
+done
+[ -n "$SECTIONS" ] || SECTIONS="lint mem start probe fleet"
+
+for f in "$BWC" "$GEN" "$FLOOR"; do
+	[ -x "$f" ] || { echo "run.sh: $f missing: run 'make bench'" >&2; exit 2; }
+done
+
+ONE_CORE=
+command -v taskset >/dev/null 2>&1 && ONE_CORE="taskset -c 0"
+PKI=$OUT/pki
+RES=$OUT/res
+TABLE=$OUT/table.txt
+PIDS=$OUT/pids
+rm -rf "$RES"
+mkdir -p "$RES"
+: > "$PIDS"
+: > "$TABLE"
+
+stop_servers() {
+	[ -f "$PIDS" ] || return 0
+	while read -r pid; do
+		[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	done < "$PIDS"
+	: > "$PIDS"
+}
+trap 'stop_servers' EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '%s\n' "$*" >&2; }
+
+# median < numbers
+median() {
+	sort -n | awk '{ a[NR] = $1 } END {
+		if (NR == 0) { print "NA"; exit }
+		if (NR % 2) print a[(NR + 1) / 2]
+		else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
+# rec KEY VALUE: one sample; med KEY: their median
+rec() { echo "$2" >> "$RES/$1"; }
+med() { [ -s "$RES/$1" ] && median < "$RES/$1" || echo NA; }
+
+# exec_ms CMD...: run it once, output discarded; sets MS (wall ms),
+# RSS_KB (peak) and EXIT
+exec_ms() {
+	set -- $("$FLOOR" exec 1 "$@")
+	MS=$2 RSS_KB=$4 EXIT=$7
+}
+
+# ratio A B: A / B to two decimals, or NA
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN {
+		if (a == "NA" || b == "NA" || b == 0) print "NA"
+		else printf "%.2f\n", a / b }'
+}
+
+# per_s N MS: N items in MS milliseconds, per second
+per_s() {
+	awk -v n="$1" -v ms="$2" 'BEGIN {
+		if (ms == "NA" || ms == 0) print "NA"
+		else printf "%.0f\n", n * 1000 / ms }'
+}
+
+row() { printf '%-44s %14s  %s\n' "$1" "$2" "$3" | tee -a "$TABLE"; }
+head_row() { printf '\n%s\n' "$1" | tee -a "$TABLE"; }
+
+# A TCP port nobody listens on, in 20000..32000 (below the kernel's
+# range for outgoing sockets), not handed out twice in one run.
+free_port() {
+	python3 - "$OUT/ports" <<'EOF'
+import random, socket, sys
+used = set()
+try:
+    used = set(open(sys.argv[1]).read().split())
+except OSError:
+    pass
+for _ in range(500):
+    p = random.randint(20000, 32000)
+    if str(p) in used:
+        continue
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        s.close()
+        continue
+    s.close()
+    open(sys.argv[1], "a").write("%d\n" % p)
+    print(p)
+    sys.exit(0)
+sys.exit(1)
+EOF
+}
+
+# wait_port PORT: until something accepts on 127.0.0.1:PORT (5 s at most)
+wait_port() {
+	i=0
+	while [ $i -lt 50 ]; do
+		python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 0.2).close()" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	say "run.sh: nothing listens on 127.0.0.1:$1"
+	return 1
+}
+
+# start_s_server PORT: one openssl s_server with the carrier's three suites
+start_s_server() {
+	# A FIFO kept open by nobody never gives EOF: s_server keeps serving.
+	openssl s_server -quiet -accept "127.0.0.1:$1" \
+	    -cert "$PKI/server.pem" -key "$PKI/leaf.key" \
+	    -cert_chain "$PKI/intermediate.pem" -tls1_2 \
+	    -cipher 'AES128-SHA:AES128-SHA256:AES256-SHA256' \
+	    < /dev/zero > /dev/null 2>&1 &
+	echo $! >> "$PIDS"
+	wait_port "$1"
+}
+
+machine() {
+	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	echo "machine: $(nproc) CPUs ($cpu), $(uname -sr), $(openssl version)"
+}
+
+# --- inputs -----------------------------------------------------------
+
+inputs() {
+	if [ ! -f "$PKI/done-$N_BIG" ]; then
+		say "generating $N_BIG chains (RSA-2048, leaf + intermediate) in $PKI"
+		rm -rf "$PKI"
+		"$GEN" "$PKI" "$N_BIG" || exit 1
+		# The chain an s_server sends: the leaf of chain 0.
+		openssl x509 -in "$PKI/chains/c0000000.pem" -out "$PKI/server.pem"
+		for n in 1 1000 10000; do
+			mkdir -p "$PKI/set$n"
+			(cd "$PKI/chains" && ls | head -n $n | xargs ln -t "$PKI/set$n")
+		done
+		: > "$PKI/done-$N_BIG"
+	fi
+	ONE=$PKI/set1/c0000000.pem
+}
+
+# --- lint throughput ------------------------------------------------------
+
+sec_lint() {
+	say "lint throughput: $REPS rounds over 10,000 chains on one core"
+	set10k=$PKI/set10000
+	for r in $(seq "$REPS"); do
+		for fmt in nagios text json; do
+			exec_ms $ONE_CORE "$BWC" lint --each --fqdn "$FQDN" \
+			    --trust-store "$PKI/root.pem" --format "$fmt" "$set10k"
+			rec "lint_$fmt" "$MS"
+			[ "$EXIT" = 0 ] || say "run.sh: lint --format $fmt exited $EXIT"
+		done
+		# openssl verify reads one certificate a file: the shared
+		# intermediate goes in once with -untrusted.
+		cd "$set10k" || exit 1
+		exec_ms $ONE_CORE openssl verify -no-CApath -no-CAstore \
+		    -CAfile "$PKI/root.pem" -untrusted "$PKI/intermediate.pem" $(ls)
+		cd "$TOP" || exit 1
+		rec ossl "$MS"
+		[ "$EXIT" = 0 ] || say "run.sh: openssl verify exited $EXIT"
+		for m in sig min verify; do
+			rec "floor_$m" "$($ONE_CORE "$FLOOR" $m "$set10k" \
+			    "$PKI/root.pem" 10000 | awk '{ print $2 }')"
+		done
+		rec floor_parse "$($ONE_CORE "$FLOOR" parse "$set10k" 10000 | \
+		    awk '{ print $2 }')"
+	done
+	sig=$(med floor_sig)
+	head_row "lint --each over 10,000 chains, one core (chains/s; x = sig floor / this)"
+	row "floor: 2 RSA signature checks (in-process)" "$sig" "1.00x"
+	for m in min verify parse; do
+		v=$(med floor_$m)
+		case $m in
+		min) what="floor: read+d2i leaf, 2 sig checks" ;;
+		verify) what="floor: read+d2i both, X509_verify_cert" ;;
+		parse) what="floor: read+d2i both, nothing checked" ;;
+		esac
+		row "$what" "$v" "$(ratio "$sig" "$v")x"
+	done
+	for fmt in nagios text json; do
+		v=$(per_s 10000 "$(med lint_$fmt)")
+		row "bwcertcheck lint --each --format $fmt" "$v" "$(ratio "$sig" "$v")x"
+		eval "LINT_$fmt=$v"
+	done
+	v=$(per_s 10000 "$(med ossl)")
+	row "openssl verify (one process, 10,000 files)" "$v" "$(ratio "$sig" "$v")x"
+	row "bwcertcheck nagios / openssl verify" "$(ratio "$LINT_nagios" "$v")" ""
+	row "bwcertcheck nagios / floor min" "$(ratio "$LINT_nagios" "$(med floor_min)")" ""
+}
+
+# --- memory ---------------------------------------------------------------
+
+sec_mem() {
+	say "memory: peak RSS of lint --each over 1,000 and $N_BIG chains"
+	head_row "peak RSS of lint --each (KB)"
+	for fmt in text nagios json; do
+		exec_ms "$BWC" lint --each --fqdn "$FQDN" \
+		    --trust-store "$PKI/root.pem" --format "$fmt" "$PKI/set1000"
+		small=$RSS_KB
+		exec_ms "$BWC" lint --each --fqdn "$FQDN" \
+		    --trust-store "$PKI/root.pem" --format "$fmt" "$PKI/chains"
+		big=$RSS_KB
+		row "--format $fmt: 1,000 / $N_BIG chains" "$small / $big" \
+		    "growth $((big - small)) KB"
+	done
+}
+
+# --- start-up -----------------------------------------------------------
+
+sec_start() {
+	say "start-up"
+	head_row "start-up, wall time (ms, median)"
+	if command -v hyperfine >/dev/null 2>&1; then
+		hyperfine -N --warmup 5 --runs 100 --export-json "$RES/start.json" \
+		    "/bin/true" \
+		    "$BWC rules" \
+		    "$BWC lint --trust-store $PKI/root.pem --fqdn $FQDN $ONE" \
+		    "$BWC lint --fqdn $FQDN $ONE" \
+		    "openssl verify -no-CApath -no-CAstore -CAfile $PKI/root.pem -untrusted $PKI/intermediate.pem $ONE" \
+		    > /dev/null 2>&1
+		python3 - "$RES/start.json" > "$RES/start.txt" <<'EOF'
+import json, statistics, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("%.2f" % (statistics.median(r["times"]) * 1e3))
+EOF
+		set -- $(cat "$RES/start.txt")
+	else
+		set -- $("$FLOOR" exec 100 /bin/true | awk '{ print $2 }') \
+		    $("$FLOOR" exec 100 "$BWC" rules | awk '{ print $2 }') \
+		    $("$FLOOR" exec 100 "$BWC" lint --trust-store "$PKI/root.pem" \
+			--fqdn "$FQDN" "$ONE" | awk '{ print $2 }') \
+		    $("$FLOOR" exec 100 "$BWC" lint --fqdn "$FQDN" "$ONE" | \
+			awk '{ print $2 }') \
+		    $("$FLOOR" exec 100 openssl verify -no-CApath -no-CAstore \
+			-CAfile "$PKI/root.pem" -untrusted "$PKI/intermediate.pem" \
+			"$ONE" | awk '{ print $2 }')
+	fi
+	row "/bin/true (process floor)" "$1" ""
+	row "bwcertcheck rules" "$2" ""
+	row "bwcertcheck lint, one chain, --trust-store" "$3" ""
+	row "bwcertcheck lint, one chain, built-in roots" "$4" ""
+	row "openssl verify, one chain" "$5" ""
+}
+
+# --- probe ----------------------------------------------------------------
+
+# probe_cmd PORT: the command line of a whole probe of 127.0.0.1:PORT
+probe_cmd() {
+	echo "$BWC probe --trust-store $PKI/root.pem --fqdn $FQDN 127.0.0.1:$1"
+}
+
+start_nginx() {
+	command -v nginx >/dev/null 2>&1 || return 1
+	NGX=$OUT/nginx
+	mkdir -p "$NGX/logs"
+	cat "$PKI/server.pem" "$PKI/intermediate.pem" > "$NGX/chain.pem"
+	cat > "$NGX/nginx.conf" <<EOF
+daemon off;
+worker_processes 2;
+pid $NGX/nginx.pid;
+error_log $NGX/logs/error.log crit;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $NGX/tmp;
+	proxy_temp_path $NGX/tmp;
+	fastcgi_temp_path $NGX/tmp;
+	uwsgi_temp_path $NGX/tmp;
+	scgi_temp_path $NGX/tmp;
+	server {
+		listen 127.0.0.1:$1 ssl;
+		ssl_certificate $NGX/chain.pem;
+		ssl_certificate_key $PKI/leaf.key;
+		ssl_protocols TLSv1.2;
+		ssl_ciphers AES128-SHA:AES128-SHA256:AES256-SHA256;
+		ssl_session_cache off;
+		ssl_session_tickets off;
+		return 200;
+	}
+}
+EOF
+	mkdir -p "$NGX/tmp"
+	nginx -p "$NGX" -c "$NGX/nginx.conf" > /dev/null 2>&1 &
+	echo $! >> "$PIDS"
+	wait_port "$1"
+}
+
+sec_probe() {
+	say "probe latency"
+	head_row "probe of one target on 127.0.0.1 (ms, median; x = this / floor)"
+	SPORT=$(free_port) && start_s_server "$SPORT" || return 0
+	if ! $(probe_cmd "$SPORT") > /dev/null 2>&1; then
+		rc=$?
+		row "bwcertcheck probe: not measured" "" "exit $rc on a good server"
+		return 0
+	fi
+	for r in $(seq "$REPS"); do
+		rec tls1 "$("$FLOOR" tls "$SPORT" 20 | awk '{ print $2 }')"
+		rec tlsset "$("$FLOOR" tlsset "$SPORT" 10 | awk '{ print $2 }')"
+		rec probe_s "$("$FLOOR" exec 11 $(probe_cmd "$SPORT") | awk '{ print $2 }')"
+	done
+	set1=$(med tlsset)
+	one=$(med tls1)
+	row "floor: one TLS 1.2 handshake (in-process)" "$one" ""
+	row "floor: the probe's 5 handshakes back to back" "$set1" "1.00x"
+	row "bwcertcheck probe, s_server (serial)" "$(med probe_s)" "$(ratio "$(med probe_s)" "$set1")x"
+	if NPORT=$(free_port) && start_nginx "$NPORT"; then
+		for r in $(seq "$REPS"); do
+			rec tls1_n "$("$FLOOR" tls "$NPORT" 20 | awk '{ print $2 }')"
+			rec probe_n "$("$FLOOR" exec 11 $(probe_cmd "$NPORT") | awk '{ print $2 }')"
+		done
+		row "floor: one handshake, nginx (2 workers)" "$(med tls1_n)" "1.00x"
+		row "bwcertcheck probe, nginx (parallel)" "$(med probe_n)" "$(ratio "$(med probe_n)" "$(med tls1_n)")x"
+	else
+		row "nginx: not available" "" "skipped"
+	fi
+	PROBE_MS=$(med probe_s)
+	peers "$SPORT"
+}
+
+# peer NAME TIMEOUT CMD...: time a peer tool against the s_server
+peer() {
+	name=$1 limit=$2
+	shift 2
+	if ! command -v "$1" > /dev/null 2>&1; then
+		row "$name" "skipped" "not installed"
+		return
+	fi
+	exec_ms timeout "$limit" "$@"
+	row "$name" "$MS" "exit $EXIT; bwcertcheck $(ratio "$MS" "$PROBE_MS")x faster"
+}
+
+sec_peers_install() {
+	# The peers come from Debian when they can; a peer we cannot get is skipped.
+	missing=
+	command -v sslscan > /dev/null 2>&1 || missing="$missing sslscan"
+	command -v testssl > /dev/null 2>&1 || missing="$missing testssl.sh"
+	command -v nmap > /dev/null 2>&1 || missing="$missing nmap"
+	command -v hyperfine > /dev/null 2>&1 || missing="$missing hyperfine"
+	command -v nginx > /dev/null 2>&1 || missing="$missing nginx-light"
+	if [ -n "$missing" ] && [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null 2>&1; then
+		say "installing$missing"
+		for p in $missing; do
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$p" \
+			    > /dev/null 2>&1 || say "run.sh: cannot install $p: skipped"
+		done
+	fi
+}
+
+peers() {
+	head_row "peers on the same s_server (ms, one run each)"
+	peer "sslscan" 300 sslscan --no-colour "127.0.0.1:$1"
+	peer "testssl.sh --fast" 600 testssl --fast --warnings batch \
+	    --color 0 --quiet "127.0.0.1:$1"
+	peer "nmap --script ssl-enum-ciphers" 300 nmap -Pn -n \
+	    --script ssl-enum-ciphers -p "$1" 127.0.0.1
+}
+
+# --- fleet ----------------------------------------------------------------
+
+sec_fleet() {
+	say "fleet: 1,000 targets over 8 s_servers"
+	ports=
+	for i in 1 2 3 4 5 6 7 8; do
+		p=$(free_port) && start_s_server "$p" || return 0
+		ports="$ports $p"
+	done
+	: > "$OUT/targets"
+	i=0
+	while [ $i -lt 1000 ]; do
+		for p in $ports; do
+			[ $i -lt 1000 ] && echo "127.0.0.1:$p $FQDN" >> "$OUT/targets"
+			i=$((i + 1))
+		done
+	done
+	head_row "fleet: 1,000 targets over 8 loopback s_servers (targets/s)"
+	for j in 1 8 64; do
+		exec_ms "$BWC" probe --trust-store "$PKI/root.pem" \
+		    --targets "$OUT/targets" --jobs "$j" --format nagios
+		[ "$EXIT" = 0 ] || say "run.sh: fleet --jobs $j exited $EXIT"
+		v=$(per_s 1000 "$MS")
+		eval "FLEET_$j=$v"
+		row "bwcertcheck probe --jobs $j" "$v" "$(ratio "$v" "${FLEET_1:-NA}")x --jobs 1"
+	done
+}
+
+# --- main -----------------------------------------------------------------
+
+machine | tee -a "$TABLE"
+inputs
+case $SECTIONS in *probe*) sec_peers_install ;; esac
+for s in $SECTIONS; do
+	case $s in
+	lint) sec_lint ;;
+	mem) sec_mem ;;
+	start) sec_start ;;
+	probe) sec_probe ;;
+	fleet) sec_fleet ;;
+	esac
+	stop_servers
+done
+say ""
+say "table kept in $TABLE"
