@@ -83,8 +83,13 @@ probe_json(const struct probe_facts *p)
 
 	json_object_set_new(o, "tls_version", p->tls_version ?
 	    jstr(p->tls_version) : json_null());
+	json_object_set_new(o, "handshake_tried", json_boolean(p->handshake_tried));
+	if (p->tls12_cipher != NULL)
+		json_object_set_new(o, "preferred_cipher", jstr(p->tls12_cipher));
 	if (!p->tls12 && p->tls12_error != NULL)
 		json_object_set_new(o, "error", jstr(p->tls12_error));
+	if (!p->tls12 && p->other_version != NULL)
+		json_object_set_new(o, "other_version", jstr(p->other_version));
 	for (i = 0; i < SUITE__MAX; i++) {
 		sr = &p->suites[i];
 		if (sr->state == SUITE_NOT_TRIED)
@@ -108,13 +113,22 @@ probe_json(const struct probe_facts *p)
 	if (p->sni_same >= 0)
 		json_object_set_new(o, "same_chain_without_sni",
 		    json_boolean(p->sni_same == 1));
-	if (p->dns_a_count >= 0)
+	if (p->dns_a_count >= 0) {
 		json_object_set_new(o, "dns_a_records", json_integer(p->dns_a_count));
+		json_object_set_new(o, "dns_aaaa_records",
+		    json_integer(p->dns_aaaa_count > 0 ? p->dns_aaaa_count : 0));
+	}
+	if (p->dns_error != NULL)
+		json_object_set_new(o, "dns_error", jstr(p->dns_error));
+	if (p->sni_detail != NULL)
+		json_object_set_new(o, "sni_detail", jstr(p->sni_detail));
 	if (p->sip_code >= 0) {
 		json_object_set_new(o, "sip_status", json_integer(p->sip_code));
 		if (p->sip_status_line != NULL)
 			json_object_set_new(o, "sip_status_line",
 			    jstr(p->sip_status_line));
+		if (p->sip_error != NULL)
+			json_object_set_new(o, "sip_error", jstr(p->sip_error));
 	}
 	return o;
 }

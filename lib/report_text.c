@@ -126,8 +126,24 @@ text_probe(struct report *r, const struct subject *s)
 
 	if (s->kind != SUBJECT_HOST)
 		return;
-	fprintf(r->out, "  tls     %s\n", p->tls12 ? "TLS 1.2 handshake completed" :
-	    p->tls12_error ? p->tls12_error : "no TLS 1.2 handshake");
+	if (p->dns_a_count >= 0 || p->dns_error != NULL)
+		fprintf(r->out, "  dns     %d A, %d AAAA%s%s\n",
+		    p->dns_a_count > 0 ? p->dns_a_count : 0,
+		    p->dns_aaaa_count > 0 ? p->dns_aaaa_count : 0,
+		    p->dns_error ? "; " : "", p->dns_error ? p->dns_error : "");
+	if (p->tls12)
+		fprintf(r->out, "  tls     TLS 1.2 handshake completed%s%s%s\n",
+		    p->tls12_cipher ? " (server prefers " : "",
+		    p->tls12_cipher ? p->tls12_cipher : "",
+		    p->tls12_cipher ? ")" : "");
+	else if (p->handshake_tried)
+		fprintf(r->out, "  tls     no TLS 1.2 handshake: %s%s%s\n",
+		    p->tls12_error ? p->tls12_error : "refused",
+		    p->other_version ? "; the server completed " : "",
+		    p->other_version ? p->other_version : "");
+	if (p->sni_sent && p->servername != NULL)
+		fprintf(r->out, "  sni     %s%s%s\n", p->servername,
+		    p->sni_detail ? "; " : "", p->sni_detail ? p->sni_detail : "");
 	for (i = 0; i < SUITE__MAX; i++) {
 		sr = &p->suites[i];
 		if (sr->state == SUITE_NOT_TRIED)
@@ -139,8 +155,11 @@ text_probe(struct report *r, const struct subject *s)
 		    col(r, C_RESET), sr->ms, sr->reason ? "  " : "",
 		    sr->reason ? sr->reason : "");
 	}
-	if (p->sip_code >= 0 && p->sip_status_line != NULL)
+	if (p->sip_code > 0 && p->sip_status_line != NULL)
 		fprintf(r->out, "  sip     %s\n", p->sip_status_line);
+	else if (p->sip_code == 0)
+		fprintf(r->out, "  sip     no answer%s%s\n",
+		    p->sip_error ? ": " : "", p->sip_error ? p->sip_error : "");
 }
 
 static void
@@ -153,7 +172,8 @@ text_subject(struct report *r, const struct subject *s)
 	if (r->quiet && s->result == RESULT_PASS)
 		return;
 	fprintf(r->out, "\n%s%s%s", col(r, C_BOLD), s->name, col(r, C_RESET));
-	if (s->address != NULL)
+	/* The address only when the name does not already say it. */
+	if (s->address != NULL && strstr(s->name, s->address) == NULL)
 		fprintf(r->out, " [%s]:%d", s->address, s->port);
 	fprintf(r->out, "  %s%s%s\n", col(r, result_color(s->result)),
 	    result_word(s->result), col(r, C_RESET));
