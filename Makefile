@@ -36,29 +36,39 @@ TEST_SRC = $(sort $(wildcard tests/test_*.c))
 TEST_BIN = $(TEST_SRC:.c=)
 TEST_SUPPORT = tests/pki.o
 
+# Quiet by default ("CC lib/load.o"); make V=1 shows the commands.
+V ?= 0
+ifeq ($(V),0)
+Q = @
+say = @printf '  %-6s %s\n' $(1) $(2);
+else
+Q =
+say =
+endif
+
 all: bwcertcheck
 
 bwcertcheck: bwcertcheck.o libbwc.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bwcertcheck.o libbwc.a $(LIBS)
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bwcertcheck.o libbwc.a $(LIBS)
 
 libbwc.a: $(LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $(LIB_OBJ)
+	$(Q)rm -f $@
+	$(call say,AR,$@)ar rcs $@ $(LIB_OBJ)
 
 %.o: %.c
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The accepted roots are compiled in: the PEM becomes a C string.
 lib/roots_bundle.c: lib/roots_bundle.pem scripts/embed-pem.sh
-	sh scripts/embed-pem.sh roots_bundle_pem < lib/roots_bundle.pem > $@.tmp
-	mv $@.tmp $@
+	$(call say,GEN,$@)sh scripts/embed-pem.sh roots_bundle_pem < lib/roots_bundle.pem > $@.tmp
+	$(Q)mv $@.tmp $@
 
 tests/test_%: tests/test_%.o $(TEST_SUPPORT) libbwc.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT) libbwc.a \
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT) libbwc.a \
 		$(LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
 tests/%.o: tests/%.c
-	$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags cmocka) -MMD -MP -c -o $@ $<
+	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags cmocka) -MMD -MP -c -o $@ $<
 
 deps:
 	@sh scripts/install-deps.sh
@@ -68,9 +78,11 @@ demo: deps
 	@sh scripts/demo.sh
 
 # The unit tests, the CLI tests and the integration tests against real
-# servers on 127.0.0.1; then everything again with the sanitizers.
+# servers on 127.0.0.1; a short run of each fuzz target; then every test
+# again with the sanitizers.
 check: deps
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory test-sanitize
 
 test: bwcertcheck $(TEST_BIN)
@@ -105,5 +117,10 @@ clean: clean-objects
 .SECONDARY:
 
 .PHONY: all deps demo check test test-sanitize install uninstall clean clean-objects
+
+# Fuzzing and valgrind (fuzz/fuzz.mk: fuzz, fuzz-smoke, valgrind) and the
+# benchmark (bench/bench.mk: bench) keep their rules beside their files.
+-include fuzz/fuzz.mk
+-include bench/bench.mk
 
 -include $(wildcard *.d lib/*.d rules/*.d tests/*.d)
