@@ -21,42 +21,84 @@
 #include "esc.h"
 #include "load.h"
 
-/* Is x issued and signed by issuer?  Names/AKID first, then the signature. */
-static bool
-signs(X509 *issuer, X509 *x)
-{
-	EVP_PKEY *pk;
-	bool ok;
+/*
+ * What is known of "certs[i] issued and signed certs[j]".  Every pair
+ * costs one RSA signature check at most, and most cost none: names and
+ * key identifiers are compared first, which rules out all but the real
+ * issuer, and a pair on a path X509_verify_cert() verified has had its
+ * signature checked there already.
+ */
+enum link {
+	LINK_UNSEEN,		/* not looked at yet */
+	LINK_NO,		/* not issued by it, or the signature fails */
+	LINK_NAMES,		/* X509_check_issued() passes; signature unchecked */
+	LINK_YES		/* issued by it, signature verified */
+};
 
-	if (issuer == x)
-		return false;
-	if (X509_check_issued(issuer, x) != X509_V_OK)
-		return false;
-	if ((pk = X509_get0_pubkey(issuer)) == NULL)
-		return false;
-	/* 1 verified, 0 bad signature, -1 error. */
-	ok = X509_verify(x, pk) == 1;
-	ERR_clear_error();
-	return ok;
+struct links {
+	struct stack_st_X509 *certs;	/* borrowed */
+	int n;
+	unsigned char *m;		/* m[i * n + j]: enum link of i over j */
+};
+
+static void
+links_init(struct links *l, struct stack_st_X509 *certs)
+{
+	l->certs = certs;
+	l->n = sk_X509_num(certs);
+	l->m = xcalloc((size_t)l->n * (size_t)l->n, 1);
+}
+
+/* Names and key identifiers only: LINK_NO, LINK_NAMES or LINK_YES. */
+static enum link
+link_names(struct links *l, int i, int j)
+{
+	unsigned char *m = &l->m[i * l->n + j];
+	X509 *issuer = sk_X509_value(l->certs, i), *x = sk_X509_value(l->certs, j);
+
+	if (*m == LINK_UNSEEN)
+		*m = i == j || issuer == x ||
+		    X509_check_issued(issuer, x) != X509_V_OK ? LINK_NO :
+		    LINK_NAMES;
+	return (enum link)*m;
+}
+
+/* Is certs[j] issued and signed by certs[i]?  Names first, then the signature. */
+static bool
+link_signs(struct links *l, int i, int j)
+{
+	unsigned char *m = &l->m[i * l->n + j];
+	EVP_PKEY *pk;
+
+	if (link_names(l, i, j) == LINK_NAMES) {
+		pk = X509_get0_pubkey(sk_X509_value(l->certs, i));
+		/* 1 verified, 0 bad signature, -1 error. */
+		*m = pk != NULL && X509_verify(sk_X509_value(l->certs, j),
+		    pk) == 1 ? LINK_YES : LINK_NO;
+		ERR_clear_error();
+	}
+	return *m == LINK_YES;
 }
 
 /*
  * The leaf is the certificate that signs no other in the input.  If
  * several do (unrelated certificates), prefer the first that is not a
- * CA; if none does (a loop), the first certificate.
+ * CA; if none does (a loop), the first certificate.  With by_names,
+ * "signs" is judged by names and key identifiers only (a guess that
+ * costs no signature check; right unless a signature is bad).
  */
 static void
-find_leaf(struct stack_st_X509 *certs, const struct cert_facts *facts,
+find_leaf(struct links *l, const struct cert_facts *facts, bool by_names,
     struct chain_facts *out)
 {
-	int n = sk_X509_num(certs), i, j, cand = 0, first = -1, first_nonca = -1;
+	int n = l->n, i, j, cand = 0, first = -1, first_nonca = -1;
 
 	for (i = 0; i < n; i++) {
 		bool signs_other = false;
 
 		for (j = 0; j < n && !signs_other; j++)
-			if (i != j && signs(sk_X509_value(certs, i),
-			    sk_X509_value(certs, j)))
+			if (i != j && (by_names ? link_names(l, i, j) !=
+			    LINK_NO : link_signs(l, i, j)))
 				signs_other = true;
 		if (signs_other)
 			continue;
@@ -81,6 +123,28 @@ input_index(struct stack_st_X509 *certs, X509 *x)
 		    X509_cmp(sk_X509_value(certs, i), x) == 0)
 			return i;
 	return -1;
+}
+
+/*
+ * ctx verified a path: every certificate on it below the anchor has had
+ * its signature checked with the next one's key, and each pair passed
+ * OpenSSL's issuer check.  Record those pairs of input certificates as
+ * signed, where the names agree as link_names() sees them (a pair is
+ * identified by DER, so a duplicate in the input maps to its first copy,
+ * whose signature and key are the same bytes).
+ */
+static void
+links_mark_path(struct links *l, X509_STORE_CTX *ctx)
+{
+	STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
+	int k, lo, hi;
+
+	for (k = 0; k + 1 < sk_X509_num(path); k++) {
+		lo = input_index(l->certs, sk_X509_value(path, k));
+		hi = input_index(l->certs, sk_X509_value(path, k + 1));
+		if (lo >= 0 && hi >= 0 && link_names(l, hi, lo) == LINK_NAMES)
+			l->m[hi * l->n + lo] = LINK_YES;
+	}
 }
 
 static void
@@ -146,14 +210,17 @@ out:
 	sk_X509_pop_free(built, X509_free);
 }
 
-static void
-verify(const struct trust *trust, struct stack_st_X509 *certs,
-    struct chain_facts *out)
+/*
+ * Run X509_verify_cert() from certs[leaf].  Returns the context (free
+ * with verify_free()); *ok is set when a path reached the store.
+ */
+static X509_STORE_CTX *
+verify_run(const struct trust *trust, struct stack_st_X509 *certs,
+    const struct chain_facts *out, size_t leaf, bool *ok)
 {
 	X509_STORE_CTX *ctx;
 	STACK_OF(X509) *untrusted;
-	X509 *leaf = sk_X509_value(certs, (int)out->leaf);
-	int ok, i;
+	int i;
 
 	if ((ctx = X509_STORE_CTX_new()) == NULL)
 		fatal_oom();
@@ -173,7 +240,8 @@ verify(const struct trust *trust, struct stack_st_X509 *certs,
 		if (out->certs[i].self_signed)
 			(void)sk_X509_push(untrusted, sk_X509_value(certs, i));
 	ERR_clear_error();
-	if (X509_STORE_CTX_init(ctx, trust->store, leaf, untrusted) != 1)
+	if (X509_STORE_CTX_init(ctx, trust->store, sk_X509_value(certs,
+	    (int)leaf), untrusted) != 1)
 		fatal_oom();
 	/*
 	 * Build the path only: validity is judged by its own rules, key
@@ -182,11 +250,53 @@ verify(const struct trust *trust, struct stack_st_X509 *certs,
 	 */
 	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
 	/* 1 verified, 0 not verified, < 0 error in the call itself. */
-	ok = X509_verify_cert(ctx) == 1;
-	classify(trust, certs, ctx, ok, out);
+	*ok = X509_verify_cert(ctx) == 1;
 	ERR_clear_error();
+	return ctx;
+}
+
+static void
+verify_free(X509_STORE_CTX *ctx)
+{
+	STACK_OF(X509) *untrusted;
+
+	if (ctx == NULL)
+		return;
+	untrusted = X509_STORE_CTX_get0_untrusted(ctx);
 	X509_STORE_CTX_free(ctx);
 	sk_X509_free(untrusted);
+}
+
+/*
+ * Find the leaf and verify the path from it, checking each signature
+ * once.  The leaf is first guessed by names and key identifiers, and
+ * the path verified from the guess; the signatures that verification
+ * checked are then known, and only the pairs it did not cover are
+ * checked to find the leaf for sure.  If a bad signature makes the leaf
+ * another certificate than the guess, the path is verified again from
+ * it, so the outcome is always that of the leaf found by signatures.
+ */
+static void
+verify(const struct trust *trust, struct stack_st_X509 *certs,
+    struct links *l, struct chain_facts *out)
+{
+	X509_STORE_CTX *ctx;
+	size_t guess;
+	bool ok;
+
+	find_leaf(l, out->certs, true, out);
+	guess = out->leaf;
+	ctx = verify_run(trust, certs, out, guess, &ok);
+	if (ok)
+		links_mark_path(l, ctx);
+	find_leaf(l, out->certs, false, out);
+	if (out->leaf != guess) {
+		verify_free(ctx);
+		ctx = verify_run(trust, certs, out, out->leaf, &ok);
+	}
+	classify(trust, certs, ctx, ok, out);
+	ERR_clear_error();
+	verify_free(ctx);
 }
 
 static void
@@ -206,6 +316,7 @@ int
 chain_analyse(const struct trust *trust, struct stack_st_X509 *certs,
     EVP_PKEY *key, struct chain_facts *out, char **err)
 {
+	struct links l;
 	int n = sk_X509_num(certs), i;
 
 	memset(out, 0, sizeof(*out));
@@ -229,12 +340,12 @@ chain_analyse(const struct trust *trust, struct stack_st_X509 *certs,
 			free(reason);
 			return -1;
 		}
+	links_init(&l, certs);
+	verify(trust, certs, &l, out);
 	out->signed_by_next = xcalloc((size_t)n, sizeof(bool));
 	for (i = 0; i + 1 < n; i++)
-		out->signed_by_next[i] = signs(sk_X509_value(certs, i + 1),
-		    sk_X509_value(certs, i));
-	find_leaf(certs, out->certs, out);
-	verify(trust, certs, out);
+		out->signed_by_next[i] = link_signs(&l, i + 1, i);
+	free(l.m);
 	if (key != NULL)
 		key_facts(sk_X509_value(certs, (int)out->leaf), key, out);
 	return 0;
