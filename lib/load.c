@@ -20,6 +20,7 @@
 #include <openssl/provider.h>
 #include <openssl/x509.h>
 
+#include "chain.h"
 #include "load.h"
 
 const char *
@@ -151,6 +152,20 @@ push_cert(struct stack_st_X509 *certs, X509 *x)
 	return 0;
 }
 
+/*
+ * More certificates than a chain may hold: stop reading there, so a
+ * bundle of thousands costs the memory of a few hundred.
+ */
+static bool
+too_many(const char *name, struct stack_st_X509 *certs, char **err)
+{
+	if (sk_X509_num(certs) <= CHAIN_MAX_CERTS)
+		return false;
+	*err = xasprintf("%s: more than %d certificates: not a chain", name,
+	    CHAIN_MAX_CERTS);
+	return true;
+}
+
 /* Append p7's certificates (up-referenced); returns how many. */
 static int
 p7_certs(PKCS7 *p7, struct stack_st_X509 *certs)
@@ -223,6 +238,8 @@ load_pem(const char *name, const unsigned char *data, size_t len,
 			}
 			push_cert(certs, x);
 			found++;
+			if (too_many(name, certs, err))
+				goto out;
 		} else if (strcmp(pname, PEM_STRING_X509_TRUSTED) == 0) {
 			if ((x = d2i_X509_AUX(NULL, &p, dlen)) == NULL) {
 				reason = load_openssl_reason("bad certificate");
@@ -233,6 +250,8 @@ load_pem(const char *name, const unsigned char *data, size_t len,
 			}
 			push_cert(certs, x);
 			found++;
+			if (too_many(name, certs, err))
+				goto out;
 		} else if (strcmp(pname, PEM_STRING_PKCS7) == 0 ||
 		    strcmp(pname, "CERTIFICATE CHAIN") == 0) {
 			if ((p7 = d2i_PKCS7(NULL, &p, dlen)) == NULL) {
@@ -354,6 +373,10 @@ load_der(const char *name, const unsigned char *data, size_t len,
 	while (p < end && (x = d2i_X509(NULL, &p, end - p)) != NULL) {
 		push_cert(certs, x);
 		n++;
+		if (too_many(name, certs, err)) {
+			ERR_clear_error();
+			return -1;
+		}
 	}
 	if (n > 0 && p == end) {
 		*fmt = LOAD_DER;

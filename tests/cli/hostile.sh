@@ -1,0 +1,247 @@
+#!/bin/sh
+# hostile.sh - hostile certificates and files: each must end with the
+# right verdict or a clean input error (exit 3), in bounded time and
+# memory, and names from them must come out escaped in every format.
+#
+# The inputs are made fresh on each run by tests/hostile_gen.c (built
+# here on tests/pki.c, signed with the keys of $TESTDATA) and by the
+# shell below; see the header of hostile_gen.c for the list.  Peak
+# memory is the child's maximum resident set (getrusage); the bounds
+# are for the plain build, four times as much plus 150 MB under ASan
+# (BWC_SANITIZE=1), unchecked under valgrind (BWC_VALGRIND=1).
+SUITE=hostile
+. "$TOP/tests/lib.sh"
+T=$TESTDATA
+H=$WORK/h
+mkdir -p "$H"
+L="$BWC lint --trust-store $T/root.pem --fqdn pbx.example.test"
+LIMIT=${BWC_HOSTILE_LIMIT:-30}
+
+if ! cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 \
+    $(pkg-config --cflags openssl) -o "$WORK/hostile_gen" \
+    "$TOP/tests/hostile_gen.c" "$TOP/tests/pki.c" \
+    $(pkg-config --libs openssl) 2>"$WORK/cc.err" ||
+    ! "$WORK/hostile_gen" "$T" "$H" 2>"$WORK/gen.err"; then
+	not_ok "hostile_gen" "$(cat "$WORK/cc.err" "$WORK/gen.err" | head -c 600)"
+	finish
+	exit 1
+fi
+ok "hostile_gen made $(ls "$H" | wc -l) files"
+
+# bounded.py OUT ERR STDIN LIMIT CMD...: run CMD with a time limit; print
+# "RC PEAK_KB SECONDS".  Exit 124 when the limit was hit.
+cat >"$WORK/bounded.py" <<'EOF'
+import resource, subprocess, sys, time
+out, err, stdin, limit = sys.argv[1:5]
+t = time.monotonic()
+try:
+    rc = subprocess.run(sys.argv[5:], stdout=open(out, "wb"),
+                        stderr=open(err, "wb"), stdin=open(stdin, "rb"),
+                        timeout=float(limit)).returncode
+except subprocess.TimeoutExpired:
+    rc = 124
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(rc if rc >= 0 else 128 - rc, rss, "%.2f" % (time.monotonic() - t))
+EOF
+
+# bounded NAME CODE MAXMB [--stdin FILE] -- CMD...: CMD exits CODE within
+# LIMIT seconds with a peak RSS under MAXMB.  stdout in $WORK/out,
+# stderr in $WORK/err.
+bounded() {
+	name=$1
+	want=$2
+	maxmb=$3
+	shift 3
+	stdin=/dev/null
+	if [ "$1" = --stdin ]; then
+		stdin=$2
+		shift 2
+	fi
+	shift
+	set -- $($PY "$WORK/bounded.py" "$WORK/out" "$WORK/err" "$stdin" \
+	    "$LIMIT" "$@")
+	rc=$1
+	mb=$(( $2 / 1024 ))
+	secs=$3
+	if [ "${BWC_SANITIZE:-}" = 1 ]; then
+		maxmb=$((maxmb * 4 + 150))
+	fi
+	echo "# $name: exit $rc, peak $mb MB, $secs s" >>"$WORK/figures"
+	if [ "$rc" -ne "$want" ]; then
+		not_ok "$name" "exit $rc, expected $want ($secs s); stderr: $(head -c 300 "$WORK/err")"
+	elif [ "${BWC_VALGRIND:-}" != 1 ] && [ "$mb" -gt "$maxmb" ]; then
+		not_ok "$name" "peak memory $mb MB, bound $maxmb MB"
+	else
+		ok "$name (exit $rc, peak $mb MB, $secs s)"
+	fi
+}
+
+# --- Big and many ------------------------------------------------------
+
+head -c 52428800 /dev/urandom >"$H/junk-50m.bin"
+bounded "50 MB of junk: input error" 3 60 -- $L "$H/junk-50m.bin"
+expect_grep 'larger than' "50 MB of junk: the cause is named" "$WORK/err"
+bounded "50 MB of junk on stdin: input error" 3 60 --stdin "$H/junk-50m.bin" -- $L -
+{
+	echo "-----BEGIN CERTIFICATE-----"
+	head -c 52428800 /dev/zero | tr '\0' 'A'
+} >"$H/pem-50m.pem"
+bounded "50 MB PEM block: input error" 3 60 -- $L "$H/pem-50m.pem"
+rm -f "$H/junk-50m.bin" "$H/pem-50m.pem"
+
+bounded "10,000 certificates in one PEM: input error" 3 40 -- $L "$H/bundle-10k.pem"
+expect_grep 'more than 256 certificates' "10,000 certificates: the cause is named" "$WORK/err"
+bounded "200,000 PEM blocks, no certificate: input error" 3 60 -- $L "$H/pem-blocks.pem"
+expect_grep 'no certificate in 200000 PEM blocks' "PEM blocks: counted" "$WORK/err"
+bounded "--each over 10,000 certificates: input error" 3 40 -- $L --each "$H/bundle-10k.pem"
+
+bounded "10,000 SANs, the last the FQDN: compliant" 0 40 -- $L --format json "$H/san-10k.pem"
+expect_rule fqdn-match pass "10,000 SANs: fqdn-match passes" "$WORK/out"
+bounded "10,000 SANs, none the FQDN: not compliant" 2 40 -- $L --format json "$H/san-10k-miss.pem"
+expect_json '"and 9992 more" in [f for f in d["subjects"][0]["findings"] if f["rule"] == "fqdn-match"][0]["message"]' \
+	"10,000 SANs: the message lists 8 and counts the rest" "$WORK/out"
+bounded "1 MB private extension: compliant" 0 40 -- $L "$H/big-ext.pem"
+
+# --- Broken ASN.1 ------------------------------------------------------
+
+bounded "100,000 nested SEQUENCEs (DER): input error" 3 40 -- $L "$H/der-deep.der"
+bounded "100,000 nested SEQUENCEs (PEM): input error" 3 40 -- $L "$H/pem-deep.pem"
+expect_grep 'pem-deep.pem: certificate 1' "nested ASN.1 in PEM: the block is named" "$WORK/err"
+bounded "a SEQUENCE claiming 2 GB: input error" 3 40 -- $L "$H/der-length-lie.der"
+
+# --- Odd certificates --------------------------------------------------
+
+bounded "duplicate subjectAltName: not compliant" 2 40 -- $L --format json "$H/dup-san.pem"
+expect_rule fqdn-match fail "duplicate SAN: fqdn-match fails" "$WORK/out"
+bounded "duplicate basicConstraints: not compliant" 2 40 -- $L --format json "$H/dup-bc.pem"
+bounded "negative serial: judged" 0 40 -- $L --format json "$H/serial-negative.pem"
+expect_json 'd["subjects"][0]["chain"][0]["serial"] == "-12345678"' "negative serial: shown with its sign" "$WORK/out"
+bounded "40-byte serial: judged" 0 40 -- $L --format json "$H/serial-40.pem"
+expect_json 'len(d["subjects"][0]["chain"][0]["serial"]) == 80' "40-byte serial: all 80 hex digits" "$WORK/out"
+bounded "a loop (A signs B signs A): not compliant" 2 40 -- $L --format json "$H/loop.pem"
+expect_rule accepted-ca fail "loop: accepted-ca fails" "$WORK/out"
+bounded "20-deep chain: compliant" 0 40 -- $BWC lint --trust-store "$H/deep-root.pem" \
+	--fqdn pbx.example.test --format json "$H/deep-chain.pem"
+expect_json 'len(d["subjects"][0]["chain"]) == 20 and d["subjects"][0]["anchor"]["root"] == "CN=Deep Root"' \
+	"20-deep chain: every certificate reported, and the root" "$WORK/out"
+bounded "expired root: not compliant" 2 40 -- $BWC lint --trust-store "$H/expired-root.pem" \
+	--fqdn pbx.example.test --format json "$H/expired-root-chain.pem"
+expect_rule not-expired fail "expired root: not-expired fails" "$WORK/out"
+expect_json '"Expired Root" in [f for f in d["subjects"][0]["findings"] if f["rule"] == "not-expired"][0]["message"]' \
+	"expired root: the root is named" "$WORK/out"
+
+# --- PKCS#12 -----------------------------------------------------------
+
+bounded "PKCS#12 without a certificate: input error" 3 40 -- $L --password pass:test-pass "$H/p12-nocert.p12"
+expect_grep 'holds no certificate' "PKCS#12 without a certificate: the cause is named" "$WORK/err"
+
+# --- Keys and passwords ------------------------------------------------
+
+head -c 5000000 /dev/urandom >"$H/junk.key"
+bounded "--key of 5 MB junk: input error" 3 40 -- $L --key "$H/junk.key" "$T/good.pem"
+bounded "--password file: of 5 MB: input error" 3 40 -- $L --password "file:$H/junk.key" "$T/good.p12"
+expect_grep 'larger than 4096' "--password file: too big: the cause is named" "$WORK/err"
+expect_no_grep 'test-pass' "no password in the error" "$WORK/err"
+
+# --- A directory with loops (--each) -----------------------------------
+
+D=$WORK/dir
+mkdir -p "$D"
+cp "$T/good.pem" "$D/good.pem"
+ln -s loop-b "$D/loop-a"
+ln -s loop-a "$D/loop-b"
+ln -s self "$D/self"
+ln -s . "$D/here"
+ln -s /dev/zero "$D/zero"
+mkfifo "$D/fifo" 2>/dev/null || true
+bounded "--each over a directory of symlink loops: ends, exit 3" 3 40 -- \
+	$L --each --format json "$D"
+expect_json '[s["result"] for s in d["subjects"] if s["name"].endswith("/good.pem")] == ["pass"]' \
+	"symlink loops: the good file is still judged" "$WORK/out"
+expect_json 'sorted(s["name"].rsplit("/", 1)[1] for s in d["subjects"] if s["result"] == "error") == ["loop-a", "loop-b", "self"]' \
+	"symlink loops: each loop is an input error" "$WORK/out"
+expect_grep 'loop-a: Too many levels of symbolic links' "symlink loops: the cause is named" "$WORK/err"
+
+# --- Names through every format ----------------------------------------
+
+# check_formats NAME EXIT FILE [options]: lint FILE in every format; each
+# output parses, and no control character reaches text, nagios or stderr.
+check_formats() {
+	n=$1
+	code=$2
+	f=$3
+	shift 3
+	for fmt in text json junit sarif nagios prometheus; do
+		o="$WORK/$n.$fmt"
+		expect_exit "$code" "$n: --format $fmt exits $code" -- \
+			$L "$@" --format "$fmt" -o "$o" "$f"
+		cp "$WORK/err" "$o.err"
+		if $PY - "$fmt" "$o" <<'EOF' >"$WORK/pyerr" 2>&1; then
+import json, sys, unicodedata
+import xml.etree.ElementTree as ET
+fmt, path = sys.argv[1], sys.argv[2]
+raw = open(path, "rb").read()
+text = raw.decode("utf-8")          # strict: invalid UTF-8 fails
+
+def clean(s, where):
+    for ch in s:
+        c = ord(ch)
+        if (c < 0x20 and ch != "\n") or 0x7f <= c < 0xa0 or \
+           0x202a <= c <= 0x202e or 0x2066 <= c <= 0x2069:
+            sys.exit("%s: raw U+%04X" % (where, c))
+
+def strings(v):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            yield k
+            yield from strings(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from strings(x)
+    elif isinstance(v, str):
+        yield v
+
+clean(open(path + ".err", "rb").read().decode("utf-8"), "stderr")
+if fmt in ("text", "nagios", "prometheus"):
+    clean(text, fmt)
+if fmt in ("json", "sarif"):
+    d = json.loads(text)
+    for s in strings(d):
+        clean(s, fmt + " string")
+if fmt == "junit":
+    root = ET.fromstring(raw)
+    assert root.tag in ("testsuites", "testsuite"), root.tag
+    for el in root.iter():
+        for s in list(el.attrib.values()) + [el.text or ""]:
+            clean(s.replace("\n", " "), "junit")
+    from junitparser import JUnitXml
+    JUnitXml.fromfile(path)
+if fmt == "nagios":
+    assert text.startswith("BWCERTCHECK "), text[:40]
+EOF
+			ok "$n: --format $fmt output is valid and escaped"
+		else
+			not_ok "$n: --format $fmt output is valid and escaped" "$(head -c 300 "$WORK/pyerr")"
+		fi
+	done
+	if command -v promtool >/dev/null 2>&1; then
+		if promtool check metrics <"$WORK/$n.prometheus" >"$WORK/prom.err" 2>&1; then
+			ok "$n: promtool check metrics"
+		else
+			not_ok "$n: promtool check metrics" "$(head -c 300 "$WORK/prom.err")"
+		fi
+	fi
+}
+
+check_formats names-ctrl 2 "$H/names-ctrl.pem"
+expect_grep 'x1b\]0;pwned' "control names: ESC shown as \\x1b" "$WORK/names-ctrl.text"
+check_formats names-bad-utf8 0 "$H/names-bad-utf8.pem"
+check_formats nul-san 2 "$T/nul-san.pem"
+check_formats names-utf8 0 "$H/names-utf8.pem" --fqdn xn--bcher-kva.example.test
+expect_json '"B\u00fccher \u03a9 \u65e5\u672c \U0001f600" in d["subjects"][0]["chain"][0]["subject"]' \
+	"UTF-8 names: kept as they are in JSON" "$WORK/names-utf8.json"
+expect_exit 0 "an IDN FQDN matches its A-label SAN" -- \
+	$BWC lint --trust-store "$T/root.pem" --fqdn bücher.example.test "$H/names-utf8.pem"
+
+cat "$WORK/figures"
+finish
