@@ -295,6 +295,127 @@ out:
 	return rc;
 }
 
+/*
+ * A PKCS#12 file says how many times each key derivation repeats: the
+ * MAC's, each encrypted safe's, each shrouded key's.  OpenSSL obeys
+ * any count, and 2^31 iterations take minutes, so a hostile archive
+ * would hang the tool.  The sum over the archive is capped, and checked
+ * before the MAC is verified.  For scale: OpenSSL's default is 2048,
+ * Java's 10000; Java refuses a single count above 5,000,000.
+ */
+#define P12_MAX_ITER 5000000L
+
+/* What an encryption AlgorithmIdentifier asks for: its iteration count. */
+static long
+alg_iter(const X509_ALGOR *alg)
+{
+	PBEPARAM *pbe;
+	PBE2PARAM *pbe2;
+	PBKDF2PARAM *kdf;
+	long iter = 0;
+
+	if (alg == NULL || alg->parameter == NULL)
+		return 0;
+	if (OBJ_obj2nid(alg->algorithm) == NID_pbes2) {
+		pbe2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM),
+		    alg->parameter);
+		if (pbe2 != NULL && pbe2->keyfunc != NULL &&
+		    OBJ_obj2nid(pbe2->keyfunc->algorithm) == NID_id_pbkdf2 &&
+		    (kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM),
+		    pbe2->keyfunc->parameter)) != NULL) {
+			/* -1 for a value past a long: as good as endless. */
+			iter = ASN1_INTEGER_get(kdf->iter);
+			PBKDF2PARAM_free(kdf);
+		}
+		PBE2PARAM_free(pbe2);
+	} else if ((pbe = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM),
+	    alg->parameter)) != NULL) {
+		iter = ASN1_INTEGER_get(pbe->iter);
+		PBEPARAM_free(pbe);
+	}
+	ERR_clear_error();
+	return iter < 0 ? P12_MAX_ITER + 1 : iter;
+}
+
+static long
+add_iter(long total, long iter)
+{
+	return iter > P12_MAX_ITER - total ? P12_MAX_ITER + 1 : total + iter;
+}
+
+/* The shrouded keys' counts in bags, and in bags nested inside them. */
+static long
+bags_iter(const STACK_OF(PKCS12_SAFEBAG) *bags, long total, int depth)
+{
+	const PKCS12_SAFEBAG *bag;
+	const X509_ALGOR *alg;
+	int i;
+
+	for (i = 0; i < sk_PKCS12_SAFEBAG_num(bags) && total <= P12_MAX_ITER;
+	    i++) {
+		bag = sk_PKCS12_SAFEBAG_value(bags, i);
+		switch (PKCS12_SAFEBAG_get_nid(bag)) {
+		case NID_pkcs8ShroudedKeyBag:
+			X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &alg, NULL);
+			total = add_iter(total, alg_iter(alg));
+			break;
+		case NID_safeContentsBag:
+			/* OpenSSL recurses without a limit; we stop at 8. */
+			total = depth < 8 ? bags_iter(
+			    PKCS12_SAFEBAG_get0_safes(bag), total, depth + 1) :
+			    P12_MAX_ITER + 1;
+			break;
+		}
+	}
+	return total;
+}
+
+/*
+ * The sum of the iteration counts the archive asks for.  An encrypted
+ * safe is opened (with pass) to count the keys inside it, but only once
+ * its own count is known to fit.
+ */
+static long
+p12_iter(PKCS12 *p12, const char *pass)
+{
+	const ASN1_INTEGER *mac_iter = NULL;
+	STACK_OF(PKCS7) *safes;
+	STACK_OF(PKCS12_SAFEBAG) *bags;
+	PKCS7 *p7;
+	long total = 0;
+	int i;
+
+	if (PKCS12_mac_present(p12)) {
+		PKCS12_get0_mac(NULL, NULL, NULL, &mac_iter, p12);
+		/* An absent count means 1 (RFC 7292: DEFAULT 1). */
+		total = mac_iter == NULL ? 1 : ASN1_INTEGER_get(mac_iter);
+		if (total < 0)
+			return P12_MAX_ITER + 1;
+	}
+	if (total > P12_MAX_ITER || (safes = PKCS12_unpack_authsafes(p12)) == NULL) {
+		ERR_clear_error();
+		return total;
+	}
+	for (i = 0; i < sk_PKCS7_num(safes) && total <= P12_MAX_ITER; i++) {
+		p7 = sk_PKCS7_value(safes, i);
+		bags = NULL;
+		if (PKCS7_type_is_data(p7))
+			bags = PKCS12_unpack_p7data(p7);
+		else if (PKCS7_type_is_encrypted(p7) && p7->d.encrypted != NULL &&
+		    p7->d.encrypted->enc_data != NULL) {
+			total = add_iter(total,
+			    alg_iter(p7->d.encrypted->enc_data->algorithm));
+			if (total <= P12_MAX_ITER)
+				bags = PKCS12_unpack_p7encdata(p7, pass, -1);
+		}
+		total = bags_iter(bags, total, 0);
+		sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+	}
+	sk_PKCS7_pop_free(safes, PKCS7_free);
+	ERR_clear_error();
+	return total;
+}
+
 static int
 load_p12(const char *name, PKCS12 *p12, const char *password,
     struct stack_st_X509 *certs, EVP_PKEY **key, char **err)
@@ -313,6 +434,12 @@ load_p12(const char *name, PKCS12 *p12, const char *password,
 	 */
 	legacy = OSSL_PROVIDER_try_load(NULL, "legacy", 1);
 	ERR_clear_error();
+	if (p12_iter(p12, pass) > P12_MAX_ITER) {
+		*err = xasprintf("%s: PKCS#12 asks for more than %ld key "
+		    "derivation iterations in all: refused (export it again "
+		    "with the default count)", name, P12_MAX_ITER);
+		goto out;
+	}
 	if (PKCS12_mac_present(p12) &&
 	    PKCS12_verify_mac(p12, pass, -1) != 1 &&
 	    (password != NULL || PKCS12_verify_mac(p12, NULL, 0) != 1)) {

@@ -134,6 +134,15 @@ expect_json '"Expired Root" in [f for f in d["subjects"][0]["findings"] if f["ru
 
 bounded "PKCS#12 without a certificate: input error" 3 40 -- $L --password pass:test-pass "$H/p12-nocert.p12"
 expect_grep 'holds no certificate' "PKCS#12 without a certificate: the cause is named" "$WORK/err"
+# 2^31 - 1 MAC iterations took minutes; 8 million PBKDF2 ones 2 s a bag.
+LIMIT=5 bounded "PKCS#12 asking for 2^31 MAC iterations: refused at once" 3 40 -- \
+	$L --password pass:test-pass "$H/p12-iter.p12"
+expect_grep 'more than 5000000 key derivation iterations' "PKCS#12 MAC iterations: the cause is named" "$WORK/err"
+LIMIT=5 bounded "PKCS#12 asking for 8 million PBKDF2 iterations: refused at once" 3 40 -- \
+	$L "$H/p12-pbe-iter.p12"
+expect_grep 'more than 5000000 key derivation iterations' "PKCS#12 PBKDF2 iterations: the cause is named" "$WORK/err"
+bounded "PKCS#12 as --key asking for 2^31 iterations: refused" 3 40 -- \
+	$L --key "$H/p12-iter.p12" --password pass:test-pass "$T/good.pem"
 
 # --- Keys and passwords ------------------------------------------------
 
