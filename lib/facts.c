@@ -254,35 +254,64 @@ facts_aia(X509 *x, struct cert_facts *f)
 	AUTHORITY_INFO_ACCESS_free(aia);
 }
 
+/*
+ * keyUsage and extendedKeyUsage, decoded here rather than read with
+ * X509_get_key_usage() and X509_get_extended_key_usage(): those return
+ * 0 for a certificate whose other extensions OpenSSL finds invalid (a
+ * duplicated basicConstraints, say), so a usage the certificate has
+ * would be reported missing.  X509_get_ext_d2i()'s crit is -1 when the
+ * extension is absent, -2 when it appears twice (then NULL is returned).
+ */
+static void
+facts_usage(X509 *x, struct cert_facts *f)
+{
+	ASN1_BIT_STRING *ku;
+	EXTENDED_KEY_USAGE *eku;
+	int crit = -1, i;
+
+	ku = X509_get_ext_d2i(x, NID_key_usage, &crit, NULL);
+	f->has_ku = crit != -1;
+	if (ku != NULL) {
+		/* RFC 5280 4.2.1.3 bit numbers. */
+		if (ASN1_BIT_STRING_get_bit(ku, 0))
+			f->ku |= FACT_KU_DIGITAL_SIGNATURE;
+		if (ASN1_BIT_STRING_get_bit(ku, 2))
+			f->ku |= FACT_KU_KEY_ENCIPHERMENT;
+		if (ASN1_BIT_STRING_get_bit(ku, 4))
+			f->ku |= FACT_KU_KEY_AGREEMENT;
+		if (ASN1_BIT_STRING_get_bit(ku, 5))
+			f->ku |= FACT_KU_KEY_CERT_SIGN;
+		ASN1_BIT_STRING_free(ku);
+	}
+	crit = -1;
+	eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
+	f->has_eku = crit != -1;
+	for (i = 0; i < sk_ASN1_OBJECT_num(eku); i++) {
+		switch (OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i))) {
+		case NID_server_auth:
+			f->eku_server = true;
+			break;
+		case NID_client_auth:
+			f->eku_client = true;
+			break;
+		case NID_anyExtendedKeyUsage:
+			f->eku_any = true;
+			break;
+		}
+	}
+	EXTENDED_KEY_USAGE_free(eku);
+}
+
 static void
 facts_extensions(X509 *x, struct cert_facts *f)
 {
 	/* Also makes OpenSSL cache and check the extensions. */
 	uint32_t flags = X509_get_extension_flags(x);
-	uint32_t ku, xku;
 
 	f->ext_invalid = (flags & EXFLAG_INVALID) != 0;
 	f->has_bc = (flags & EXFLAG_BCONS) != 0;
 	f->is_ca = (flags & EXFLAG_CA) != 0;
-	f->has_ku = (flags & EXFLAG_KUSAGE) != 0;
-	if (f->has_ku) {
-		ku = X509_get_key_usage(x);
-		if (ku & KU_DIGITAL_SIGNATURE)
-			f->ku |= FACT_KU_DIGITAL_SIGNATURE;
-		if (ku & KU_KEY_ENCIPHERMENT)
-			f->ku |= FACT_KU_KEY_ENCIPHERMENT;
-		if (ku & KU_KEY_AGREEMENT)
-			f->ku |= FACT_KU_KEY_AGREEMENT;
-		if (ku & KU_KEY_CERT_SIGN)
-			f->ku |= FACT_KU_KEY_CERT_SIGN;
-	}
-	f->has_eku = (flags & EXFLAG_XKUSAGE) != 0;
-	if (f->has_eku) {
-		xku = X509_get_extended_key_usage(x);
-		f->eku_server = (xku & XKU_SSL_SERVER) != 0;
-		f->eku_client = (xku & XKU_SSL_CLIENT) != 0;
-		f->eku_any = (xku & XKU_ANYEKU) != 0;
-	}
+	facts_usage(x, f);
 	f->self_issued = X509_NAME_cmp(X509_get_subject_name(x),
 	    X509_get_issuer_name(x)) == 0;
 	/* 1: self-signed (names match, signature verifies), 0: not, -1: error. */

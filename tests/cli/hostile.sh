@@ -114,6 +114,9 @@ bounded "a SEQUENCE claiming 2 GB: input error" 3 40 -- $L "$H/der-length-lie.de
 bounded "duplicate subjectAltName: not compliant" 2 40 -- $L --format json "$H/dup-san.pem"
 expect_rule fqdn-match fail "duplicate SAN: fqdn-match fails" "$WORK/out"
 bounded "duplicate basicConstraints: not compliant" 2 40 -- $L --format json "$H/dup-bc.pem"
+# OpenSSL's usage getters answer 0 for such a certificate; the facts must not.
+expect_rule key-usage-encipherment pass "duplicate basicConstraints: keyUsage still read" "$WORK/out"
+expect_rule eku-server-auth pass "duplicate basicConstraints: extendedKeyUsage still read" "$WORK/out"
 bounded "negative serial: judged" 0 40 -- $L --format json "$H/serial-negative.pem"
 expect_json 'd["subjects"][0]["chain"][0]["serial"] == "-12345678"' "negative serial: shown with its sign" "$WORK/out"
 bounded "40-byte serial: judged" 0 40 -- $L --format json "$H/serial-40.pem"
