@@ -147,6 +147,27 @@ links_mark_path(struct links *l, X509_STORE_CTX *ctx)
 	}
 }
 
+/*
+ * OpenSSL matches a certificate whose extensions it finds invalid (one
+ * given twice, or undecodable) with no issuer, and no issuer with it:
+ * the path then stops at top as if an issuer were missing, even when it
+ * is in the input.  The input index of the certificate to blame (top
+ * itself, or a certificate named as top's issuer), or -1.
+ */
+static int
+invalid_ext_cert(const struct chain_facts *out)
+{
+	size_t i;
+
+	if (out->certs[out->top].ext_invalid)
+		return (int)out->top;
+	for (i = 0; i < out->n; i++)
+		if (i != out->top && out->certs[i].ext_invalid &&
+		    strcmp(out->certs[i].subject, out->certs[out->top].issuer) == 0)
+			return (int)i;
+	return -1;
+}
+
 static void
 classify(const struct trust *trust, struct stack_st_X509 *certs,
     X509_STORE_CTX *ctx, int ok, struct chain_facts *out)
@@ -197,6 +218,15 @@ classify(const struct trust *trust, struct stack_st_X509 *certs,
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		if ((idx = invalid_ext_cert(out)) >= 0) {
+			out->status = CHAIN_INVALID;
+			free(out->verify_error_str);
+			out->verify_error_str = xasprintf("cert %d has invalid "
+			    "extensions (one appears twice, or cannot be "
+			    "decoded: RFC 5280 4.2), so OpenSSL, and an SBC "
+			    "built on it, links it to no issuer", idx);
+			break;
+		}
 		out->status = CHAIN_ISSUER_MISSING;
 		out->missing_issuer = xstrdup(out->certs[out->top].issuer);
 		if (out->certs[out->top].aia_ca_issuers != NULL)

@@ -24,6 +24,8 @@
  *                       BMPString, 0xff bytes in a SAN
  *   dup-san.pem         two subjectAltName extensions
  *   dup-bc.pem          two basicConstraints extensions
+ *   dup-ext-ca.pem      a good leaf under an intermediate with two
+ *                       basicConstraints extensions
  *   serial-negative.pem a negative serial number
  *   serial-40.pem       a 40-byte serial number
  *   loop.pem            leaf <- A <- B <- A: a loop, no root
@@ -426,7 +428,7 @@ static void
 gen_dups(void)
 {
 	struct pki_spec s = leaf_spec();
-	X509 *x = issue(&s);
+	X509 *x = issue(&s), *ca;
 	/* SEQUENCE { [2] "other.example.test" } */
 	static const unsigned char san[] = "\x30\x14\x82\x12other.example.test";
 	/* SEQUENCE { BOOLEAN TRUE }: CA:TRUE */
@@ -442,6 +444,18 @@ gen_dups(void)
 	sign(x, inter_key);
 	write_pem("dup-bc.pem", x, inter, NULL);
 	X509_free(x);
+
+	/* The intermediate has the duplicate: a good leaf under it. */
+	ca = issue(&(struct pki_spec){ .c = "US", .o = "BWC Hostile",
+	    .cn = "Dup Ext CA", .ca = true, .key = inter_key, .issuer = root,
+	    .issuer_key = root_key });
+	add_raw_ext(ca, "2.5.29.19", bc, sizeof(bc) - 1, true);
+	sign(ca, root_key);
+	s.issuer = ca;
+	x = issue(&s);
+	write_pem("dup-ext-ca.pem", x, ca, NULL);
+	X509_free(x);
+	X509_free(ca);
 }
 
 static void

@@ -117,6 +117,14 @@ bounded "duplicate basicConstraints: not compliant" 2 40 -- $L --format json "$H
 # OpenSSL's usage getters answer 0 for such a certificate; the facts must not.
 expect_rule key-usage-encipherment pass "duplicate basicConstraints: keyUsage still read" "$WORK/out"
 expect_rule eku-server-auth pass "duplicate basicConstraints: extendedKeyUsage still read" "$WORK/out"
+# OpenSSL then links the certificate to no issuer: say why, not "missing".
+expect_json '"cert 0 has invalid extensions" in [f for f in d["subjects"][0]["findings"] if f["rule"] == "accepted-ca"][0]["message"]' \
+	"duplicate extension in the leaf: accepted-ca names it" "$WORK/out"
+expect_rule chain-complete pass "duplicate extension in the leaf: no intermediate called missing" "$WORK/out"
+bounded "duplicate extension in the intermediate: not compliant" 2 40 -- $L --format json "$H/dup-ext-ca.pem"
+expect_json '"cert 1 has invalid extensions" in [f for f in d["subjects"][0]["findings"] if f["rule"] == "accepted-ca"][0]["message"]' \
+	"duplicate extension in the intermediate: accepted-ca names it" "$WORK/out"
+expect_rule chain-complete pass "duplicate extension in the intermediate: not called missing" "$WORK/out"
 bounded "negative serial: judged" 0 40 -- $L --format json "$H/serial-negative.pem"
 expect_json 'd["subjects"][0]["chain"][0]["serial"] == "-12345678"' "negative serial: shown with its sign" "$WORK/out"
 bounded "40-byte serial: judged" 0 40 -- $L --format json "$H/serial-40.pem"
