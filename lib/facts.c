@@ -303,7 +303,7 @@ facts_usage(X509 *x, struct cert_facts *f)
 }
 
 static void
-facts_extensions(X509 *x, struct cert_facts *f)
+facts_extensions(X509 *x, struct cert_facts *f, bool verify_self)
 {
 	/* Also makes OpenSSL cache and check the extensions. */
 	uint32_t flags = X509_get_extension_flags(x);
@@ -314,13 +314,16 @@ facts_extensions(X509 *x, struct cert_facts *f)
 	facts_usage(x, f);
 	f->self_issued = X509_NAME_cmp(X509_get_subject_name(x),
 	    X509_get_issuer_name(x)) == 0;
-	/* 1: self-signed (names match, signature verifies), 0: not, -1: error. */
-	f->self_signed = X509_self_signed(x, 1) == 1;
+	/*
+	 * 1: self-signed (names and key identifiers match, and with
+	 * verify_self the signature verifies), 0: not, -1: error.
+	 */
+	f->self_signed = X509_self_signed(x, verify_self) == 1;
 	ERR_clear_error();
 }
 
-int
-facts_from_x509(X509 *x, struct cert_facts *f)
+static int
+facts_fill(X509 *x, struct cert_facts *f, bool verify_self)
 {
 	int rc = 0;
 
@@ -335,11 +338,23 @@ facts_from_x509(X509 *x, struct cert_facts *f)
 	facts_signature(x, f);
 	if (facts_digests(x, f) != 0)
 		rc = -1;
-	facts_extensions(x, f);
+	facts_extensions(x, f, verify_self);
 	facts_san(x, f);
 	facts_aia(x, f);
 	ERR_clear_error();
 	return rc;
+}
+
+int
+facts_from_x509(X509 *x, struct cert_facts *f)
+{
+	return facts_fill(x, f, true);
+}
+
+int
+facts_from_anchor(X509 *x, struct cert_facts *f)
+{
+	return facts_fill(x, f, false);
 }
 
 static char *

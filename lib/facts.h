@@ -81,6 +81,16 @@ struct cert_facts {
 int facts_from_x509(X509 *x, struct cert_facts *f);
 
 /*
+ * The same for a trust anchor (a root of the verifier's store): every
+ * fact but self_signed, which is judged by names and key identifiers
+ * alone.  OpenSSL never checks an anchor's own signature (no
+ * X509_V_FLAG_CHECK_SS_SIGNATURE), nor does any rule, and checking the
+ * 38 built-in roots' self-signatures (several ECDSA P-384) was most of
+ * the start-up time.
+ */
+int facts_from_anchor(X509 *x, struct cert_facts *f);
+
+/*
  * Fill *dst with a deep copy of *src: *dst owns its own strings and is
  * released with facts_free() like any other.  Cheaper than
  * facts_from_x509() again (no name printing, digests or signature).

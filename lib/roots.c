@@ -57,7 +57,7 @@ trust_add(struct trust *t, X509 *x, const struct root_info *info,
 		goto out;
 	}
 	ERR_clear_error();
-	if (facts_from_x509(x, &f) == -1) {
+	if (facts_from_anchor(x, &f) == -1) {
 		reason = load_openssl_reason("undecodable field");
 		*err = xasprintf("%s: root %zu: cannot read the certificate: "
 		    "%s", name, t->n + 1, reason);
