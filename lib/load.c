@@ -19,6 +19,7 @@
 #include <openssl/pkcs7.h>
 #include <openssl/provider.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "chain.h"
 #include "load.h"
@@ -166,6 +167,130 @@ too_many(const char *name, struct stack_st_X509 *certs, char **err)
 	return true;
 }
 
+/*
+ * Certificates seen before, by their exact DER bytes.  A directory of
+ * chains repeats the same few intermediates in every file, and with
+ * OpenSSL 3.0 d2i_X509() costs some 80 us, most of it setting up a
+ * decoder for the public key: a CA certificate met again is shared
+ * (up-referenced) rather than parsed again.  Only CA certificates go
+ * in, at most LOAD_CACHE_SLOTS, replaced in turn, so memory stays
+ * bounded however many files are read.  Identical bytes parse to an
+ * identical certificate, so nothing a rule sees changes.
+ */
+#define LOAD_CACHE_SLOTS 32
+
+struct load_cache {
+	struct {
+		unsigned char *der;	/* owned copy of the bytes */
+		size_t len;
+		X509 *x;		/* one reference owned here */
+	} slot[LOAD_CACHE_SLOTS];
+	size_t next;			/* the slot to replace */
+};
+
+struct load_cache *
+load_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct load_cache));
+}
+
+void
+load_cache_free(struct load_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < LOAD_CACHE_SLOTS; i++) {
+		free(c->slot[i].der);
+		X509_free(c->slot[i].x);
+	}
+	free(c);
+}
+
+static bool
+in_stack(struct stack_st_X509 *certs, const X509 *x)
+{
+	int i;
+
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if (sk_X509_value(certs, i) == x)
+			return true;
+	return false;
+}
+
+/*
+ * Worth keeping: a CA certificate whose public key decoded and needs no
+ * parameters from its issuer (X509_verify_cert fills those in, which
+ * would make a shared certificate depend on the chain it was met in).
+ */
+static bool
+cacheable(X509 *x)
+{
+	EVP_PKEY *pk;
+	bool ok;
+
+	ERR_set_mark();
+	ok = X509_check_ca(x) != 0 && (pk = X509_get0_pubkey(x)) != NULL &&
+	    EVP_PKEY_missing_parameters(pk) == 0;
+	ERR_pop_to_mark();
+	return ok;
+}
+
+/*
+ * d2i_X509() of the certificate at *pp (len bytes at most), through
+ * cache when it is not NULL.  certs is the stack the certificate will
+ * join: a cached certificate already in it is parsed afresh, so a chain
+ * never holds one object twice.  Errors are d2i_X509()'s own.
+ */
+static X509 *
+cert_d2i(struct load_cache *cache, struct stack_st_X509 *certs,
+    const unsigned char **pp, long len)
+{
+	const unsigned char *start = *pp, *p = *pp;
+	long clen;
+	size_t tlen, i;
+	int tag, xclass, ret;
+	X509 *x;
+
+	if (cache == NULL)
+		return d2i_X509(NULL, pp, len);
+	/* The whole TLV's length, to compare bytes; 0x80: error, 0x01: indefinite. */
+	ERR_set_mark();
+	ret = ASN1_get_object(&p, &clen, &tag, &xclass, len);
+	ERR_pop_to_mark();
+	if ((ret & 0x81) != 0 || clen < 0 || clen > len - (p - start))
+		return d2i_X509(NULL, pp, len);
+	tlen = (size_t)(p - start) + (size_t)clen;
+	for (i = 0; i < LOAD_CACHE_SLOTS; i++)
+		if (cache->slot[i].x != NULL && cache->slot[i].len == tlen &&
+		    memcmp(cache->slot[i].der, start, tlen) == 0 &&
+		    !in_stack(certs, cache->slot[i].x)) {
+			if (X509_up_ref(cache->slot[i].x) != 1)
+				fatal_oom();
+			*pp = start + tlen;
+			return cache->slot[i].x;
+		}
+	x = d2i_X509(NULL, pp, len);
+	if (x == NULL || (size_t)(*pp - start) != tlen || !cacheable(x))
+		return x;
+	for (i = 0; i < LOAD_CACHE_SLOTS; i++)
+		if (cache->slot[i].x != NULL && cache->slot[i].len == tlen &&
+		    memcmp(cache->slot[i].der, start, tlen) == 0)
+			return x;	/* a twin in this chain: cached already */
+	i = cache->next;
+	cache->next = (cache->next + 1) % LOAD_CACHE_SLOTS;
+	free(cache->slot[i].der);
+	X509_free(cache->slot[i].x);
+	cache->slot[i].der = xmalloc(tlen);
+	memcpy(cache->slot[i].der, start, tlen);
+	cache->slot[i].len = tlen;
+	if (X509_up_ref(x) != 1)
+		fatal_oom();
+	cache->slot[i].x = x;
+	return x;
+}
+
 /* Append p7's certificates (up-referenced); returns how many. */
 static int
 p7_certs(PKCS7 *p7, struct stack_st_X509 *certs)
@@ -191,8 +316,8 @@ p7_certs(PKCS7 *p7, struct stack_st_X509 *certs)
 
 static int
 load_pem(const char *name, const unsigned char *data, size_t len,
-    const char *password, struct stack_st_X509 *certs, EVP_PKEY **key,
-    char **err)
+    const char *password, struct load_cache *cache,
+    struct stack_st_X509 *certs, EVP_PKEY **key, char **err)
 {
 	BIO *bio = NULL, *kb = NULL;
 	char *pname = NULL, *header = NULL, *reason;
@@ -227,7 +352,7 @@ load_pem(const char *name, const unsigned char *data, size_t len,
 		p = der;
 		if (strcmp(pname, PEM_STRING_X509) == 0 ||
 		    strcmp(pname, PEM_STRING_X509_OLD) == 0) {
-			if ((x = d2i_X509(NULL, &p, dlen)) == NULL ||
+			if ((x = cert_d2i(cache, certs, &p, dlen)) == NULL ||
 			    p != der + dlen) {
 				X509_free(x);
 				reason = load_openssl_reason("trailing data");
@@ -485,8 +610,9 @@ out:
 
 static int
 load_der(const char *name, const unsigned char *data, size_t len,
-    const char *password, struct stack_st_X509 *certs, EVP_PKEY **key,
-    enum load_format *fmt, char **err)
+    const char *password, struct load_cache *cache,
+    struct stack_st_X509 *certs, EVP_PKEY **key, enum load_format *fmt,
+    char **err)
 {
 	const unsigned char *p = data, *end = data + len;
 	X509 *x;
@@ -497,7 +623,7 @@ load_der(const char *name, const unsigned char *data, size_t len,
 
 	/* One or more DER certificates back to back. */
 	ERR_clear_error();
-	while (p < end && (x = d2i_X509(NULL, &p, end - p)) != NULL) {
+	while (p < end && (x = cert_d2i(cache, certs, &p, end - p)) != NULL) {
 		push_cert(certs, x);
 		n++;
 		if (too_many(name, certs, err)) {
@@ -542,10 +668,11 @@ load_der(const char *name, const unsigned char *data, size_t len,
 	return -1;
 }
 
-int
-load_certs_mem(const char *name, const unsigned char *data, size_t len,
-    const char *password, struct stack_st_X509 *certs, EVP_PKEY **key,
-    enum load_format *fmt, char **err)
+static int
+certs_mem(const char *name, const unsigned char *data, size_t len,
+    const char *password, struct load_cache *cache,
+    struct stack_st_X509 *certs, EVP_PKEY **key, enum load_format *fmt,
+    char **err)
 {
 	enum load_format f = LOAD_PEM;
 	int rc;
@@ -560,12 +687,39 @@ load_certs_mem(const char *name, const unsigned char *data, size_t len,
 		return -1;
 	}
 	if (is_pem(data, len))
-		rc = load_pem(name, data, len, password, certs, key, err);
+		rc = load_pem(name, data, len, password, cache, certs, key, err);
 	else
-		rc = load_der(name, data, len, password, certs, key, &f, err);
+		rc = load_der(name, data, len, password, cache, certs, key, &f,
+		    err);
 	if (rc == 0 && fmt != NULL)
 		*fmt = f;
 	ERR_clear_error();
+	return rc;
+}
+
+int
+load_certs_mem(const char *name, const unsigned char *data, size_t len,
+    const char *password, struct stack_st_X509 *certs, EVP_PKEY **key,
+    enum load_format *fmt, char **err)
+{
+	return certs_mem(name, data, len, password, NULL, certs, key, fmt,
+	    err);
+}
+
+int
+load_certs_cached(const char *path, const char *password,
+    struct load_cache *cache, struct stack_st_X509 *certs, EVP_PKEY **key,
+    enum load_format *fmt, char **err)
+{
+	unsigned char *data;
+	size_t len;
+	int rc;
+
+	if (load_file(path, LOAD_MAX_BYTES, &data, &len, err) != 0)
+		return -1;
+	rc = certs_mem(strcmp(path, "-") == 0 ? "(stdin)" : path, data, len,
+	    password, cache, certs, key, fmt, err);
+	free(data);
 	return rc;
 }
 
@@ -574,16 +728,7 @@ load_certs(const char *path, const char *password,
     struct stack_st_X509 *certs, EVP_PKEY **key, enum load_format *fmt,
     char **err)
 {
-	unsigned char *data;
-	size_t len;
-	int rc;
-
-	if (load_file(path, LOAD_MAX_BYTES, &data, &len, err) != 0)
-		return -1;
-	rc = load_certs_mem(strcmp(path, "-") == 0 ? "(stdin)" : path, data,
-	    len, password, certs, key, fmt, err);
-	free(data);
-	return rc;
+	return load_certs_cached(path, password, NULL, certs, key, fmt, err);
 }
 
 EVP_PKEY *

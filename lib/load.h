@@ -37,7 +37,25 @@ int load_certs(const char *path, const char *password,
     struct stack_st_X509 *certs, EVP_PKEY **key, enum load_format *fmt,
     char **err);
 
-/* The same, from memory; name is used in messages. */
+/*
+ * A run's memory of the CA certificates it has parsed, so a directory
+ * of chains that share intermediates parses each one once (see
+ * load.c).  Bounded; free with load_cache_free() (NULL is a no-op).
+ */
+struct load_cache;
+struct load_cache *load_cache_new(void);
+void load_cache_free(struct load_cache *);
+
+/*
+ * load_certs() through cache (NULL: no cache).  A certificate taken
+ * from the cache is shared, not copied: the stack holds a reference
+ * like any other, and nothing may modify it.
+ */
+int load_certs_cached(const char *path, const char *password,
+    struct load_cache *cache, struct stack_st_X509 *certs, EVP_PKEY **key,
+    enum load_format *fmt, char **err);
+
+/* The same as load_certs(), from memory; name is used in messages. */
 int load_certs_mem(const char *name, const unsigned char *data, size_t len,
     const char *password, struct stack_st_X509 *certs, EVP_PKEY **key,
     enum load_format *fmt, char **err);

@@ -25,6 +25,7 @@ struct lint_state {
 	const struct run *run;
 	struct report *rep;
 	char *password;		/* resolved --password, or NULL */
+	struct load_cache *cache;	/* CA certificates parsed so far */
 	EVP_PKEY *key;		/* --key, or NULL */
 	enum result worst;
 };
@@ -75,7 +76,8 @@ lint_one_file(struct lint_state *st, const char *path)
 	EVP_PKEY *p12key = NULL;
 	char *err = NULL;
 
-	(void)load_certs(path, st->password, certs, &p12key, NULL, &err);
+	(void)load_certs_cached(path, st->password, st->cache, certs, &p12key,
+	    NULL, &err);
 	lint_chain(st, path, certs, p12key, err);
 	EVP_PKEY_free(p12key);
 	free(err);
@@ -143,8 +145,8 @@ lint_together(struct lint_state *st, char *const files[], int nfiles)
 	for (i = 0; i < nfiles; i++)
 		buf_addf(&name, "%s%s", i > 0 ? " + " : "", files[i]);
 	for (i = 0; i < nfiles && err == NULL; i++)
-		(void)load_certs(files[i], st->password, certs, &p12key, NULL,
-		    &err);
+		(void)load_certs_cached(files[i], st->password, st->cache,
+		    certs, &p12key, NULL, &err);
 	lint_chain(st, name.ptr, certs, p12key, err);
 	EVP_PKEY_free(p12key);
 	free(err);
@@ -173,6 +175,7 @@ op_lint(const struct run *run, struct report *rep, char *const files[],
 		st.worst = RESULT_ERROR;
 		goto out;
 	}
+	st.cache = load_cache_new();
 	if (!run->each)
 		lint_together(&st, files, nfiles);
 	else
@@ -184,6 +187,7 @@ op_lint(const struct run *run, struct report *rep, char *const files[],
 				lint_one_file(&st, files[i]);
 		}
 out:
+	load_cache_free(st.cache);
 	EVP_PKEY_free(st.key);
 	if (st.password != NULL) {
 		OPENSSL_cleanse(st.password, strlen(st.password));
