@@ -238,11 +238,19 @@ static void
 json_subject(struct report *r, const struct subject *s)
 {
 	json_t *o = subject_json(s);
+	char *text;
 
 	if (r->n_subjects > 1)
 		fputc(',', r->out);
 	fputc('\n', r->out);
-	json_dumpf(o, r->out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	/*
+	 * Into memory, then out in one write: json_dumpf() calls fwrite()
+	 * for every token, and stdio locks the stream each time.
+	 */
+	if ((text = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER)) == NULL)
+		fatal_oom();
+	fputs(text, r->out);
+	free(text);
 	json_decref(o);
 }
 
