@@ -163,6 +163,100 @@ bounded "--password file: of 5 MB: input error" 3 40 -- $L --password "file:$H/j
 expect_grep 'larger than 4096' "--password file: too big: the cause is named" "$WORK/err"
 expect_no_grep 'test-pass' "no password in the error" "$WORK/err"
 
+# --- Secrets -----------------------------------------------------------
+
+# A wrong password, given each way, never shows up in any output.
+SECRET=Zq9-not-the-password
+export BWC_HOSTILE_SECRET=$SECRET
+printf '%s\n' "$SECRET" >"$WORK/secret.txt"
+leaked=""
+for spec in "pass:$SECRET" env:BWC_HOSTILE_SECRET "file:$WORK/secret.txt"; do
+	for fmt in text json junit sarif nagios prometheus; do
+		$L --password "$spec" --format "$fmt" "$T/good.p12" >"$WORK/out" 2>"$WORK/err"
+		[ $? -eq 3 ] || leaked="$leaked $spec/$fmt:exit"
+		grep -q -e "$SECRET" "$WORK/out" "$WORK/err" && leaked="$leaked $spec/$fmt"
+		$L --key "$T/good-enc.key" --password "$spec" --format "$fmt" \
+			"$T/good.pem" >"$WORK/out" 2>"$WORK/err"
+		[ $? -eq 3 ] || leaked="$leaked $spec/$fmt:key-exit"
+		grep -q -e "$SECRET" "$WORK/out" "$WORK/err" && leaked="$leaked $spec/$fmt:key"
+	done
+done
+if [ -z "$leaked" ]; then
+	ok "a wrong password (pass:, env:, file:) fails with exit 3 and is never printed"
+else
+	not_ok "a wrong password fails with exit 3 and is never printed" "$leaked"
+fi
+# A server's combined file (key, then chain): no key material in a report.
+cat "$T/good.key" "$T/good.pem" >"$WORK/combined.pem"
+keyline=$(sed -n 2p "$T/good.key")
+leaked=""
+for fmt in text json junit sarif nagios prometheus; do
+	$L --format "$fmt" "$WORK/combined.pem" >"$WORK/out" 2>"$WORK/err"
+	grep -q -e 'PRIVATE KEY' -e "$keyline" "$WORK/out" "$WORK/err" &&
+		leaked="$leaked $fmt"
+done
+if [ -z "$leaked" ]; then
+	ok "a key beside the chain never reaches a report"
+else
+	not_ok "a key beside the chain never reaches a report" "in:$leaked"
+fi
+
+# lint never opens a network socket, not even for a leaf whose AIA
+# names where its intermediate could be fetched: socket() is replaced
+# by one that records the call and fails (local AF_UNIX sockets pass).
+cat >"$WORK/nonet.c" <<'EOF'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int
+socket(int domain, int type, int protocol)
+{
+	const char *log = getenv("BWC_NONET_LOG");
+	int fd;
+
+	if (domain == AF_UNIX)
+		return (int)syscall(SYS_socket, domain, type, protocol);
+	if (log != NULL && (fd = open(log, O_WRONLY | O_CREAT | O_APPEND,
+	    0600)) >= 0) {
+		(void)write(fd, "socket\n", 7);
+		close(fd);
+	}
+	errno = EACCES;
+	return -1;
+}
+EOF
+if [ "${BWC_VALGRIND:-}" = 1 ]; then
+	ok "lint opens no network socket # skipped under valgrind"
+elif cc -shared -fPIC -o "$WORK/nonet.so" "$WORK/nonet.c" 2>"$WORK/cc.err"; then
+	: >"$WORK/nonet.log"
+	BWC_NONET_LOG=$WORK/nonet.log LD_PRELOAD=$WORK/nonet.so \
+	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    $L --each "$T/incomplete.pem" "$T/good.pem" "$T/good.p12" --password pass:test-pass \
+	    >"$WORK/out" 2>"$WORK/err"
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ ! -s "$WORK/nonet.log" ]; then
+		ok "lint opens no network socket (AIA caIssuers is not fetched)"
+	else
+		not_ok "lint opens no network socket" "exit $rc, $(wc -l <"$WORK/nonet.log") socket() calls; $(head -c 200 "$WORK/err")"
+	fi
+	# The shim works: the probe's socket() is caught.
+	BWC_NONET_LOG=$WORK/nonet.log LD_PRELOAD=$WORK/nonet.so \
+	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    $BWC probe --timeout 1 --connect 127.0.0.1:9 pbx.example.test >/dev/null 2>&1
+	if [ -s "$WORK/nonet.log" ]; then
+		ok "the socket() shim catches the probe"
+	else
+		not_ok "the socket() shim catches the probe" "no call recorded"
+	fi
+else
+	not_ok "socket() shim builds" "$(head -c 300 "$WORK/cc.err")"
+fi
+
 # --- A directory with loops (--each) -----------------------------------
 
 D=$WORK/dir
