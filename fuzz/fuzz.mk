@@ -29,26 +29,27 @@ FUZZ_LIB_OBJ = $(sort $(LIB_SRC:%.c=$(FUZZ_OUT)/obj/%.o))
 
 $(FUZZ_OUT)/obj/fuzz/%.o: fuzz/%.c fuzz/fuzz.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(WARN) $(DEFS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) \
+	$(call say,CC,$@)$(FUZZ_CC) $(WARN) $(DEFS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) \
 		-fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(FUZZ_OUT)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_LIB_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call say,CC,$@)$(FUZZ_CC) $(FUZZ_LIB_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(FUZZ_OUT)/libbwc.a: $(FUZZ_LIB_OBJ)
-	rm -f $@
-	ar rcs $@ $(FUZZ_LIB_OBJ)
+	$(Q)rm -f $@
+	$(call say,AR,$@)ar rcs $@ $(FUZZ_LIB_OBJ)
 
 $(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/obj/fuzz/fuzz_%.o $(FUZZ_OUT)/obj/fuzz/util.o \
 		$(FUZZ_OUT)/libbwc.a
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread
+	$(call say,LD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ \
+		$(PKG_LIBS) -lpthread
 
 # The test PKI and the seeds, made fresh when the PKI is missing.
 $(FUZZ_OUT)/pki/root.pem: testdata/mkpki.sh
 	@mkdir -p $(FUZZ_OUT)
-	rm -rf $(FUZZ_OUT)/pki
-	sh testdata/mkpki.sh $(FUZZ_OUT)/pki >$(FUZZ_OUT)/mkpki.log 2>&1 || \
+	$(Q)rm -rf $(FUZZ_OUT)/pki
+	$(call say,PKI,$(FUZZ_OUT)/pki)sh testdata/mkpki.sh $(FUZZ_OUT)/pki >$(FUZZ_OUT)/mkpki.log 2>&1 || \
 		{ cat $(FUZZ_OUT)/mkpki.log; exit 1; }
 
 fuzz-build: $(FUZZ_BIN) $(FUZZ_OUT)/pki/root.pem
