@@ -37,6 +37,8 @@
  *   p12-pbe-iter.p12    a PKCS#12 without MAC whose key and certificates
  *                       ask for 8,388,607 PBKDF2 iterations each
  *   pem-blocks.pem      200,000 PEM blocks, none a certificate
+ *   same-name-256.pem   256 self-issued certificates of one name, each
+ *                       with its own key: every pair is a candidate issuer
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -622,6 +624,30 @@ gen_p12(void)
 	X509_free(leaf);
 }
 
+/* 256 self-issued CA certificates, one name, each its own P-256 key. */
+static void
+gen_same_name(void)
+{
+	EVP_PKEY *k;
+	X509 *x;
+	FILE *fp;
+	int i;
+
+	if ((fp = fopen(path("same-name-256.pem"), "w")) == NULL)
+		die("same-name-256.pem: %s", strerror(errno));
+	for (i = 0; i < 256; i++) {
+		if ((k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")) == NULL)
+			die("P-256 key");
+		x = issue(&(struct pki_spec){ .cn = "Same Name", .ca = true,
+		    .key = k, .no_skid = true, .no_akid = true });
+		if (PEM_write_X509(fp, x) != 1)
+			die("same-name-256.pem: cannot write");
+		X509_free(x);
+		EVP_PKEY_free(k);
+	}
+	fclose(fp);
+}
+
 static void
 gen_pem_blocks(void)
 {
@@ -660,6 +686,7 @@ main(int argc, char **argv)
 	gen_chains();
 	gen_p12();
 	gen_pem_blocks();
+	gen_same_name();
 
 	X509_free(root);
 	X509_free(inter);
