@@ -22,6 +22,10 @@
  *	                               makes (the three allowed suites, any
  *	                               suite, any suite without SNI), back to
  *	                               back: median ms of one set
+ *	floor tlspar PORT K            K times the same set, its five
+ *	                               handshakes at once from one thread
+ *	                               (non-blocking, one poll loop, as the
+ *	                               probe does): median ms of one set
  *	floor exec   K CMD [ARG...]    run CMD K times, output to /dev/null:
  *	                               median wall ms, largest peak RSS (KB)
  *	                               and the last exit status
@@ -39,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -335,6 +340,90 @@ handshake(SSL_CTX *ctx, int port, const char *ciphers, const char *sni)
 	return t1 - t0;
 }
 
+/* The client context of every mode: as the probe's. */
+static SSL_CTX *
+client_ctx(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	if (ctx == NULL)
+		die("SSL_CTX_new");
+	/* TLS 1.2 only, level 0, no verification, no tickets, no cache. */
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_security_level(ctx, 0);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	return ctx;
+}
+
+/* The probe's set of one address: three suites, any suite, no SNI. */
+static const char *const set_ciphers[5] = { "AES128-SHA", "AES128-SHA256",
+    "AES256-SHA256", "ALL:!aNULL:!eNULL", "ALL:!aNULL:!eNULL" };
+static const char *const set_sni[5] = { SNI, SNI, SNI, SNI, NULL };
+
+/* The five handshakes of a set at once; returns the wall time in s. */
+static double
+handshake_set_par(SSL_CTX *ctx, int port)
+{
+	struct sockaddr_in sa;
+	struct pollfd pfd[5];
+	SSL *ssl[5];
+	int fd[5], done[5] = { 0 }, left = 5, i, r, e, one = 1;
+	double t0 = now_s();
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < 5; i++) {
+		if ((fd[i] = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+			die("socket");
+		setsockopt(fd[i], IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		fcntl(fd[i], F_SETFL, fcntl(fd[i], F_GETFL) | O_NONBLOCK);
+		if (connect(fd[i], (struct sockaddr *)&sa, sizeof(sa)) != 0 &&
+		    errno != EINPROGRESS)
+			die("connect");
+		if ((ssl[i] = SSL_new(ctx)) == NULL ||
+		    SSL_set_cipher_list(ssl[i], set_ciphers[i]) != 1)
+			die("SSL_new");
+		if (set_sni[i] != NULL)
+			SSL_set_tlsext_host_name(ssl[i], set_sni[i]);
+		SSL_set_fd(ssl[i], fd[i]);
+		pfd[i].fd = fd[i];
+		pfd[i].events = POLLOUT;
+	}
+	while (left > 0) {
+		if (poll(pfd, 5, 10000) <= 0)
+			die("poll: no progress in 10 s");
+		for (i = 0; i < 5; i++) {
+			if (done[i] || pfd[i].revents == 0)
+				continue;
+			r = SSL_connect(ssl[i]);
+			if (r == 1) {
+				done[i] = 1;
+				left--;
+				pfd[i].fd = -1;
+				continue;
+			}
+			e = SSL_get_error(ssl[i], r);
+			if (e == SSL_ERROR_WANT_READ)
+				pfd[i].events = POLLIN;
+			else if (e == SSL_ERROR_WANT_WRITE)
+				pfd[i].events = POLLOUT;
+			else
+				die("handshake failed");
+		}
+	}
+	t0 = now_s() - t0;
+	for (i = 0; i < 5; i++) {
+		SSL_free(ssl[i]);
+		close(fd[i]);
+	}
+	return t0;
+}
+
 static int
 cmp_dbl(const void *a, const void *b)
 {
@@ -343,37 +432,30 @@ cmp_dbl(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* set: 0 one handshake, 1 the probe's set back to back, 2 at once. */
 static void
 mode_tls(int port, long k, int set)
 {
-	static const char *const suites[] = { "AES128-SHA", "AES128-SHA256",
-	    "AES256-SHA256" };
-	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	static const char *const names[] = { "tls", "tlsset", "tlspar" };
+	SSL_CTX *ctx = client_ctx();
 	double *t;
 	long i;
 	int s;
 
-	if (ctx == NULL || (t = calloc((size_t)k, sizeof(*t))) == NULL)
-		die("SSL_CTX_new");
-	/* As the probe: TLS 1.2 only, level 0, no verification, no tickets. */
-	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
-	SSL_CTX_set_security_level(ctx, 0);
-	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	if ((t = calloc((size_t)k, sizeof(*t))) == NULL)
+		die("out of memory");
 	for (i = 0; i < k; i++) {
-		if (!set) {
-			t[i] = handshake(ctx, port, suites[0], SNI);
-			continue;
-		}
-		for (s = 0; s < 3; s++)
-			t[i] += handshake(ctx, port, suites[s], SNI);
-		t[i] += handshake(ctx, port, "ALL:!aNULL:!eNULL", SNI);
-		t[i] += handshake(ctx, port, "ALL:!aNULL:!eNULL", NULL);
+		if (set == 0)
+			t[i] = handshake(ctx, port, set_ciphers[0], SNI);
+		else if (set == 1)
+			for (s = 0; s < 5; s++)
+				t[i] += handshake(ctx, port, set_ciphers[s],
+				    set_sni[s]);
+		else
+			t[i] = handshake_set_par(ctx, port);
 	}
 	qsort(t, (size_t)k, sizeof(*t), cmp_dbl);
-	printf("%s %.3f ms\n", set ? "tlsset" : "tls", t[k / 2] * 1e3);
+	printf("%s %.3f ms\n", names[set], t[k / 2] * 1e3);
 	free(t);
 	SSL_CTX_free(ctx);
 }
@@ -428,11 +510,13 @@ main(int argc, char **argv)
 		mode_tls(atoi(argv[2]), strtol(argv[3], NULL, 10), 0);
 	else if (argc == 4 && strcmp(argv[1], "tlsset") == 0)
 		mode_tls(atoi(argv[2]), strtol(argv[3], NULL, 10), 1);
+	else if (argc == 4 && strcmp(argv[1], "tlspar") == 0)
+		mode_tls(atoi(argv[2]), strtol(argv[3], NULL, 10), 2);
 	else if (argc >= 4 && strcmp(argv[1], "exec") == 0)
 		mode_exec(strtol(argv[2], NULL, 10), argv + 3);
 	else {
-		fprintf(stderr, "usage: floor sig|parse|min|verify|tls|tlsset|exec "
-		    "...\n");
+		fprintf(stderr, "usage: floor sig|parse|min|verify|tls|tlsset|"
+		    "tlspar|exec ...\n");
 		return 2;
 	}
 	return 0;
