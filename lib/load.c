@@ -314,6 +314,123 @@ p7_certs(PKCS7 *p7, struct stack_st_X509 *certs)
 	return n;
 }
 
+/*
+ * Password-based encryption repeats its key derivation as often as the
+ * file says, and OpenSSL obeys: 2^31 PBKDF2 iterations, or scrypt with
+ * a parallelism of 2^16, take minutes, so a hostile key or archive
+ * would hang the tool.  The work a file asks for is capped before any
+ * derivation runs: for PBKDF2 and PKCS#12's KDF the iteration count,
+ * for scrypt N * r * p, summed over a PKCS#12 archive (its MAC, each
+ * encrypted safe, each shrouded key).  For scale: OpenSSL's default is
+ * 2048 iterations, Java's 10000; Java refuses a single count above
+ * 5,000,000; scrypt's usual N = 16384, r = 8, p = 1 is 131072.
+ */
+#define P12_MAX_ITER 5000000L
+
+/* a * b, or P12_MAX_ITER + 1 if that is more (a, b >= 0). */
+static long
+mul_work(long a, long b)
+{
+	return b != 0 && a > (P12_MAX_ITER + 1) / b ? P12_MAX_ITER + 1 : a * b;
+}
+
+/* An ASN1_INTEGER as a count: -1 (past a long) and below 0 are endless. */
+static long
+count(const ASN1_INTEGER *i)
+{
+	long v = i != NULL ? ASN1_INTEGER_get(i) : 0;
+
+	return v < 0 ? P12_MAX_ITER + 1 : v;
+}
+
+/* The work an encryption AlgorithmIdentifier asks for (see above). */
+static long
+alg_iter(const X509_ALGOR *alg)
+{
+	PBEPARAM *pbe;
+	PBE2PARAM *pbe2;
+	PBKDF2PARAM *kdf;
+	SCRYPT_PARAMS *sp;
+	long iter = 0;
+
+	if (alg == NULL || alg->parameter == NULL)
+		return 0;
+	if (OBJ_obj2nid(alg->algorithm) == NID_pbes2) {
+		pbe2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM),
+		    alg->parameter);
+		if (pbe2 == NULL || pbe2->keyfunc == NULL)
+			;
+		else if (OBJ_obj2nid(pbe2->keyfunc->algorithm) == NID_id_pbkdf2 &&
+		    (kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM),
+		    pbe2->keyfunc->parameter)) != NULL) {
+			iter = count(kdf->iter);
+			PBKDF2PARAM_free(kdf);
+		} else if (OBJ_obj2nid(pbe2->keyfunc->algorithm) == NID_id_scrypt &&
+		    (sp = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS),
+		    pbe2->keyfunc->parameter)) != NULL) {
+			iter = mul_work(mul_work(count(sp->costParameter),
+			    count(sp->blockSize)),
+			    count(sp->parallelizationParameter));
+			SCRYPT_PARAMS_free(sp);
+		}
+		PBE2PARAM_free(pbe2);
+	} else if ((pbe = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM),
+	    alg->parameter)) != NULL) {
+		iter = count(pbe->iter);
+		PBEPARAM_free(pbe);
+	}
+	ERR_clear_error();
+	return iter;
+}
+
+/*
+ * Is an encrypted PKCS#8 key (DER X509_SIG) within the cap?  True for
+ * bytes that are not one: OpenSSL then says what is wrong with them.
+ */
+static bool
+pkcs8_work_ok(const unsigned char *der, long len)
+{
+	const unsigned char *p = der;
+	const X509_ALGOR *alg;
+	X509_SIG *sig;
+	bool ok;
+
+	if ((sig = d2i_X509_SIG(NULL, &p, len)) == NULL) {
+		ERR_clear_error();
+		return true;
+	}
+	X509_SIG_get0(sig, &alg, NULL);
+	ok = alg_iter(alg) <= P12_MAX_ITER;
+	X509_SIG_free(sig);
+	return ok;
+}
+
+/* The same for every ENCRYPTED PRIVATE KEY block of a PEM file. */
+static bool
+pem_keys_work_ok(const unsigned char *data, size_t len)
+{
+	BIO *bio;
+	char *pname = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	long dlen;
+	bool ok = true;
+
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL)
+		fatal_oom();
+	while (ok && PEM_read_bio(bio, &pname, &header, &der, &dlen) == 1) {
+		if (strcmp(pname, PEM_STRING_PKCS8) == 0)
+			ok = pkcs8_work_ok(der, dlen);
+		OPENSSL_free(pname);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+		pname = header = NULL;
+		der = NULL;
+	}
+	ERR_clear_error();
+	BIO_free(bio);
+	return ok;
+}
+
 static int
 load_pem(const char *name, const unsigned char *data, size_t len,
     const char *password, struct load_cache *cache,
@@ -389,8 +506,13 @@ load_pem(const char *name, const unsigned char *data, size_t len,
 			found += p7_certs(p7, certs);
 			PKCS7_free(p7);
 		} else if (strstr(pname, "PRIVATE KEY") != NULL &&
-		    key != NULL && *key == NULL) {
-			/* A key beside the chain (a server's combined file). */
+		    key != NULL && *key == NULL &&
+		    (strcmp(pname, PEM_STRING_PKCS8) != 0 ||
+		    pkcs8_work_ok(der, dlen))) {
+			/*
+			 * A key beside the chain (a server's combined file);
+			 * one whose encryption asks too much work is skipped.
+			 */
 			if ((kb = BIO_new(BIO_s_mem())) == NULL)
 				fatal_oom();
 			if (PEM_write_bio(kb, pname, header, der, dlen) > 0)
@@ -418,48 +540,6 @@ out:
 	OPENSSL_free(der);
 	BIO_free(bio);
 	return rc;
-}
-
-/*
- * A PKCS#12 file says how many times each key derivation repeats: the
- * MAC's, each encrypted safe's, each shrouded key's.  OpenSSL obeys
- * any count, and 2^31 iterations take minutes, so a hostile archive
- * would hang the tool.  The sum over the archive is capped, and checked
- * before the MAC is verified.  For scale: OpenSSL's default is 2048,
- * Java's 10000; Java refuses a single count above 5,000,000.
- */
-#define P12_MAX_ITER 5000000L
-
-/* What an encryption AlgorithmIdentifier asks for: its iteration count. */
-static long
-alg_iter(const X509_ALGOR *alg)
-{
-	PBEPARAM *pbe;
-	PBE2PARAM *pbe2;
-	PBKDF2PARAM *kdf;
-	long iter = 0;
-
-	if (alg == NULL || alg->parameter == NULL)
-		return 0;
-	if (OBJ_obj2nid(alg->algorithm) == NID_pbes2) {
-		pbe2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM),
-		    alg->parameter);
-		if (pbe2 != NULL && pbe2->keyfunc != NULL &&
-		    OBJ_obj2nid(pbe2->keyfunc->algorithm) == NID_id_pbkdf2 &&
-		    (kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM),
-		    pbe2->keyfunc->parameter)) != NULL) {
-			/* -1 for a value past a long: as good as endless. */
-			iter = ASN1_INTEGER_get(kdf->iter);
-			PBKDF2PARAM_free(kdf);
-		}
-		PBE2PARAM_free(pbe2);
-	} else if ((pbe = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM),
-	    alg->parameter)) != NULL) {
-		iter = ASN1_INTEGER_get(pbe->iter);
-		PBEPARAM_free(pbe);
-	}
-	ERR_clear_error();
-	return iter < 0 ? P12_MAX_ITER + 1 : iter;
 }
 
 static long
@@ -753,6 +833,12 @@ load_key(const char *path, const char *password, char **err)
 		fatal_oom();
 	ERR_clear_error();
 	if (is_pem(data, len)) {
+		if (!pem_keys_work_ok(data, len)) {
+			*err = xasprintf("%s: the key's encryption asks for more "
+			    "than %ld key derivation iterations: refused (export "
+			    "it again with the default count)", path, P12_MAX_ITER);
+			goto out;
+		}
 		key = PEM_read_bio_PrivateKey(bio, NULL, pem_pass,
 		    (void *)password);
 		if (key == NULL) {
@@ -769,6 +855,12 @@ load_key(const char *path, const char *password, char **err)
 		goto out;
 	(void)BIO_reset(bio);
 	ERR_clear_error();
+	if (!pkcs8_work_ok(data, (long)len)) {
+		*err = xasprintf("%s: the key's encryption asks for more than %ld "
+		    "key derivation iterations: refused (export it again with "
+		    "the default count)", path, P12_MAX_ITER);
+		goto out;
+	}
 	if ((key = d2i_PKCS8PrivateKey_bio(bio, NULL, pem_pass,
 	    (void *)password)) != NULL)
 		goto out;

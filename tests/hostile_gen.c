@@ -36,6 +36,12 @@
  *   p12-iter.p12        a PKCS#12 whose MAC asks for 2^31 - 1 iterations
  *   p12-pbe-iter.p12    a PKCS#12 without MAC whose key and certificates
  *                       ask for 8,388,607 PBKDF2 iterations each
+ *   key-iter.pem        an encrypted PKCS#8 key (test-pass) whose PBKDF2
+ *                       asks for 2^31 - 1 iterations; key-iter.der the same
+ *                       in DER; key-iter-chain.pem the key, then leaf and
+ *                       intermediate
+ *   key-scrypt.pem      an encrypted PKCS#8 key whose scrypt asks for
+ *                       N = 2^15, r = 1, p = 2^16
  *   pem-blocks.pem      200,000 PEM blocks, none a certificate
  *   same-name-256.pem   256 self-issued certificates of one name, each
  *                       with its own key: every pair is a candidate issuer
@@ -572,6 +578,96 @@ p12_der(PKCS12 *p12, size_t *len)
 	return der;
 }
 
+/* Make the PBKDF2 count of a PBES2 AlgorithmIdentifier 2^31 - 1. */
+static void
+endless_pbkdf2(X509_ALGOR *alg)
+{
+	PBE2PARAM *pbe2;
+	PBKDF2PARAM *kdf;
+
+	if ((pbe2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM),
+	    alg->parameter)) == NULL ||
+	    (kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM),
+	    pbe2->keyfunc->parameter)) == NULL ||
+	    ASN1_INTEGER_set(kdf->iter, 0x7fffffff) != 1 ||
+	    ASN1_TYPE_pack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), kdf,
+	    &pbe2->keyfunc->parameter) == NULL ||
+	    ASN1_TYPE_pack_sequence(ASN1_ITEM_rptr(PBE2PARAM), pbe2,
+	    &alg->parameter) == NULL)
+		die("PBES2 parameters");
+	PBKDF2PARAM_free(kdf);
+	PBE2PARAM_free(pbe2);
+}
+
+/* Make the scrypt parallelization of a PBES2 AlgorithmIdentifier 2^16. */
+static void
+endless_scrypt(X509_ALGOR *alg)
+{
+	PBE2PARAM *pbe2;
+	SCRYPT_PARAMS *sp;
+
+	if ((pbe2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM),
+	    alg->parameter)) == NULL ||
+	    (sp = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS),
+	    pbe2->keyfunc->parameter)) == NULL ||
+	    ASN1_INTEGER_set(sp->parallelizationParameter, 1 << 16) != 1 ||
+	    ASN1_TYPE_pack_sequence(ASN1_ITEM_rptr(SCRYPT_PARAMS), sp,
+	    &pbe2->keyfunc->parameter) == NULL ||
+	    ASN1_TYPE_pack_sequence(ASN1_ITEM_rptr(PBE2PARAM), pbe2,
+	    &alg->parameter) == NULL)
+		die("scrypt parameters");
+	SCRYPT_PARAMS_free(sp);
+	PBE2PARAM_free(pbe2);
+}
+
+/*
+ * An encrypted PKCS#8 key whose PBKDF2 asks for 2^31 - 1 iterations
+ * (made with 1, then the count changed), alone and beside a chain.
+ */
+static void
+gen_key_iter(void)
+{
+	PKCS8_PRIV_KEY_INFO *inf = EVP_PKEY2PKCS8(leaf_key);
+	struct pki_spec s = leaf_spec();
+	X509_SIG *p8;
+	X509 *x;
+	X509_ALGOR *p8alg;
+	const X509_ALGOR *alg;
+	FILE *fp;
+
+	if (inf == NULL || (p8 = PKCS8_encrypt(-1, EVP_aes_256_cbc(), PASS,
+	    -1, NULL, 0, 1, inf)) == NULL)
+		die("PKCS#8");
+	X509_SIG_get0(p8, &alg, NULL);
+	endless_pbkdf2((X509_ALGOR *)alg);
+	if ((fp = fopen(path("key-iter.pem"), "w")) == NULL ||
+	    PEM_write_PKCS8(fp, p8) != 1 || fclose(fp) != 0)
+		die("key-iter.pem");
+	x = issue(&s);
+	if ((fp = fopen(path("key-iter-chain.pem"), "w")) == NULL ||
+	    PEM_write_PKCS8(fp, p8) != 1 || PEM_write_X509(fp, x) != 1 ||
+	    PEM_write_X509(fp, inter) != 1 || fclose(fp) != 0)
+		die("key-iter-chain.pem");
+	X509_free(x);
+	if ((fp = fopen(path("key-iter.der"), "wb")) == NULL ||
+	    i2d_PKCS8_fp(fp, p8) != 1 || fclose(fp) != 0)
+		die("key-iter.der");
+	X509_SIG_free(p8);
+
+	/* scrypt with N = 2^15, r = 1, p = 2^16: within OpenSSL's memory limit, minutes of mixing. */
+	if ((p8alg = PKCS5_pbe2_set_scrypt(EVP_aes_256_cbc(), NULL, 0, NULL,
+	    32768, 1, 1)) == NULL ||
+	    (p8 = PKCS8_set0_pbe(PASS, -1, inf, p8alg)) == NULL)
+		die("PKCS#8 with scrypt");
+	X509_SIG_get0(p8, &alg, NULL);
+	endless_scrypt((X509_ALGOR *)alg);
+	if ((fp = fopen(path("key-scrypt.pem"), "w")) == NULL ||
+	    PEM_write_PKCS8(fp, p8) != 1 || fclose(fp) != 0)
+		die("key-scrypt.pem");
+	X509_SIG_free(p8);
+	PKCS8_PRIV_KEY_INFO_free(inf);
+}
+
 static void
 gen_p12(void)
 {
@@ -685,6 +781,7 @@ main(int argc, char **argv)
 	gen_serials();
 	gen_chains();
 	gen_p12();
+	gen_key_iter();
 	gen_pem_blocks();
 	gen_same_name();
 

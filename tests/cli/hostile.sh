@@ -163,6 +163,17 @@ LIMIT=$FAST bounded "PKCS#12 asking for 8 million PBKDF2 iterations: refused at 
 expect_grep 'more than 5000000 key derivation iterations' "PKCS#12 PBKDF2 iterations: the cause is named" "$WORK/err"
 bounded "PKCS#12 as --key asking for 2^31 iterations: refused" 3 40 -- \
 	$L --key "$H/p12-iter.p12" --password pass:test-pass "$T/good.pem"
+# Encrypted PKCS#8 keys: the same cap on PBKDF2 and on scrypt's N * r * p.
+LIMIT=$FAST bounded "--key asking for 2^31 PBKDF2 iterations (PEM): refused at once" 3 40 -- \
+	$L --key "$H/key-iter.pem" --password pass:test-pass "$T/good.pem"
+expect_grep 'more than 5000000 key derivation iterations' "PKCS#8 iterations: the cause is named" "$WORK/err"
+LIMIT=$FAST bounded "--key asking for 2^31 PBKDF2 iterations (DER): refused at once" 3 40 -- \
+	$L --key "$H/key-iter.der" --password pass:test-pass "$T/good.pem"
+LIMIT=$FAST bounded "--key asking for scrypt with p = 2^16: refused at once" 3 40 -- \
+	$L --key "$H/key-scrypt.pem" --password pass:test-pass "$T/good.pem"
+LIMIT=$FAST bounded "such a key beside the chain: skipped, the chain judged" 0 40 -- \
+	$L --password pass:test-pass --format json "$H/key-iter-chain.pem"
+expect_rule key-match skip "such a key beside the chain: key-match skipped" "$WORK/out"
 
 # --- Keys and passwords ------------------------------------------------
 
