@@ -154,16 +154,20 @@ push_cert(struct stack_st_X509 *certs, X509 *x)
 }
 
 /*
- * More certificates than a chain may hold: stop reading there, so a
- * bundle of thousands costs the memory of a few hundred.
+ * Stop reading past this many certificates, so a bundle of thousands
+ * costs the memory of a thousand.  Four times what a chain may hold
+ * (chain_analyse() refuses more than CHAIN_MAX_CERTS): room for a
+ * --trust-store bundle, which comes through here too.
  */
+#define LOAD_MAX_CERTS (4 * CHAIN_MAX_CERTS)
+
 static bool
 too_many(const char *name, struct stack_st_X509 *certs, char **err)
 {
-	if (sk_X509_num(certs) <= CHAIN_MAX_CERTS)
+	if (sk_X509_num(certs) <= LOAD_MAX_CERTS)
 		return false;
-	*err = xasprintf("%s: more than %d certificates: not a chain", name,
-	    CHAIN_MAX_CERTS);
+	*err = xasprintf("%s: more than %d certificates: refused", name,
+	    LOAD_MAX_CERTS);
 	return true;
 }
 

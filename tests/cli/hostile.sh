@@ -97,7 +97,7 @@ bounded "50 MB PEM block: input error" 3 40 -- $L "$H/pem-50m.pem"
 rm -f "$H/junk-50m.bin" "$H/pem-50m.pem"
 
 bounded "10,000 certificates in one PEM: input error" 3 30 -- $L "$H/bundle-10k.pem"
-expect_grep 'more than 256 certificates' "10,000 certificates: the cause is named" "$WORK/err"
+expect_grep 'more than 1024 certificates' "10,000 certificates: the cause is named" "$WORK/err"
 bounded "200,000 PEM blocks, no certificate: input error" 3 60 -- $L "$H/pem-blocks.pem"
 expect_grep 'no certificate in 200000 PEM blocks' "PEM blocks: counted" "$WORK/err"
 bounded "--each over 10,000 certificates: input error" 3 40 -- $L --each "$H/bundle-10k.pem"
