@@ -8,17 +8,24 @@
  * trust store, engine_judge() with an FQDN, and every report format,
  * each checked by its oracle (fuzz.h).
  *
+ * The same bytes, as a file, go to load_key() (--key: PEM, DER, PKCS#8,
+ * PKCS#12), with the same password.
+ *
  * Invariants: success appends at least one certificate and sets no
  * error; failure returns -1 with one error that names the input; the
- * OpenSSL error queue is left empty; nothing leaks (LeakSanitizer).
+ * OpenSSL error queue is left empty; load_key() returns a key or sets
+ * an error, never both; nothing leaks (LeakSanitizer).
  *
  * BWC_FUZZ_TRUST names a PEM file of roots (fuzz.mk passes the test
  * PKI's root, so seeds from it verify); without it the built-in
  * accepted roots are used.
  */
+#define _GNU_SOURCE		/* memfd_create */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -32,6 +39,8 @@
 #define NAME "fuzz.pem"
 
 static struct run run;
+static int key_fd = -1;
+static char key_path[64];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,7 +62,32 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_load: trust store: %s\n", err);
 		exit(1);
 	}
+	if ((key_fd = memfd_create("key", 0)) == -1) {
+		perror("fuzz_load: memfd_create");
+		exit(1);
+	}
+	snprintf(key_path, sizeof(key_path), "/proc/self/fd/%d", key_fd);
 	return 0;
+}
+
+/* load_key() on the same bytes, as --key would read them from a file. */
+static void
+fuzz_key(const uint8_t *data, size_t size)
+{
+	EVP_PKEY *key;
+	char *err = NULL;
+
+	if (ftruncate(key_fd, 0) != 0 ||
+	    pwrite(key_fd, data, size, 0) != (ssize_t)size)
+		return;
+	key = load_key(key_path, "test-pass", &err);
+	if ((key == NULL) == (err == NULL)) {
+		fprintf(stderr, "load_key: key %p, err %s\n", (void *)key,
+		    err ? err : "(none)");
+		abort();
+	}
+	EVP_PKEY_free(key);
+	free(err);
 }
 
 int
@@ -113,6 +147,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(err);
 	EVP_PKEY_free(key);
 	sk_X509_pop_free(certs, X509_free);
+	fuzz_key(data, size);
 	ERR_clear_error();
 	return 0;
 }
