@@ -5,12 +5,11 @@
  *	hostile_gen TESTDATA OUTDIR
  *
  * TESTDATA is the test PKI made by testdata/mkpki.sh: its root,
- * intermediate and leaf keys sign everything here, so no key is
- * generated (only one Ed25519 key, for the bulk bundle) and the run
- * takes well under a second.  Everything is made fresh on each run,
+ * intermediate and leaf keys sign everything here, so no RSA key is
+ * generated (only 256 P-256 ones) and the run takes well under a second.  Everything is made fresh on each run,
  * so nothing expires.  The files, and what hostile.sh expects of each:
  *
- *   bundle-10k.pem      10,000 distinct certificates in one PEM file
+ *   bundle-10k.pem      10,000 distinct RSA certificates in one PEM file
  *   der-deep.der        100,000 nested SEQUENCEs (definite lengths)
  *   pem-deep.pem        the same inside a CERTIFICATE block
  *   der-length-lie.der  a SEQUENCE that claims 2 GB and holds 100 bytes
@@ -46,6 +45,7 @@
  *   same-name-256.pem   256 self-issued certificates of one name, each
  *                       with its own key: every pair is a candidate issuer
  */
+#define _GNU_SOURCE		/* memmem */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -213,30 +213,45 @@ add_raw_ext(X509 *x, const char *oid, const unsigned char *der, size_t len,
 
 /* ------------------------------------------------------------------ */
 
+/*
+ * 10,000 distinct certificates: one is issued, then its serial number is
+ * rewritten in the DER for each copy (signing 10,000 would take seconds;
+ * the loader reads them all the same, and the signatures do not matter).
+ */
 static void
 gen_bundle_10k(void)
 {
-	EVP_PKEY *k = pki_key_ed25519();
-	X509 *ca, *x;
+	struct pki_spec s = leaf_spec();
+	unsigned char serial[16], *der = NULL, *at;
+	const ASN1_INTEGER *sn;
+	X509 *x;
+	BIO *bio;
 	FILE *fp;
-	char cn[64];
-	int i;
+	int len, i;
 
-	if (k == NULL)
-		die("no Ed25519 key");
-	ca = issue(&(struct pki_spec){ .cn = "Bulk CA", .ca = true, .key = k });
-	if ((fp = fopen(path("bundle-10k.pem"), "w")) == NULL)
+	memset(serial, 0x5a, sizeof(serial));
+	s.serial = (struct pki_bytes){ serial, sizeof(serial) };
+	x = issue(&s);
+	if ((len = i2d_X509(x, &der)) <= 0)
+		die("DER");
+	sn = X509_get0_serialNumber(x);
+	if ((at = memmem(der, (size_t)len, ASN1_STRING_get0_data(sn),
+	    sizeof(serial))) == NULL)
+		die("serial not found in the DER");
+	if ((fp = fopen(path("bundle-10k.pem"), "w")) == NULL ||
+	    (bio = BIO_new_fp(fp, BIO_CLOSE)) == NULL)
 		die("bundle-10k.pem: %s", strerror(errno));
 	for (i = 0; i < 10000; i++) {
-		snprintf(cn, sizeof(cn), "host%d.example.test", i);
-		x = issue(&(struct pki_spec){ .cn = cn, .dns = { { cn, 0 } },
-		    .key = k, .issuer = ca, .issuer_key = k });
-		if (PEM_write_X509(fp, x) != 1)
+		at[12] = (unsigned char)(i >> 24);
+		at[13] = (unsigned char)(i >> 16);
+		at[14] = (unsigned char)(i >> 8);
+		at[15] = (unsigned char)i;
+		if (PEM_write_bio(bio, "CERTIFICATE", "", der, len) <= 0)
 			die("bundle-10k.pem: cannot write");
-		X509_free(x);
 	}
-	fclose(fp);
-	X509_free(ca);
+	BIO_free(bio);
+	OPENSSL_free(der);
+	X509_free(x);
 }
 
 /* n nested SEQUENCEs with definite lengths, innermost empty. */
