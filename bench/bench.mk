@@ -13,7 +13,8 @@ BENCH_ARGS ?=
 
 $(BENCH_OUT)/%: bench/%.c
 	@mkdir -p $(BENCH_OUT)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$$($(PKG_CONFIG) --libs openssl)
 
 bench: bwcertcheck $(BENCH_BIN)
 	@sh bench/run.sh $(BENCH_ARGS)

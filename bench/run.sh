@@ -49,6 +49,7 @@ rm -rf "$RES"
 mkdir -p "$RES"
 : > "$PIDS"
 : > "$TABLE"
+: > "$OUT/ports"
 
 stop_servers() {
 	[ -f "$PIDS" ] || return 0
