@@ -13,7 +13,7 @@ BENCH_ARGS ?=
 
 $(BENCH_OUT)/%: bench/%.c
 	@mkdir -p $(BENCH_OUT)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(call say,CCLD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$$($(PKG_CONFIG) --libs openssl)
 
 bench: bwcertcheck $(BENCH_BIN)
