@@ -44,6 +44,10 @@ enum sig_hash {
 #define FACT_KU_KEY_AGREEMENT		0x0004u
 #define FACT_KU_KEY_CERT_SIGN		0x0008u
 
+/*
+ * Every pointer member is owned: facts_free() releases it and
+ * facts_copy() duplicates it, so a new one goes in both.
+ */
 struct cert_facts {
 	char *subject;		/* RFC 2253 one-line form, escaped by OpenSSL's
 				 * XN_FLAG_RFC2253 minus multibyte escaping */
