@@ -337,14 +337,18 @@ sec_probe() {
 		rec tls1 "$("$FLOOR" tls "$SPORT" 20 | awk '{ print $2 }')"
 		rec tlsset "$("$FLOOR" tlsset "$SPORT" 10 | awk '{ print $2 }')"
 		rec probe_s "$("$FLOOR" exec 11 $(probe_cmd "$SPORT") | awk '{ print $2 }')"
+		rec tlsset_proc "$("$FLOOR" exec 11 "$FLOOR" tlsset "$SPORT" 1 | \
+		    awk '{ print $2 }')"
 		rec start1 "$("$FLOOR" exec 11 "$BWC" lint --trust-store \
 		    "$PKI/root.pem" --fqdn "$FQDN" "$ONE" | awk '{ print $2 }')"
 	done
 	set1=$(med tlsset)
 	row "floor: one TLS 1.2 handshake (in-process)" "$(med tls1)" ""
 	row "floor: the probe's 5 handshakes back to back" "$set1" "1.00x"
+	row "floor: the same as a process of its own" "$(med tlsset_proc)" "$(ratio "$(med tlsset_proc)" "$set1")x"
 	row "bwcertcheck probe, s_server (serial)" "$(med probe_s)" "$(ratio "$(med probe_s)" "$set1")x"
-	row "  of which start-up (lint of one chain)" "$(med start1)" ""
+	row "  against the floor as a process" "" "$(ratio "$(med probe_s)" "$(med tlsset_proc)")x"
+	row "  bwcertcheck start-up (lint of one chain)" "$(med start1)" ""
 	if NPORT=$(free_port) && start_nginx "$NPORT"; then
 		for r in $(seq "$REPS"); do
 			rec tls1_n "$("$FLOOR" tls "$NPORT" 20 | awk '{ print $2 }')"
