@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "esc.h"
 
 /* Split a comma list; call add(item) for each trimmed, non-empty item. */
 static int
@@ -104,19 +105,22 @@ policy_apply(struct policy *p, const char *key, const char *value,
 {
 	if (strcmp(key, "name") == 0) {
 		size_t len = strlen(value);
+		char *esc;
+		bool same;
 
 		if (len == 0 || len >= sizeof(p->name)) {
 			*err = xasprintf("'name' must have 1 to %zu "
 			    "characters", sizeof(p->name) - 1);
 			return -1;
 		}
-		for (const unsigned char *c = (const unsigned char *)value;
-		    *c != '\0'; c++) {
-			if (*c < 0x20 || *c == 0x7f) {
-				*err = xasprintf("'name' may not hold "
-				    "control characters");
-				return -1;
-			}
+		/* Printable UTF-8 only: it is shown in every report. */
+		esc = esc_printable_str(value);
+		same = strcmp(esc, value) == 0;
+		free(esc);
+		if (!same) {
+			*err = xasprintf("'name' may hold only printable UTF-8 "
+			    "text (no control characters, no backslash)");
+			return -1;
 		}
 		memcpy(p->name, value, len + 1);
 		return 0;
@@ -207,9 +211,20 @@ config_apply_policy(const struct config *cf, struct policy *p, char **err)
 	}
 	if (changed && !named) {
 		const char *base = strrchr(cf->path, '/');
+		char *esc;
+		size_t len;
 
 		base = base != NULL ? base + 1 : cf->path;
-		snprintf(p->name, sizeof(p->name), "custom (%s)", base);
+		esc = esc_printable_str(base);
+		len = strlen(esc);
+		/* Cut on a character boundary so the name stays valid UTF-8. */
+		if (len > sizeof(p->name) - sizeof("custom ()")) {
+			len = sizeof(p->name) - sizeof("custom ()");
+			while (len > 0 && ((unsigned char)esc[len] & 0xc0) == 0x80)
+				len--;
+		}
+		snprintf(p->name, sizeof(p->name), "custom (%.*s)", (int)len, esc);
+		free(esc);
 	}
 	return 0;
 }

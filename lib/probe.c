@@ -268,7 +268,7 @@ collect(const struct probe_params *p, struct hs_job *jobs,
 		    jobs[JOB_ANY].reason : "handshake failed",
 		    fallback->version);
 	} else
-		f->tls12_error = xasprintf("the server refuses TLS 1.2: %s",
+		f->tls12_error = xasprintf("no TLS 1.2 handshake completed: %s",
 		    jobs[JOB_ANY].reason != NULL ? jobs[JOB_ANY].reason :
 		    "handshake failed");
 	if (r->chain == NULL && jobs[JOB_ANY].outcome == HS_OK)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esc.h"
 #include "roots.h"
 #include "run.h"
 #include "subject.h"
@@ -13,7 +14,8 @@ subject_init(struct subject *s, enum subject_kind kind, const char *name)
 {
 	memset(s, 0, sizeof(*s));
 	s->kind = kind;
-	s->name = xstrdup(name);
+	/* A file or host name as the user gave it: escaped before any report. */
+	s->name = esc_printable_keepbs((const unsigned char *)name, strlen(name));
 	probe_facts_init(&s->probe);
 }
 
@@ -42,10 +44,14 @@ subject_set_error(struct subject *s, const char *fmt, ...)
 {
 	va_list ap;
 
+	char *raw;
+
 	free(s->error);
 	va_start(ap, fmt);
-	s->error = xvasprintf(fmt, ap);
+	raw = xvasprintf(fmt, ap);
 	va_end(ap);
+	s->error = esc_printable_keepbs((const unsigned char *)raw, strlen(raw));
+	free(raw);
 	s->result = RESULT_ERROR;
 }
 

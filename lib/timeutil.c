@@ -75,7 +75,9 @@ time_parse(const char *s, time_t *out)
 			return -1;
 		errno = 0;
 		v = strtoll(s + 1, &end, 10);
-		if (errno != 0 || end == s + 1 || *end != '\0')
+		/* Years 0000 to 9999 only: every later sum stays in range. */
+		if (errno != 0 || end == s + 1 || *end != '\0' ||
+		    v < -62167219200LL || v > 253402300799LL)
 			return -1;
 		*out = (time_t)v;
 		return 0;

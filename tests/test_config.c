@@ -232,7 +232,7 @@ test_policy_apply_bad_values_say_why(void **state)
 		  "36500, not '-1'" },
 		{ "wildcards", "sometimes", "'wildcards' takes yes or no, not "
 		  "'sometimes'" },
-		{ "name", "a\tb", "'name' may not hold control characters" },
+		{ "name", "a\tb", "'name' may hold only printable UTF-8 text (no control characters, no backslash)" },
 		{ "colour", "red", "unknown policy key 'colour' (known: name, "
 		  "brands, suites, default-suite, min-rsa-bits, wildcards, "
 		  "warn-days, port)" },

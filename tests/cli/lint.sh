@@ -93,6 +93,21 @@ else
 fi
 expect_grep '\\x1b\[31mred' "escaped ESC is shown as \\x1b" "$WORK/nul.txt"
 
+# A file name with escape sequences is escaped in the report and on stderr.
+mkdir -p "$WORK/evil"
+evil="$WORK/evil/$(printf 'x\033[31mred\033]0;t\007')"
+cp "$T/good.pem" "$evil.pem"
+cp "$T/empty.pem" "$evil-empty.pem"
+$L --each --color never "$WORK/evil" >"$WORK/evil.txt" 2>&1
+if LC_ALL=C grep -q "$(printf '[\033\007]')" "$WORK/evil.txt"; then
+	not_ok "no raw ESC or BEL from a file name" "found one"
+else
+	ok "no raw ESC or BEL from a file name"
+fi
+expect_exit 3 "--at far outside years 0000-9999 is refused" -- $L --at @-9223372036854775808 "$T/good.pem"
+printf '[policy]\nname = ev\302\23331m\n' >"$WORK/c1.ini"
+expect_exit 3 "a policy name with a C1 control is refused" -- $L --config "$WORK/c1.ini" "$T/good.pem"
+
 # --each: every file is its own chain; the worst result wins.
 expect_exit 2 "--each: worst of good and expired" -- $L --each "$T/good.pem" "$T/expired.pem"
 $L --each --format json "$T/good.pem" "$T/expiring.pem" >"$WORK/each.json" 2>/dev/null
