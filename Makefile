@@ -112,7 +112,7 @@ clean-objects:
 		lib/roots_bundle.c *.d lib/*.d rules/*.d tests/*.d
 
 clean: clean-objects
-	rm -rf build-san tests/out
+	rm -rf build-san tests/out fuzz/out bench/out
 
 .SECONDARY:
 
