@@ -34,6 +34,8 @@ for a in "$@"; do
 	esac
 done
 [ -n "$SECTIONS" ] || SECTIONS="lint mem start probe fleet"
+# One set of inputs per size, so a quick run does not replace the full one.
+PKI=$OUT/pki-$N_BIG
 
 for f in "$BWC" "$GEN" "$FLOOR"; do
 	[ -x "$f" ] || { echo "run.sh: $f missing: run 'make bench'" >&2; exit 2; }
@@ -41,7 +43,6 @@ done
 
 ONE_CORE=
 command -v taskset >/dev/null 2>&1 && ONE_CORE="taskset -c 0"
-PKI=$OUT/pki
 RES=$OUT/res
 TABLE=$OUT/table.txt
 PIDS=$OUT/pids
@@ -161,7 +162,7 @@ machine() {
 # --- inputs -----------------------------------------------------------
 
 inputs() {
-	if [ ! -f "$PKI/done-$N_BIG" ]; then
+	if [ ! -f "$PKI/done" ]; then
 		say "generating $N_BIG chains (RSA-2048, leaf + intermediate) in $PKI"
 		rm -rf "$PKI"
 		"$GEN" "$PKI" "$N_BIG" || exit 1
@@ -171,7 +172,7 @@ inputs() {
 			mkdir -p "$PKI/set$n"
 			(cd "$PKI/chains" && ls | head -n $n | xargs ln -t "$PKI/set$n")
 		done
-		: > "$PKI/done-$N_BIG"
+		: > "$PKI/done"
 	fi
 	ONE=$PKI/set1/c0000000.pem
 }
@@ -353,12 +354,16 @@ sec_probe() {
 		for r in $(seq "$REPS"); do
 			rec tls1_n "$("$FLOOR" tls "$NPORT" 20 | awk '{ print $2 }')"
 			rec tlspar_n "$("$FLOOR" tlspar "$NPORT" 20 | awk '{ print $2 }')"
+			rec tlspar_proc "$("$FLOOR" exec 11 "$FLOOR" tlspar \
+			    "$NPORT" 1 | awk '{ print $2 }')"
 			rec probe_n "$("$FLOOR" exec 11 $(probe_cmd "$NPORT") | awk '{ print $2 }')"
 		done
 		one=$(med tls1_n)
 		row "floor: one handshake, nginx (2 workers)" "$one" "1.00x"
 		row "floor: the 5 handshakes at once, nginx" "$(med tlspar_n)" "$(ratio "$(med tlspar_n)" "$one")x"
+		row "floor: the 5 at once as a process of its own" "$(med tlspar_proc)" "$(ratio "$(med tlspar_proc)" "$one")x"
 		row "bwcertcheck probe, nginx (parallel)" "$(med probe_n)" "$(ratio "$(med probe_n)" "$one")x"
+		row "  against the floor as a process" "" "$(ratio "$(med probe_n)" "$(med tlspar_proc)")x"
 	else
 		row "nginx: not available" "" "skipped"
 	fi
