@@ -184,20 +184,37 @@ facts_signature(X509 *x, struct cert_facts *f)
 static int
 facts_digests(X509 *x, struct cert_facts *f)
 {
-	unsigned char md[EVP_MAX_MD_SIZE], *der = NULL;
+	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	int len, rc = -1;
+	int rc = -1;
 	size_t i;
 
 	if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1 || mdlen != 32)
 		goto out;
 	for (i = 0; i < 32; i++)
 		snprintf(f->sha256_hex + 2 * i, 3, "%02x", md[i]);
-	len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
-	if (len <= 0)
+	if (facts_spki_sha256(x, f->spki_sha256) != 0)
 		goto out;
-	if (EVP_Digest(der, (size_t)len, f->spki_sha256, NULL, EVP_sha256(),
-	    NULL) != 1)
+	rc = 0;
+out:
+	return rc;
+}
+
+int
+facts_spki_sha256(X509 *x, unsigned char md[32])
+{
+	X509_PUBKEY *pk;
+	unsigned char *der = NULL;
+	unsigned int mdlen = 0;
+	int len, rc = -1;
+
+	/* get0: borrowed from x. */
+	if ((pk = X509_get_X509_PUBKEY(x)) == NULL)
+		goto out;
+	if ((len = i2d_X509_PUBKEY(pk, &der)) <= 0)
+		goto out;
+	if (EVP_Digest(der, (size_t)len, md, &mdlen, EVP_sha256(),
+	    NULL) != 1 || mdlen != 32)
 		goto out;
 	rc = 0;
 out:

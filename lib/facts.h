@@ -104,6 +104,9 @@ void facts_copy(struct cert_facts *dst, const struct cert_facts *src);
 /* Release what *f owns; the struct itself is the caller's. */
 void facts_free(struct cert_facts *f);
 
+/* SHA-256 of x's DER SubjectPublicKeyInfo into md.  Returns 0 or -1. */
+int facts_spki_sha256(X509 *x, unsigned char md[32]);
+
 const char *key_type_name(enum key_type);	/* "RSA", "EC", ... */
 const char *sig_hash_name(enum sig_hash);
 

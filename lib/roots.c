@@ -85,29 +85,6 @@ out:
 	return rc;
 }
 
-/* SHA-256 of x's DER SubjectPublicKeyInfo into md.  Returns 0 or -1. */
-static int
-spki_sha256(X509 *x, unsigned char md[32])
-{
-	X509_PUBKEY *pk;
-	unsigned char *der = NULL;
-	unsigned int mdlen = 0;
-	int len, rc = -1;
-
-	/* get0: borrowed from x. */
-	if ((pk = X509_get_X509_PUBKEY(x)) == NULL)
-		goto out;
-	if ((len = i2d_X509_PUBKEY(pk, &der)) <= 0)
-		goto out;
-	if (EVP_Digest(der, (size_t)len, md, &mdlen, EVP_sha256(),
-	    NULL) != 1 || mdlen != 32)
-		goto out;
-	rc = 0;
-out:
-	OPENSSL_free(der);
-	return rc;
-}
-
 static void
 hex32(const unsigned char in[32], char out[65])
 {
@@ -154,7 +131,7 @@ trust_load_builtin(const struct policy *policy, char **err)
 	for (i = 0; i < (size_t)sk_X509_num(certs); i++) {
 		x = sk_X509_value(certs, (int)i);
 		ERR_clear_error();
-		if (spki_sha256(x, md) == -1) {
+		if (facts_spki_sha256(x, md) == -1) {
 			ERR_clear_error();
 			*err = xasprintf("%s: certificate %zu: cannot hash "
 			    "its public key", BUNDLE_NAME, i + 1);
