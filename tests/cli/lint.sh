@@ -93,6 +93,22 @@ else
 fi
 expect_grep '\\x1b\[31mred' "escaped ESC is shown as \\x1b" "$WORK/nul.txt"
 
+# Colour: only when asked or on a terminal, never with NO_COLOR or --color never.
+esc=$(printf '\033')
+$L --color always "$T/good.pem" >"$WORK/c-always.txt" 2>&1
+expect_grep "$esc\[32mPASS" "--color always colours the marks" "$WORK/c-always.txt"
+$L "$T/good.pem" >"$WORK/c-auto.txt" 2>&1
+expect_no_grep "$esc" "--color auto: no colour into a file" "$WORK/c-auto.txt"
+$L --color never "$T/good.pem" >"$WORK/c-never.txt" 2>&1
+expect_no_grep "$esc" "--color never: no colour" "$WORK/c-never.txt"
+if command -v script >/dev/null 2>&1; then
+	script -qec "$L $T/good.pem" /dev/null >"$WORK/c-tty.txt" 2>&1
+	expect_grep "$esc\[32mPASS" "--color auto colours a terminal" "$WORK/c-tty.txt"
+	NO_COLOR=1 script -qec "$L $T/good.pem" /dev/null >"$WORK/c-nocolor.txt" 2>&1
+	expect_no_grep "$esc\[3" "NO_COLOR: no colour on a terminal" "$WORK/c-nocolor.txt"
+fi
+expect_exit 3 "--color with a bad value" -- $L --color sometimes "$T/good.pem"
+
 # A file name with escape sequences is escaped in the report and on stderr.
 mkdir -p "$WORK/evil"
 evil="$WORK/evil/$(printf 'x\033[31mred\033]0;t\007')"
