@@ -447,6 +447,7 @@ load_pem(const char *name, const unsigned char *data, size_t len,
 	long dlen;
 	unsigned long e;
 	int blocks = 0, found = 0, rc = -1;
+	bool trusted;
 	X509 *x;
 	PKCS7 *p7;
 
@@ -471,26 +472,17 @@ load_pem(const char *name, const unsigned char *data, size_t len,
 		}
 		blocks++;
 		p = der;
-		if (strcmp(pname, PEM_STRING_X509) == 0 ||
+		trusted = strcmp(pname, PEM_STRING_X509_TRUSTED) == 0;
+		if (trusted || strcmp(pname, PEM_STRING_X509) == 0 ||
 		    strcmp(pname, PEM_STRING_X509_OLD) == 0) {
-			if ((x = cert_d2i(cache, certs, &p, dlen)) == NULL ||
-			    p != der + dlen) {
+			/* A TRUSTED CERTIFICATE carries OpenSSL's aux data too. */
+			x = trusted ? d2i_X509_AUX(NULL, &p, dlen) :
+			    cert_d2i(cache, certs, &p, dlen);
+			if (x == NULL || p != der + dlen) {
 				X509_free(x);
 				reason = load_openssl_reason("trailing data");
 				*err = xasprintf("%s: certificate %d: not a valid "
 				    "certificate: %s", name, found + 1, reason);
-				free(reason);
-				goto out;
-			}
-			push_cert(certs, x);
-			found++;
-			if (too_many(name, certs, err))
-				goto out;
-		} else if (strcmp(pname, PEM_STRING_X509_TRUSTED) == 0) {
-			if ((x = d2i_X509_AUX(NULL, &p, dlen)) == NULL) {
-				reason = load_openssl_reason("bad certificate");
-				*err = xasprintf("%s: certificate %d: %s", name,
-				    found + 1, reason);
 				free(reason);
 				goto out;
 			}

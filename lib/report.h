@@ -57,10 +57,4 @@ extern const struct report_format report_sarif;
 extern const struct report_format report_nagios;
 extern const struct report_format report_prometheus;
 
-/* Shared helpers for reporters (report_util.c). */
-/* Format t as RFC 3339 UTC "2026-11-27T23:00:00Z" into buf (>= 21 bytes). */
-void report_time(time_t t, char *buf, size_t len);
-/* Days from now to t, rounded down (negative when past). */
-long report_days_left(time_t now, time_t t);
-
 #endif

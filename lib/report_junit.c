@@ -20,6 +20,7 @@
 
 #include "esc.h"
 #include "report.h"
+#include "timeutil.h"
 #include "report_clean.h"
 #include "../rules/rules.h"
 
@@ -178,7 +179,7 @@ junit_subject(struct report *r, const struct subject *s)
 	if (error)
 		tests++;
 	/* JUnit's timestamp has no zone; ours is UTC. */
-	report_time(r->run->now, stamp, sizeof(stamp));
+	time_format(r->run->now, stamp, sizeof(stamp));
 	stamp[strcspn(stamp, "Z")] = '\0';
 
 	buf_adds(&b, "  <testsuite");

@@ -24,6 +24,7 @@
 
 #include "esc.h"
 #include "report.h"
+#include "timeutil.h"
 #include "report_clean.h"
 #include "../rules/rules.h"
 
@@ -97,7 +98,7 @@ soonest_cert(const struct cert_facts *f, int idx, void *arg)
 	(void)idx;
 	if (!f->times_valid)
 		return;
-	d = report_days_left(so->now, f->not_after);
+	d = time_days_until(so->now, f->not_after);
 	if (!so->found || d < so->days)
 		so->days = d;
 	so->found = true;

@@ -25,6 +25,7 @@
 
 #include "esc.h"
 #include "report.h"
+#include "timeutil.h"
 #include "report_clean.h"
 #include "../rules/rules.h"
 
@@ -327,7 +328,7 @@ sarif_end(struct report *r)
 	json_t *inv = jnew(json_object()), *props = jnew(json_object());
 	char stamp[32];
 
-	report_time(r->run->now, stamp, sizeof(stamp));
+	time_format(r->run->now, stamp, sizeof(stamp));
 	set(inv, "executionSuccessful", json_boolean(r->worst !=
 	    RESULT_ERROR));
 	set(inv, "exitCode", json_integer(result_exit_code(r->worst)));

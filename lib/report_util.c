@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "report.h"
-#include "timeutil.h"
 
 const struct report_format *const report_formats[] = {
 	&report_text,
@@ -60,18 +59,4 @@ report_end(struct report *r)
 	if (r->fmt->end != NULL)
 		r->fmt->end(r);
 	fflush(r->out);
-}
-
-void
-report_time(time_t t, char *buf, size_t len)
-{
-	time_format(t, buf, len);
-}
-
-long
-report_days_left(time_t now, time_t t)
-{
-	long long d = (long long)t - (long long)now;
-
-	return (long)(d >= 0 ? d / 86400 : -((-d + 86399) / 86400));
 }

@@ -125,6 +125,15 @@ done:
 	return 0;
 }
 
+long
+time_days_until(time_t now, time_t t)
+{
+	long long d = (long long)t - (long long)now;
+
+	/* Round toward minus infinity. */
+	return (long)(d >= 0 ? d / 86400 : -((-d + 86399) / 86400));
+}
+
 void
 time_format(time_t t, char *buf, size_t len)
 {

@@ -21,6 +21,9 @@ long time_days_from_civil(long y, unsigned m, unsigned d);
  */
 int time_parse(const char *s, time_t *out);
 
+/* Whole days from now until t, rounded down (negative once t is past). */
+long time_days_until(time_t now, time_t t);
+
 /* "2026-11-27T23:00:00Z" into buf (at least 21 bytes). */
 void time_format(time_t t, char *buf, size_t len);
 

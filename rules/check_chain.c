@@ -240,7 +240,7 @@ check_root_retiring(const struct check_input *in, struct verdict *v)
 		free(name);
 		return;
 	}
-	days = days_until(in->now, when);
+	days = time_days_until(in->now, when);
 	if (days < 0)
 		verdict_set(v, STATUS_FAIL, -1, "%s left Mozilla's root store "
 		    "for TLS on %s", name, c->anchor_info->mozilla_removal);

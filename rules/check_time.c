@@ -17,6 +17,17 @@ struct time_walk {
 	const struct cert_facts *soonest_cert;
 };
 
+/* Remember the certificate that expires first. */
+static void
+note_soonest(struct time_walk *w, const struct cert_facts *f, int idx)
+{
+	if (w->soonest_cert == NULL || f->not_after < w->soonest) {
+		w->soonest = f->not_after;
+		w->soonest_idx = idx;
+		w->soonest_cert = f;
+	}
+}
+
 static void
 expired_each(const struct cert_facts *f, int idx, void *arg)
 {
@@ -40,11 +51,7 @@ expired_each(const struct cert_facts *f, int idx, void *arg)
 		problems_add(&w->p, idx, "%s expired on %s", ref, when);
 		free(ref);
 	}
-	if (w->soonest_cert == NULL || f->not_after < w->soonest) {
-		w->soonest = f->not_after;
-		w->soonest_idx = idx;
-		w->soonest_cert = f;
-	}
+	note_soonest(w, f, idx);
 }
 
 /* RFC 5280 6.1.3 (a)(2): the current time is within every validity period. */
@@ -77,12 +84,8 @@ soon_each(const struct cert_facts *f, int idx, void *arg)
 
 	if (!f->times_valid)
 		return;
-	days = days_until(w->in->now, f->not_after);
-	if (w->soonest_cert == NULL || f->not_after < w->soonest) {
-		w->soonest = f->not_after;
-		w->soonest_idx = idx;
-		w->soonest_cert = f;
-	}
+	days = time_days_until(w->in->now, f->not_after);
+	note_soonest(w, f, idx);
 	if (f->not_after - w->in->now >
 	    (time_t)w->in->policy->warn_days * 86400)
 		return;
@@ -111,7 +114,7 @@ check_expires_soon(const struct check_input *in, struct verdict *v)
 		ref = cert_ref(w.soonest_cert, w.soonest_idx);
 		verdict_set(v, STATUS_PASS, w.soonest_idx, "%s expires in %ld "
 		    "days (%s), more than %d", ref,
-		    days_until(in->now, w.soonest), when, in->policy->warn_days);
+		    time_days_until(in->now, w.soonest), when, in->policy->warn_days);
 		free(ref);
 	} else
 		verdict_set(v, STATUS_FAIL, -1, "no validity period could be read");

@@ -36,12 +36,3 @@ problems_add(struct problems *p, int idx, const char *fmt, ...)
 	free(s);
 	p->count++;
 }
-
-long
-days_until(time_t now, time_t t)
-{
-	long long d = (long long)t - (long long)now;
-
-	/* Round toward minus infinity. */
-	return (long)(d >= 0 ? d / 86400 : -((-d + 86399) / 86400));
-}

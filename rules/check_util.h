@@ -22,7 +22,4 @@ struct problems {
 void problems_add(struct problems *, int idx, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Days (rounded down) from now until t; negative when t is past. */
-long days_until(time_t now, time_t t);
-
 #endif
