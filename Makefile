@@ -21,16 +21,20 @@ WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wpointer-arith -Wvla -Werror
 HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 DEFS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED
+	-DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED -Ilib -I.
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(HARDEN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS ?= -pie -Wl,-z,relro,-z,now
 LIBS = $(PKG_LIBS) -lpthread
 
-# Everything under lib/ and rules/ is the library; a new file there is
-# built without touching this Makefile.
-LIB_SRC = $(sort $(wildcard lib/*.c) $(wildcard rules/*.c)) lib/roots_bundle.c
+# Everything under lib/LAYER/ and rules/ is the library; a new file there
+# is built without touching this Makefile.  The layers and the one-way
+# rule between them: README.md ("Layout") and scripts/layers.sh.
+LAYERS = core x509 probe report app
+GEN_SRC = lib/x509/roots_bundle.c
+LIB_SRC = $(sort $(filter-out $(GEN_SRC),$(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c)) \
+	$(wildcard rules/*.c))) $(GEN_SRC)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
 TEST_BIN = $(TEST_SRC:.c=)
@@ -59,8 +63,8 @@ libbwc.a: $(LIB_OBJ)
 	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The accepted roots are compiled in: the PEM becomes a C string.
-lib/roots_bundle.c: lib/roots_bundle.pem scripts/embed-pem.sh
-	$(call say,GEN,$@)sh scripts/embed-pem.sh roots_bundle_pem < lib/roots_bundle.pem > $@.tmp
+lib/x509/roots_bundle.c: lib/x509/roots_bundle.pem scripts/embed-pem.sh
+	$(call say,GEN,$@)sh scripts/embed-pem.sh roots_bundle_pem < lib/x509/roots_bundle.pem > $@.tmp
 	$(Q)mv $@.tmp $@
 
 tests/test_%: tests/test_%.o $(TEST_SUPPORT) libbwc.a
@@ -108,8 +112,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bwcertcheck $(DESTDIR)$(MANDIR)/man1/bwcertcheck.1
 
 clean-objects:
-	rm -f bwcertcheck *.o lib/*.o rules/*.o tests/*.o libbwc.a $(TEST_BIN) \
-		lib/roots_bundle.c *.d lib/*.d rules/*.d tests/*.d
+	rm -f bwcertcheck *.o lib/*/*.o rules/*.o tests/*.o libbwc.a $(TEST_BIN) \
+		$(GEN_SRC) *.d lib/*/*.d rules/*.d tests/*.d
 
 clean: clean-objects
 	rm -rf build-san tests/out fuzz/out bench/out
@@ -123,4 +127,4 @@ clean: clean-objects
 -include fuzz/fuzz.mk
 -include bench/bench.mk
 
--include $(wildcard *.d lib/*.d rules/*.d tests/*.d)
+-include $(wildcard *.d lib/*/*.d rules/*.d tests/*.d)

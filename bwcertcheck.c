@@ -15,12 +15,12 @@
 
 #include <jansson.h>
 
-#include "lib/config.h"
-#include "lib/fqdn.h"
-#include "lib/op.h"
-#include "lib/report.h"
-#include "lib/run.h"
-#include "lib/timeutil.h"
+#include "app/config.h"
+#include "core/fqdn.h"
+#include "app/op.h"
+#include "report/report.h"
+#include "app/run.h"
+#include "core/timeutil.h"
 #include "rules/rules.h"
 
 enum {

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../lib/report.h"
+#include "report/report.h"
 
 /* The fuzzer's bytes, consumed from the front. */
 struct fz {

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/config.h"
+#include "app/config.h"
 #include "fuzz.h"
 
 #define NAME "fuzz.ini"

@@ -31,9 +31,9 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "../lib/chain.h"
-#include "../lib/engine.h"
-#include "../lib/load.h"
+#include "x509/chain.h"
+#include "rules/engine.h"
+#include "x509/load.h"
 #include "fuzz.h"
 
 #define NAME "fuzz.pem"

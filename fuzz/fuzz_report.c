@@ -23,10 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/engine.h"
-#include "../lib/esc.h"
-#include "../lib/fqdn.h"
-#include "../rules/rules.h"
+#include "rules/engine.h"
+#include "core/esc.h"
+#include "core/fqdn.h"
+#include "rules/rules.h"
 #include "fuzz.h"
 
 #define MAX_SUBJECTS 3

@@ -21,8 +21,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../lib/fqdn.h"
-#include "../lib/probe.h"
+#include "core/fqdn.h"
+#include "probe/probe.h"
 #include "fuzz.h"
 
 #define PORT 5061

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../lib/timeutil.h"
-#include "check_util.h"
+#include "core/timeutil.h"
+#include "rules/check_util.h"
 
 /* The anchor's name for a message: "Let's Encrypt: ISRG Root X1". */
 static char *

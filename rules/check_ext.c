@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "check_util.h"
+#include "rules/check_util.h"
 
 struct sig_walk {
 	const struct check_input *in;

@@ -3,7 +3,7 @@
  */
 #include <stdlib.h>
 
-#include "check_util.h"
+#include "rules/check_util.h"
 
 struct key_walk {
 	const struct check_input *in;

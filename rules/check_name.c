@@ -9,9 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../lib/esc.h"
-#include "../lib/fqdn.h"
-#include "check_util.h"
+#include "core/esc.h"
+#include "core/fqdn.h"
+#include "rules/check_util.h"
 
 /* At most this many SANs are listed in a failure message. */
 #define SAN_LIST_MAX 8

@@ -6,8 +6,8 @@
  */
 #include <stdlib.h>
 
-#include "../lib/timeutil.h"
-#include "check_util.h"
+#include "core/timeutil.h"
+#include "rules/check_util.h"
 
 struct time_walk {
 	const struct check_input *in;

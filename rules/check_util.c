@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "check_util.h"
+#include "rules/check_util.h"
 
 char *
 cert_ref(const struct cert_facts *f, int idx)

@@ -4,7 +4,7 @@
 #ifndef BWC_CHECK_UTIL_H
 #define BWC_CHECK_UTIL_H
 
-#include "rules.h"
+#include "rules/rules.h"
 
 /*
  * "cert 1 (R11)" for an input certificate, "root ISRG Root X1" for an

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules.h"
+#include "rules/rules.h"
 
 const struct rule rule_table[] = {
 	{ .id = "rsa-key", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,

@@ -9,8 +9,8 @@
 #ifndef BWC_RULES_H
 #define BWC_RULES_H
 
-#include "../lib/run.h"
-#include "../lib/subject.h"
+#include "app/run.h"
+#include "core/subject.h"
 
 /* What a rule needs; without it the rule is skipped. */
 enum rule_needs {

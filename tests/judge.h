@@ -22,12 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/chain.h"
-#include "../lib/engine.h"
-#include "../lib/roots.h"
-#include "../lib/run.h"
-#include "../lib/subject.h"
-#include "../rules/rules.h"
+#include "x509/chain.h"
+#include "rules/engine.h"
+#include "x509/trust.h"
+#include "app/run.h"
+#include "core/subject.h"
+#include "rules/rules.h"
 #include "pki.h"
 
 #define JUDGE_FN static __attribute__((unused))

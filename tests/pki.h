@@ -26,7 +26,7 @@
  *
  * This header includes <openssl/x509.h> only, not <openssl/x509v3.h>,
  * whose KU_* macros a test may not want.  PKI_KU_* below are RFC 5280
- * bit numbers: neither OpenSSL's KU_* nor lib/facts.h's FACT_KU_*.
+ * bit numbers: neither OpenSSL's KU_* nor lib/core/cert_facts.h's FACT_KU_*.
  */
 #ifndef BWC_TESTS_PKI_H
 #define BWC_TESTS_PKI_H

@@ -19,10 +19,10 @@
 
 #include <cmocka.h>
 
-#include "../lib/esc.h"
-#include "../lib/report.h"
-#include "../lib/report_clean.h"
-#include "../rules/rules.h"
+#include "core/esc.h"
+#include "report/report.h"
+#include "report/clean.h"
+#include "rules/rules.h"
 
 #define NOW ((time_t)1795000000)	/* 2026-11-18T11:06:40Z */
 #define DAY ((time_t)86400)

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "../lib/config.h"
+#include "app/config.h"
 
 /* Load text as "x.ini"; returns the error (caller frees) or NULL. */
 static char *

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../lib/esc.h"
+#include "core/esc.h"
 
 /* Raw bytes with their length, NULs kept. */
 #define RAW(s)	(const unsigned char *)(s), sizeof(s) - 1

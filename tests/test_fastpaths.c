@@ -16,7 +16,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "judge.h"
-#include "../lib/load.h"
+#include "x509/load.h"
 
 #define FQDN "pbx.example.test"
 #define AIA_URL "http://pki.example.test/issuing.der"

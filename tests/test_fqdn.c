@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "../lib/fqdn.h"
+#include "core/fqdn.h"
 
 /* A row's SAN: a C string, or raw bytes with their length (NULs kept). */
 #define STR(s)		(const unsigned char *)(s), sizeof(s) - 1

@@ -20,7 +20,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "../lib/load.h"
+#include "x509/load.h"
 #include "pki.h"
 
 #define FQDN "pbx.example.test"

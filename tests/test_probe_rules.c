@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../rules/rules.h"
+#include "rules/rules.h"
 
 struct fixture {
 	struct policy pol;

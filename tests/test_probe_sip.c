@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../lib/probe.h"
+#include "probe/probe.h"
 
 static char *
 build(const char *target, const char *local)

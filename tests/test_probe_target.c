@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../lib/probe.h"
+#include "probe/probe.h"
 
 /* One row of the table-driven target parser test. */
 struct target_case {

@@ -20,8 +20,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
-#include "../lib/load.h"
-#include "../lib/roots.h"
+#include "x509/load.h"
+#include "x509/trust.h"
 
 /* SPKI SHA-256 of roots deliberately left out (see roots_table.c). */
 #define STARFIELD_SERVICES_G2 \

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "../lib/load.h"
+#include "x509/load.h"
 #include "judge.h"
 
 #define FQDN "pbx.example.test"

@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "../lib/load.h"
-#include "../rules/rules.h"
+#include "x509/load.h"
+#include "rules/rules.h"
 
 #define MAN_PAGE "man/bwcertcheck.1"
 

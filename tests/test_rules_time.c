@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../lib/timeutil.h"
+#include "core/timeutil.h"
 #include "judge.h"
 
 #define FQDN "pbx.example.test"

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "../lib/timeutil.h"
+#include "core/timeutil.h"
 
 /* 2027-01-31T00:00:00Z */
 #define T_2027_01_31 1801353600LL

@@ -1,0 +1,49 @@
+/*
+ * run.h - the one struct that carries a run: configuration, policy,
+ * accepted roots and the instant every rule judges at.  No globals.
+ */
+#ifndef BWC_RUN_H
+#define BWC_RUN_H
+
+#include "core/common.h"
+#include "core/policy.h"
+#include "x509/trust.h"
+
+#define RULES_MAX 64
+
+enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct run {
+	struct policy policy;
+	time_t now;			/* from --at or the clock, read once */
+	struct trust *trust;		/* owned */
+
+	const char *fqdn;		/* --fqdn, or NULL */
+	const char *key_path;		/* --key */
+	const char *password_spec;	/* --password */
+	const char *trust_path;		/* --trust-store */
+	bool disabled[RULES_MAX];	/* by index into rule_table */
+	bool each;			/* --each */
+	bool quiet;
+	enum color_when color;
+	const char *format;
+	const char *output;
+
+	/* probe */
+	int timeout_sec;
+	const char *servername;
+	bool no_sni;
+	const char *connect_addr;
+	const char *resolver;
+	bool srv;
+	bool sip;
+	const char *targets_path;
+	int jobs;
+	int shard_i, shard_n;
+	bool port_given;
+};
+
+void run_init(struct run *);
+void run_free(struct run *);
+
+#endif

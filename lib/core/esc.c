@@ -1,0 +1,181 @@
+/*
+ * esc.c - escaping untrusted text for terminals, JSON, XML and metrics.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/esc.h"
+
+/*
+ * Length of the valid UTF-8 sequence at p (at most len bytes), or 0 if
+ * the bytes there are not valid UTF-8 (overlong forms, surrogates and
+ * values past U+10FFFF are invalid).  *cp gets the code point.
+ */
+static size_t
+utf8_seq(const unsigned char *p, size_t len, unsigned long *cp)
+{
+	size_t n, i;
+	unsigned long c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	} else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+	} else
+		return 0;
+	if (n > len)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+static char *
+esc_printable_flags(const unsigned char *p, size_t len, bool keepbs)
+{
+	struct buf b = { 0 };
+	size_t i = 0, n;
+	unsigned long cp;
+	char hex[8];
+
+	while (i < len) {
+		n = utf8_seq(p + i, len - i, &cp);
+		if (n == 0 || cp < 0x20 || cp == 0x7f ||
+		    (cp >= 0x80 && cp < 0xa0) ||
+		    cp == 0x2028 || cp == 0x2029 ||
+		    (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069)) {
+			/* Controls, bidi overrides and invalid bytes. */
+			if (n == 0)
+				n = 1;
+			for (size_t k = 0; k < n; k++) {
+				snprintf(hex, sizeof(hex), "\\x%02x", p[i + k]);
+				buf_adds(&b, hex);
+			}
+		} else if (cp == '\\' && !keepbs)
+			buf_adds(&b, "\\\\");
+		else
+			buf_add(&b, p + i, n);
+		i += n;
+	}
+	return buf_steal(&b);
+}
+
+char *
+esc_printable(const unsigned char *p, size_t len)
+{
+	return esc_printable_flags(p, len, false);
+}
+
+char *
+esc_printable_keepbs(const unsigned char *p, size_t len)
+{
+	return esc_printable_flags(p, len, true);
+}
+
+char *
+esc_printable_str(const char *s)
+{
+	return esc_printable((const unsigned char *)s, strlen(s));
+}
+
+void
+esc_json(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char hex[8];
+
+	for (; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			buf_adds(b, "\\\"");
+			break;
+		case '\\':
+			buf_adds(b, "\\\\");
+			break;
+		case '\n':
+			buf_adds(b, "\\n");
+			break;
+		case '\t':
+			buf_adds(b, "\\t");
+			break;
+		case '\r':
+			buf_adds(b, "\\r");
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f) {
+				snprintf(hex, sizeof(hex), "\\u%04x", *p);
+				buf_adds(b, hex);
+			} else
+				buf_addc(b, (char)*p);
+		}
+	}
+}
+
+void
+esc_xml(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		switch (*p) {
+		case '<':
+			buf_adds(b, "&lt;");
+			break;
+		case '>':
+			buf_adds(b, "&gt;");
+			break;
+		case '&':
+			buf_adds(b, "&amp;");
+			break;
+		case '"':
+			buf_adds(b, "&quot;");
+			break;
+		case '\'':
+			buf_adds(b, "&apos;");
+			break;
+		case '\n':
+			buf_adds(b, "&#10;");
+			break;
+		case '\t':
+			buf_adds(b, "&#9;");
+			break;
+		default:
+			/* XML 1.0 forbids other C0 controls even as references. */
+			if (*p < 0x20 || *p == 0x7f)
+				buf_addf(b, "\\x%02x", *p);
+			else
+				buf_addc(b, (char)*p);
+		}
+	}
+}
+
+void
+esc_prom_label(struct buf *b, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			buf_adds(b, "\\\\");
+		else if (*s == '"')
+			buf_adds(b, "\\\"");
+		else if (*s == '\n')
+			buf_adds(b, "\\n");
+		else
+			buf_addc(b, *s);
+	}
+}

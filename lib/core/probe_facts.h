@@ -1,0 +1,64 @@
+/*
+ * probe_facts.h - what a live TLS probe of one address found.
+ *
+ * Filled by the probe (lib/probe*.c), read by the probe rules and the
+ * reporters.  Strings are owned by the struct; names from the server
+ * must be escaped before printing.
+ */
+#ifndef BWC_PROBE_FACTS_H
+#define BWC_PROBE_FACTS_H
+
+#include "core/common.h"
+#include "core/policy.h"
+
+enum suite_state {
+	SUITE_NOT_TRIED,	/* not in the policy, or the probe stopped early */
+	SUITE_ACCEPTED,
+	SUITE_REJECTED,
+	SUITE__STATE_MAX
+};
+
+struct suite_result {
+	enum suite_state state;
+	char *reason;		/* alert or error when rejected, or NULL */
+	double ms;		/* handshake time */
+	char *version;		/* negotiated protocol when accepted, "TLSv1.2" */
+};
+
+struct probe_facts {
+	/* DNS: how many A records the FQDN has (-1: not looked up, --connect). */
+	int dns_a_count;
+	int dns_aaaa_count;
+	char *dns_error;
+
+	bool tls12;			/* at least one TLS 1.2 handshake completed */
+	char *tls12_error;		/* why not, when !tls12 */
+	char *tls_version;		/* "TLSv1.2" when tls12 */
+	struct suite_result suites[SUITE__MAX];
+	double handshake_ms;		/* the fastest accepted handshake */
+
+	/* Without SNI: 1 same chain, 0 different or failed, -1 not tested. */
+	int sni_same;
+	char *sni_detail;
+	bool sni_sent;
+	char *servername;
+
+	/* SIP OPTIONS (--sip): -1 not asked; else the status code (0: no answer). */
+	int sip_code;
+	char *sip_status_line;
+	char *sip_error;
+
+	/* Added by the probe; the fields above stay as they are. */
+	bool handshake_tried;		/* false: there was no address to probe */
+	char *tls12_cipher;		/* the suite the server picked when offered
+					 * every TLS 1.2 suite, or NULL */
+	char *other_version;		/* when !tls12: the version the server did
+					 * complete ("TLSv1.3"), or NULL */
+};
+
+/* Every count and code "not tested" (-1), every pointer NULL. */
+void probe_facts_init(struct probe_facts *);
+/* Release what the struct owns; it may be re-initialised afterwards. */
+void probe_facts_free(struct probe_facts *);
+
+#endif

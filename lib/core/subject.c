@@ -1,0 +1,76 @@
+/*
+ * subject.c - one thing judged, and the run that carries the options.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/esc.h"
+#include "x509/trust.h"
+#include "app/run.h"
+#include "core/subject.h"
+
+void
+subject_init(struct subject *s, enum subject_kind kind, const char *name)
+{
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	/* A file or host name as the user gave it: escaped before any report. */
+	s->name = esc_printable_keepbs((const unsigned char *)name, strlen(name));
+	probe_facts_init(&s->probe);
+}
+
+void
+subject_free(struct subject *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	free(s->name);
+	free(s->fqdn);
+	free(s->address);
+	if (s->has_chain)
+		chain_free(&s->chain);
+	probe_facts_free(&s->probe);
+	for (i = 0; i < s->n_findings; i++)
+		free(s->findings[i].message);
+	free(s->findings);
+	free(s->error);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+subject_set_error(struct subject *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	char *raw;
+
+	free(s->error);
+	va_start(ap, fmt);
+	raw = xvasprintf(fmt, ap);
+	va_end(ap);
+	s->error = esc_printable_keepbs((const unsigned char *)raw, strlen(raw));
+	free(raw);
+	s->result = RESULT_ERROR;
+}
+
+void
+run_init(struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	policy_default(&r->policy);
+	r->now = time(NULL);
+	r->timeout_sec = 10;
+	r->jobs = 1;
+	r->format = "text";
+}
+
+void
+run_free(struct run *r)
+{
+	if (r == NULL)
+		return;
+	trust_free(r->trust);
+	r->trust = NULL;
+}

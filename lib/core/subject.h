@@ -1,0 +1,45 @@
+/*
+ * subject.h - one thing judged: a chain read from files, or one address
+ * of a probed host.  It owns its facts and its findings.
+ */
+#ifndef BWC_SUBJECT_H
+#define BWC_SUBJECT_H
+
+#include "x509/chain.h"
+#include "core/probe_facts.h"
+
+struct rule;
+
+enum subject_kind { SUBJECT_FILE, SUBJECT_HOST, SUBJECT__MAX };
+
+struct finding {
+	const struct rule *rule;	/* borrowed from rule_table */
+	enum status status;
+	int cert;			/* input index, -1 for the chain or none */
+	char *message;			/* owned; escaped, printable UTF-8 */
+};
+
+struct subject {
+	enum subject_kind kind;
+	char *name;		/* file name(s) or HOST[:PORT] */
+	char *fqdn;		/* the name judged, or NULL */
+	char *address;		/* probed address, or NULL */
+	int port;
+
+	bool has_chain;
+	struct chain_facts chain;
+	bool has_probe;
+	struct probe_facts probe;
+
+	struct finding *findings;
+	size_t n_findings;
+	enum result result;
+	char *error;		/* when result == RESULT_ERROR: the one-line cause */
+};
+
+void subject_init(struct subject *, enum subject_kind, const char *name);
+void subject_free(struct subject *);
+void subject_set_error(struct subject *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

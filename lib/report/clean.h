@@ -1,0 +1,29 @@
+/*
+ * report_clean.h - make text safe for the machine-readable reporters
+ * without escaping twice.
+ *
+ * Findings arrive already escaped; subject errors, certificate names
+ * and policy names usually are too, but a reporter that writes XML,
+ * JSON or metrics must not trust that.  report_clean() keeps text that
+ * is valid UTF-8 without control characters as it is (so an escaped
+ * "\x01" is not turned into "\\x01"), and passes anything else through
+ * esc_printable_str().
+ */
+#ifndef BWC_REPORT_CLEAN_H
+#define BWC_REPORT_CLEAN_H
+
+#include "core/common.h"
+
+/* True if s is valid UTF-8 with no C0/C1 control character or DEL. */
+bool report_is_clean(const char *s);
+
+/* A new string (caller frees): s itself if clean, else its escaped form; "" for NULL. */
+char *report_clean(const char *s);
+
+/*
+ * msg without a leading "name: " (errors often start with the input's
+ * name, which a reporter prints anyway).  Borrowed from msg.
+ */
+const char *report_strip_name(const char *msg, const char *name);
+
+#endif

@@ -1,0 +1,269 @@
+/*
+ * report_json.c - one JSON document (schema 1, DESIGN.md), streamed.
+ *
+ * begin() writes the document's head and opens "subjects"; each subject
+ * is built with jansson, written and freed at once, so memory stays flat
+ * over any number of chains; end() writes the overall result.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "rules/rules.h"
+#include "core/esc.h"
+#include "report/report.h"
+#include "core/timeutil.h"
+
+static json_t *
+jstr(const char *s)
+{
+	json_t *j = json_string(s != NULL ? s : "");
+
+	/* Only invalid UTF-8 makes jansson refuse; our strings are escaped. */
+	if (j == NULL) {
+		char *e = esc_printable_str(s);
+
+		j = json_string(e);
+		free(e);
+	}
+	if (j == NULL)
+		fatal_oom();
+	return j;
+}
+
+static json_t *
+jtime(time_t t)
+{
+	char buf[32];
+
+	time_format(t, buf, sizeof(buf));
+	return jstr(buf);
+}
+
+static json_t *
+cert_json(const struct cert_facts *f, int position)
+{
+	json_t *o = json_object(), *key = json_object(), *sans = json_array();
+	size_t i;
+	char *s;
+
+	if (position >= 0)
+		json_object_set_new(o, "position", json_integer(position));
+	json_object_set_new(o, "subject", jstr(f->subject));
+	json_object_set_new(o, "issuer", jstr(f->issuer));
+	json_object_set_new(o, "serial", jstr(f->serial_hex));
+	json_object_set_new(o, "not_before", jtime(f->not_before));
+	json_object_set_new(o, "not_after", jtime(f->not_after));
+	json_object_set_new(key, "type", jstr(key_type_name(f->key_type)));
+	json_object_set_new(key, "bits", json_integer(f->key_bits));
+	if (f->key_curve != NULL)
+		json_object_set_new(key, "curve", jstr(f->key_curve));
+	json_object_set_new(o, "key", key);
+	json_object_set_new(o, "signature", jstr(f->sig_alg));
+	json_object_set_new(o, "sha256", jstr(f->sha256_hex));
+	for (i = 0; i < f->n_san_dns; i++) {
+		s = esc_printable(f->san_dns[i].ptr, f->san_dns[i].len);
+		json_array_append_new(sans, jstr(s));
+		free(s);
+	}
+	json_object_set_new(o, "san_dns", sans);
+	json_object_set_new(o, "ca", json_boolean(f->is_ca));
+	json_object_set_new(o, "self_signed", json_boolean(f->self_signed));
+	return o;
+}
+
+static json_t *
+probe_json(const struct probe_facts *p)
+{
+	json_t *o = json_object(), *ciphers = json_object(),
+	    *detail = json_object(), *d;
+	const struct suite_result *sr;
+	int i;
+
+	json_object_set_new(o, "tls_version", p->tls_version ?
+	    jstr(p->tls_version) : json_null());
+	json_object_set_new(o, "handshake_tried", json_boolean(p->handshake_tried));
+	if (p->tls12_cipher != NULL)
+		json_object_set_new(o, "preferred_cipher", jstr(p->tls12_cipher));
+	if (!p->tls12 && p->tls12_error != NULL)
+		json_object_set_new(o, "error", jstr(p->tls12_error));
+	if (!p->tls12 && p->other_version != NULL)
+		json_object_set_new(o, "other_version", jstr(p->other_version));
+	for (i = 0; i < SUITE__MAX; i++) {
+		sr = &p->suites[i];
+		if (sr->state == SUITE_NOT_TRIED)
+			continue;
+		json_object_set_new(ciphers, suite_openssl_name((enum suite)i),
+		    jstr(sr->state == SUITE_ACCEPTED ? "accepted" : "rejected"));
+		d = json_object();
+		json_object_set_new(d, "iana", jstr(suite_iana_name((enum suite)i)));
+		json_object_set_new(d, "result", jstr(sr->state == SUITE_ACCEPTED ?
+		    "accepted" : "rejected"));
+		json_object_set_new(d, "handshake_ms", json_real(sr->ms));
+		if (sr->reason != NULL)
+			json_object_set_new(d, "reason", jstr(sr->reason));
+		json_object_set_new(detail, suite_openssl_name((enum suite)i), d);
+	}
+	json_object_set_new(o, "ciphers", ciphers);
+	json_object_set_new(o, "suites", detail);
+	json_object_set_new(o, "handshake_ms", json_real(p->handshake_ms));
+	if (p->sni_sent && p->servername != NULL)
+		json_object_set_new(o, "servername", jstr(p->servername));
+	if (p->sni_same >= 0)
+		json_object_set_new(o, "same_chain_without_sni",
+		    json_boolean(p->sni_same == 1));
+	if (p->dns_a_count >= 0) {
+		json_object_set_new(o, "dns_a_records", json_integer(p->dns_a_count));
+		json_object_set_new(o, "dns_aaaa_records",
+		    json_integer(p->dns_aaaa_count > 0 ? p->dns_aaaa_count : 0));
+	}
+	if (p->dns_error != NULL)
+		json_object_set_new(o, "dns_error", jstr(p->dns_error));
+	if (p->sni_detail != NULL)
+		json_object_set_new(o, "sni_detail", jstr(p->sni_detail));
+	if (p->sip_code >= 0) {
+		json_object_set_new(o, "sip_status", json_integer(p->sip_code));
+		if (p->sip_status_line != NULL)
+			json_object_set_new(o, "sip_status_line",
+			    jstr(p->sip_status_line));
+		if (p->sip_error != NULL)
+			json_object_set_new(o, "sip_error", jstr(p->sip_error));
+	}
+	return o;
+}
+
+static json_t *
+anchor_json(const struct chain_facts *c)
+{
+	json_t *o;
+
+	if (c->status != CHAIN_VERIFIED)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "brand", c->anchor_info ?
+	    jstr(brand_name(c->anchor_info->brand)) : jstr("custom"));
+	json_object_set_new(o, "root", jstr(c->anchor.subject));
+	json_object_set_new(o, "sha256", jstr(c->anchor.sha256_hex));
+	if (c->anchor_info != NULL && c->anchor_info->mozilla_removal != NULL)
+		json_object_set_new(o, "mozilla_removal",
+		    jstr(c->anchor_info->mozilla_removal));
+	json_object_set_new(o, "not_after", jtime(c->anchor.not_after));
+	return o;
+}
+
+static json_t *
+subject_json(const struct subject *s)
+{
+	json_t *o = json_object(), *chain, *findings, *f;
+	const struct finding *fd;
+	size_t i;
+
+	json_object_set_new(o, "kind", jstr(s->kind == SUBJECT_FILE ?
+	    "file" : "host"));
+	json_object_set_new(o, "name", jstr(s->name));
+	json_object_set_new(o, "fqdn", s->fqdn ? jstr(s->fqdn) : json_null());
+	if (s->kind == SUBJECT_HOST) {
+		json_object_set_new(o, "address", s->address ?
+		    jstr(s->address) : json_null());
+		json_object_set_new(o, "port", json_integer(s->port));
+	}
+	json_object_set_new(o, "result", jstr(result_name(s->result)));
+	if (s->error != NULL)
+		json_object_set_new(o, "error", jstr(s->error));
+	if (s->has_chain) {
+		chain = json_array();
+		for (i = 0; i < s->chain.n; i++)
+			json_array_append_new(chain,
+			    cert_json(&s->chain.certs[i], (int)i));
+		json_object_set_new(o, "chain", chain);
+		json_object_set_new(o, "leaf", json_integer((json_int_t)s->chain.leaf));
+		json_object_set_new(o, "anchor", anchor_json(&s->chain));
+	}
+	if (s->kind == SUBJECT_HOST && s->error == NULL)
+		json_object_set_new(o, "probe", probe_json(&s->probe));
+	findings = json_array();
+	for (i = 0; i < s->n_findings; i++) {
+		fd = &s->findings[i];
+		f = json_object();
+		json_object_set_new(f, "rule", jstr(fd->rule->id));
+		json_object_set_new(f, "severity",
+		    jstr(severity_name(fd->rule->severity)));
+		json_object_set_new(f, "status", jstr(status_name(fd->status)));
+		json_object_set_new(f, "cert", fd->cert >= 0 ?
+		    json_integer(fd->cert) : json_null());
+		json_object_set_new(f, "message", jstr(fd->message));
+		json_array_append_new(findings, f);
+	}
+	json_object_set_new(o, "findings", findings);
+	return o;
+}
+
+static void
+json_begin(struct report *r)
+{
+	const struct policy *p = &r->run->policy;
+	char when[32], *name;
+	json_t *pol = json_object(), *brands = json_array(),
+	    *suites = json_array();
+	int i;
+
+	time_format(r->run->now, when, sizeof(when));
+	for (i = 0; i < BRAND__MAX; i++)
+		if (p->brands & (1u << i))
+			json_array_append_new(brands, jstr(brand_key((enum brand)i)));
+	for (i = 0; i < SUITE__MAX; i++)
+		if (p->suites & (1u << i))
+			json_array_append_new(suites,
+			    jstr(suite_openssl_name((enum suite)i)));
+	json_object_set_new(pol, "name", jstr(p->name));
+	json_object_set_new(pol, "brands", brands);
+	json_object_set_new(pol, "suites", suites);
+	json_object_set_new(pol, "min_rsa_bits", json_integer(p->min_rsa_bits));
+	json_object_set_new(pol, "wildcards", json_boolean(p->wildcards));
+	json_object_set_new(pol, "warn_days", json_integer(p->warn_days));
+	json_object_set_new(pol, "port", json_integer(p->port));
+	fprintf(r->out, "{\"tool\": \"bwcertcheck\", \"version\": \"%s\", "
+	    "\"schema\": %d, \"command\": \"%s\", \"evaluated_at\": \"%s\", "
+	    "\"policy\": ", BWC_VERSION, BWC_SCHEMA,
+	    r->command == REPORT_LINT ? "lint" : "probe", when);
+	name = json_dumps(pol, JSON_COMPACT);
+	fputs(name != NULL ? name : "null", r->out);
+	free(name);
+	json_decref(pol);
+	fputs(",\n\"subjects\": [", r->out);
+}
+
+static void
+json_subject(struct report *r, const struct subject *s)
+{
+	json_t *o = subject_json(s);
+	char *text;
+
+	if (r->n_subjects > 1)
+		fputc(',', r->out);
+	fputc('\n', r->out);
+	/*
+	 * Into memory, then out in one write: json_dumpf() calls fwrite()
+	 * for every token, and stdio locks the stream each time.
+	 */
+	if ((text = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER)) == NULL)
+		fatal_oom();
+	fputs(text, r->out);
+	free(text);
+	json_decref(o);
+}
+
+static void
+json_end(struct report *r)
+{
+	fprintf(r->out, "\n],\n\"result\": \"%s\", \"exit_code\": %d}\n",
+	    result_name(r->worst), result_exit_code(r->worst));
+}
+
+const struct report_format report_json = {
+	.name = "json",
+	.begin = json_begin,
+	.subject = json_subject,
+	.end = json_end,
+};

@@ -1,0 +1,297 @@
+/*
+ * report_prometheus.c - metrics for node_exporter's textfile collector.
+ *
+ * Every sample of one metric family must come together, after its
+ * HELP and TYPE lines, but subjects arrive one at a time: so each
+ * family's lines are buffered (a few lines per subject and rule) and
+ * all are written at end(), family after family.  Families without
+ * samples (the probe's, after a lint) are left out.
+ *
+ * Labels: subject (file name(s) or HOST:PORT) and, for probed subjects,
+ * address; a subject whose labels repeat an earlier one's gets " #2",
+ * " #3"... appended, since node_exporter refuses a file with duplicate
+ * series.  Certificates add position (input index, or "anchor" for a
+ * root taken from the trust store) and cn.  No timestamps: the textfile
+ * collector refuses them.  Time is in seconds, the base unit promtool
+ * insists on: "days left" is bwcertcheck_expires_in_seconds / 86400.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/esc.h"
+#include "report/report.h"
+#include "report/clean.h"
+#include "rules/rules.h"
+
+enum prom_family {
+	PROM_INFO,
+	PROM_RUN_RESULT,
+	PROM_LAST_RUN,
+	PROM_SUBJECT_RESULT,
+	PROM_NOT_AFTER,
+	PROM_EXPIRES_IN,
+	PROM_RULE_FAILED,
+	PROM_PROBE_SUCCESS,
+	PROM_HANDSHAKE,
+	PROM_SUITE_ACCEPTED,
+	PROM__MAX
+};
+
+static const struct {
+	const char *name;
+	const char *help;
+} prom_families[PROM__MAX] = {
+	[PROM_INFO] = { "bwcertcheck_info",
+	    "bwcertcheck version, command and the policy applied (always 1)" },
+	[PROM_RUN_RESULT] = { "bwcertcheck_run_result",
+	    "Worst result of the run: 0 compliant, 1 warnings, "
+	    "2 not compliant, 3 could not evaluate" },
+	[PROM_LAST_RUN] = { "bwcertcheck_last_run_timestamp_seconds",
+	    "The instant the run evaluated at (the clock, or --at)" },
+	[PROM_SUBJECT_RESULT] = { "bwcertcheck_subject_result",
+	    "Result per subject: 0 compliant, 1 warnings, 2 not compliant, "
+	    "3 could not evaluate" },
+	[PROM_NOT_AFTER] = { "bwcertcheck_not_after_timestamp_seconds",
+	    "Expiry (notAfter) of each certificate of the chain, as a "
+	    "Unix time" },
+	[PROM_EXPIRES_IN] = { "bwcertcheck_expires_in_seconds",
+	    "Time from the run to each certificate's expiry (negative when "
+	    "expired); divide by 86400 for days" },
+	[PROM_RULE_FAILED] = { "bwcertcheck_rule_failed",
+	    "1 if the rule failed, 0 if it passed (skipped rules are "
+	    "absent)" },
+	[PROM_PROBE_SUCCESS] = { "bwcertcheck_probe_success",
+	    "1 if a TLS 1.2 handshake with the address completed" },
+	[PROM_HANDSHAKE] = { "bwcertcheck_handshake_seconds",
+	    "Duration of the fastest completed TLS handshake" },
+	[PROM_SUITE_ACCEPTED] = { "bwcertcheck_suite_accepted",
+	    "1 if the server accepted the cipher suite, 0 if it refused it" },
+};
+
+struct prom_state {
+	struct buf fam[PROM__MAX];
+	char **seen;		/* subject labels used so far */
+	size_t n_seen;
+};
+
+/* Append 'name="value"' to a label list, comma-separated; value cleaned. */
+static void
+label(struct buf *b, const char *name, const char *value)
+{
+	char *v = report_clean(value);
+
+	if (b->len > 0)
+		buf_addc(b, ',');
+	buf_addf(b, "%s=\"", name);
+	esc_prom_label(b, v);
+	buf_addc(b, '"');
+	free(v);
+}
+
+/* One sample: NAME{subject labels[,extra]} VALUE */
+static void
+sample(struct prom_state *st, enum prom_family fam, const char *labels,
+    const struct buf *extra, const char *value)
+{
+	struct buf *b = &st->fam[fam];
+
+	buf_adds(b, prom_families[fam].name);
+	buf_addc(b, '{');
+	buf_adds(b, labels);
+	if (extra != NULL && extra->len > 0) {
+		buf_addc(b, ',');
+		buf_add(b, extra->ptr, extra->len);
+	}
+	buf_addf(b, "} %s\n", value);
+}
+
+static void
+prom_begin(struct report *r)
+{
+	r->state = xcalloc(1, sizeof(struct prom_state));
+}
+
+/* The subject's own labels, made unique within the run.  Caller frees. */
+static char *
+subject_labels(struct prom_state *st, const struct subject *s)
+{
+	struct buf b = { 0 };
+	char *name = report_clean(s->name), *key, *unique;
+	const char *addr = s->kind == SUBJECT_HOST ? s->address : NULL;
+	size_t dup = 1, i;
+
+	for (;;) {
+		unique = dup == 1 ? xstrdup(name) : xasprintf("%s #%zu",
+		    name, dup);
+		key = xasprintf("%s\n%s", unique, addr != NULL ? addr : "");
+		for (i = 0; i < st->n_seen; i++)
+			if (strcmp(st->seen[i], key) == 0)
+				break;
+		if (i == st->n_seen)
+			break;
+		free(key);
+		free(unique);
+		dup++;
+	}
+	st->seen = xreallocarray(st->seen, st->n_seen + 1, sizeof(char *));
+	st->seen[st->n_seen++] = key;
+
+	label(&b, "subject", unique);
+	if (addr != NULL)
+		label(&b, "address", addr);
+	free(unique);
+	free(name);
+	return buf_steal(&b);
+}
+
+struct cert_ctx {
+	struct prom_state *st;
+	const char *labels;
+	time_t now;
+	bool seen[CHAIN_MAX_CERTS + 1];	/* positions written; last: anchor */
+};
+
+static void
+cert_metrics(const struct cert_facts *f, int idx, void *arg)
+{
+	struct cert_ctx *c = arg;
+	struct buf extra = { 0 };
+	char pos[16], val[32], *cn;
+	size_t slot = idx < 0 ? CHAIN_MAX_CERTS : (size_t)idx;
+
+	if (!f->times_valid || slot > CHAIN_MAX_CERTS || c->seen[slot])
+		return;
+	c->seen[slot] = true;
+	if (idx < 0)
+		snprintf(pos, sizeof(pos), "anchor");
+	else
+		snprintf(pos, sizeof(pos), "%d", idx);
+	cn = esc_printable(f->subject_cn.ptr, f->subject_cn.len);
+	label(&extra, "position", pos);
+	label(&extra, "cn", cn);
+
+	snprintf(val, sizeof(val), "%lld", (long long)f->not_after);
+	sample(c->st, PROM_NOT_AFTER, c->labels, &extra, val);
+	snprintf(val, sizeof(val), "%lld", (long long)f->not_after -
+	    (long long)c->now);
+	sample(c->st, PROM_EXPIRES_IN, c->labels, &extra, val);
+	buf_free(&extra);
+	free(cn);
+}
+
+/* Make extra the one label name="value". */
+static void
+one_label(struct buf *extra, const char *name, const char *value)
+{
+	extra->len = 0;
+	label(extra, name, value);
+}
+
+static void
+probe_metrics(struct prom_state *st, const char *labels,
+    const struct subject *s)
+{
+	struct buf extra = { 0 };
+	bool ok = s->has_probe && s->probe.tls12;
+	char val[32];
+
+	sample(st, PROM_PROBE_SUCCESS, labels, NULL, ok ? "1" : "0");
+	if (!s->has_probe)
+		return;
+	if (ok) {
+		snprintf(val, sizeof(val), "%.6f",
+		    s->probe.handshake_ms / 1000.0);
+		sample(st, PROM_HANDSHAKE, labels, NULL, val);
+	}
+	for (int i = 0; i < SUITE__MAX; i++) {
+		enum suite_state state = s->probe.suites[i].state;
+
+		if (state == SUITE_NOT_TRIED)
+			continue;
+		one_label(&extra, "suite", suite_openssl_name((enum suite)i));
+		sample(st, PROM_SUITE_ACCEPTED, labels, &extra,
+		    state == SUITE_ACCEPTED ? "1" : "0");
+	}
+	buf_free(&extra);
+}
+
+static void
+prom_subject(struct report *r, const struct subject *s)
+{
+	struct prom_state *st = r->state;
+	char *labels = subject_labels(st, s), val[16];
+	struct buf extra = { 0 };
+
+	snprintf(val, sizeof(val), "%d", result_exit_code(s->result));
+	sample(st, PROM_SUBJECT_RESULT, labels, NULL, val);
+
+	if (s->has_chain) {
+		struct cert_ctx *c = xcalloc(1, sizeof(*c));
+
+		c->st = st;
+		c->labels = labels;
+		c->now = r->run->now;
+		chain_foreach(&s->chain, cert_metrics, c);
+		free(c);
+	}
+	for (size_t i = 0; i < s->n_findings; i++) {
+		const struct finding *f = &s->findings[i];
+
+		if (f->status == STATUS_SKIP)
+			continue;
+		one_label(&extra, "rule", f->rule->id);
+		label(&extra, "severity", severity_name(f->rule->severity));
+		sample(st, PROM_RULE_FAILED, labels, &extra,
+		    f->status == STATUS_FAIL ? "1" : "0");
+	}
+	if (s->kind == SUBJECT_HOST)
+		probe_metrics(st, labels, s);
+	buf_free(&extra);
+	free(labels);
+}
+
+static void
+prom_end(struct report *r)
+{
+	struct prom_state *st = r->state;
+	struct buf extra = { 0 };
+	char val[32];
+
+	one_label(&extra, "version", BWC_VERSION);
+	label(&extra, "command", r->command == REPORT_PROBE ? "probe" :
+	    "lint");
+	label(&extra, "policy", r->run->policy.name);
+	buf_adds(&st->fam[PROM_INFO], "bwcertcheck_info{");
+	buf_add(&st->fam[PROM_INFO], extra.ptr, extra.len);
+	buf_adds(&st->fam[PROM_INFO], "} 1\n");
+	snprintf(val, sizeof(val), "%d", result_exit_code(r->worst));
+	buf_addf(&st->fam[PROM_RUN_RESULT], "bwcertcheck_run_result %s\n",
+	    val);
+	buf_addf(&st->fam[PROM_LAST_RUN],
+	    "bwcertcheck_last_run_timestamp_seconds %lld\n",
+	    (long long)r->run->now);
+
+	for (int i = 0; i < PROM__MAX; i++) {
+		if (st->fam[i].len == 0)
+			continue;
+		fprintf(r->out, "# HELP %s %s\n# TYPE %s gauge\n",
+		    prom_families[i].name, prom_families[i].help,
+		    prom_families[i].name);
+		fwrite(st->fam[i].ptr, 1, st->fam[i].len, r->out);
+		buf_free(&st->fam[i]);
+	}
+	buf_free(&extra);
+	for (size_t i = 0; i < st->n_seen; i++)
+		free(st->seen[i]);
+	free(st->seen);
+	free(st);
+	r->state = NULL;
+}
+
+const struct report_format report_prometheus = {
+	.name = "prometheus",
+	.begin = prom_begin,
+	.subject = prom_subject,
+	.end = prom_end,
+};

@@ -1,0 +1,60 @@
+/*
+ * report.h - reporters turn judged subjects into words.
+ *
+ * One reporter per format (report_<format>.c), chosen from a small
+ * table.  A reporter is streamed: begin() once, subject() for each
+ * subject as soon as it is judged, end() once.  Reporters never call
+ * OpenSSL and never judge: they read facts and findings only.
+ */
+#ifndef BWC_REPORT_H
+#define BWC_REPORT_H
+
+#include <stdio.h>
+
+#include "app/run.h"
+#include "core/subject.h"
+
+enum report_command { REPORT_LINT, REPORT_PROBE };
+
+struct report {
+	const struct report_format *fmt;
+	FILE *out;
+	const struct run *run;
+	enum report_command command;
+	bool color;		/* escape sequences allowed (text only) */
+	bool quiet;		/* only failures */
+	enum result worst;	/* over the subjects reported so far */
+	size_t n_subjects;
+	size_t n_by_result[RESULT__MAX];
+	void *state;		/* the reporter's own */
+};
+
+struct report_format {
+	const char *name;
+	void (*begin)(struct report *);
+	void (*subject)(struct report *, const struct subject *);
+	void (*end)(struct report *);
+	/* Set when the format keeps whole subjects until end() (none does). */
+	bool buffers;
+};
+
+/* The format called name, or NULL. */
+const struct report_format *report_format_find(const char *name);
+/* The formats, NULL-terminated, for --help and tests. */
+extern const struct report_format *const report_formats[];
+
+void report_begin(struct report *, const struct report_format *, FILE *out,
+    const struct run *, enum report_command);
+/* Report s and fold its result into r->worst. */
+void report_subject(struct report *, const struct subject *s);
+void report_end(struct report *);
+
+/* The formats. */
+extern const struct report_format report_text;
+extern const struct report_format report_json;
+extern const struct report_format report_junit;
+extern const struct report_format report_sarif;
+extern const struct report_format report_nagios;
+extern const struct report_format report_prometheus;
+
+#endif

@@ -1,0 +1,223 @@
+/*
+ * report_text.c - the human report.
+ *
+ * Grouped by subject: a header naming the leaf, the root reached and
+ * the FQDN, the probe's per-suite results for a host, then one line per
+ * rule with a mark, the reason and, for failures, the fix.  Colour only
+ * when the caller allows it (a terminal, no NO_COLOR, no --color never).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules.h"
+#include "report/report.h"
+#include "core/timeutil.h"
+
+#define C_RESET "\033[0m"
+#define C_RED "\033[31m"
+#define C_GREEN "\033[32m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+#define C_DIM "\033[2m"
+#define C_BOLD "\033[1m"
+
+static const char *
+col(const struct report *r, const char *code)
+{
+	return r->color ? code : "";
+}
+
+/* The mark of a finding: PASS, FAIL (error), WARN, NOTE, SKIP. */
+static void
+mark(const struct finding *f, const char **word, const char **color)
+{
+	if (f->status == STATUS_PASS) {
+		*word = "PASS";
+		*color = C_GREEN;
+	} else if (f->status == STATUS_SKIP) {
+		*word = "SKIP";
+		*color = C_DIM;
+	} else if (f->rule->severity == SEV_ERROR) {
+		*word = "FAIL";
+		*color = C_RED;
+	} else if (f->rule->severity == SEV_WARNING) {
+		*word = "WARN";
+		*color = C_YELLOW;
+	} else {
+		*word = "NOTE";
+		*color = C_CYAN;
+	}
+}
+
+static const char *
+result_word(enum result res)
+{
+	switch (res) {
+	case RESULT_PASS:
+		return "COMPLIANT";
+	case RESULT_WARN:
+		return "COMPLIANT WITH WARNINGS";
+	case RESULT_FAIL:
+		return "NOT COMPLIANT";
+	default:
+		return "COULD NOT EVALUATE";
+	}
+}
+
+static const char *
+result_color(enum result res)
+{
+	switch (res) {
+	case RESULT_PASS:
+		return C_GREEN;
+	case RESULT_WARN:
+		return C_YELLOW;
+	default:
+		return C_RED;
+	}
+}
+
+static void
+text_begin(struct report *r)
+{
+	char when[32];
+
+	time_format(r->run->now, when, sizeof(when));
+	if (!r->quiet)
+		fprintf(r->out, "bwcertcheck %s: policy %s, evaluated at %s\n",
+		    r->command == REPORT_LINT ? "lint" : "probe",
+		    r->run->policy.name, when);
+}
+
+static void
+text_header(struct report *r, const struct subject *s)
+{
+	const struct chain_facts *c = &s->chain;
+	const struct cert_facts *leaf;
+	char when[32], *label;
+
+	if (!s->has_chain)
+		return;
+	leaf = chain_leaf(c);
+	label = facts_label(leaf);
+	time_format(leaf->not_after, when, sizeof(when));
+	fprintf(r->out, "  leaf    %s, %s-%d, expires %s\n", label,
+	    key_type_name(leaf->key_type), leaf->key_bits, when);
+	free(label);
+	if (c->status == CHAIN_VERIFIED && c->anchor_info != NULL)
+		fprintf(r->out, "  root    %s: %s\n",
+		    brand_name(c->anchor_info->brand), c->anchor_info->name);
+	else if (c->status == CHAIN_VERIFIED)
+		fprintf(r->out, "  root    %s (--trust-store)\n",
+		    c->anchor.subject);
+	else
+		fprintf(r->out, "  root    none reached\n");
+	fprintf(r->out, "  chain   %zu certificate%s given\n", c->n,
+	    c->n == 1 ? "" : "s");
+}
+
+static void
+text_probe(struct report *r, const struct subject *s)
+{
+	const struct probe_facts *p = &s->probe;
+	const struct suite_result *sr;
+	int i;
+
+	if (s->kind != SUBJECT_HOST)
+		return;
+	if (p->dns_a_count >= 0 || p->dns_error != NULL)
+		fprintf(r->out, "  dns     %d A, %d AAAA%s%s\n",
+		    p->dns_a_count > 0 ? p->dns_a_count : 0,
+		    p->dns_aaaa_count > 0 ? p->dns_aaaa_count : 0,
+		    p->dns_error ? "; " : "", p->dns_error ? p->dns_error : "");
+	if (p->tls12)
+		fprintf(r->out, "  tls     TLS 1.2 handshake completed%s%s%s\n",
+		    p->tls12_cipher ? " (server prefers " : "",
+		    p->tls12_cipher ? p->tls12_cipher : "",
+		    p->tls12_cipher ? ")" : "");
+	else if (p->handshake_tried)
+		fprintf(r->out, "  tls     no TLS 1.2 handshake: %s%s%s\n",
+		    p->tls12_error ? p->tls12_error : "refused",
+		    p->other_version ? "; the server completed " : "",
+		    p->other_version ? p->other_version : "");
+	if (p->sni_sent && p->servername != NULL)
+		fprintf(r->out, "  sni     %s%s%s\n", p->servername,
+		    p->sni_detail ? "; " : "", p->sni_detail ? p->sni_detail : "");
+	for (i = 0; i < SUITE__MAX; i++) {
+		sr = &p->suites[i];
+		if (sr->state == SUITE_NOT_TRIED)
+			continue;
+		fprintf(r->out, "  suite   %-14s %s%-8s%s %6.1f ms%s%s\n",
+		    suite_openssl_name((enum suite)i),
+		    col(r, sr->state == SUITE_ACCEPTED ? C_GREEN : C_RED),
+		    sr->state == SUITE_ACCEPTED ? "accepted" : "rejected",
+		    col(r, C_RESET), sr->ms, sr->reason ? "  " : "",
+		    sr->reason ? sr->reason : "");
+	}
+	if (p->sip_code > 0 && p->sip_status_line != NULL)
+		fprintf(r->out, "  sip     %s\n", p->sip_status_line);
+	else if (p->sip_code == 0)
+		fprintf(r->out, "  sip     no answer%s%s\n",
+		    p->sip_error ? ": " : "", p->sip_error ? p->sip_error : "");
+}
+
+static void
+text_subject(struct report *r, const struct subject *s)
+{
+	const struct finding *f;
+	const char *word, *color;
+	size_t i;
+
+	if (r->quiet && s->result == RESULT_PASS)
+		return;
+	fprintf(r->out, "\n%s%s%s", col(r, C_BOLD), s->name, col(r, C_RESET));
+	/* The address only when the name does not already say it. */
+	if (s->address != NULL && strstr(s->name, s->address) == NULL)
+		fprintf(r->out, " [%s]:%d", s->address, s->port);
+	fprintf(r->out, "  %s%s%s\n", col(r, result_color(s->result)),
+	    result_word(s->result), col(r, C_RESET));
+	if (s->error != NULL) {
+		fprintf(r->out, "  error   %s\n", s->error);
+		return;
+	}
+	if (s->fqdn != NULL)
+		fprintf(r->out, "  fqdn    %s\n", s->fqdn);
+	if (!r->quiet) {
+		text_header(r, s);
+		text_probe(r, s);
+	}
+	fputc('\n', r->out);
+	for (i = 0; i < s->n_findings; i++) {
+		f = &s->findings[i];
+		if (r->quiet && f->status != STATUS_FAIL)
+			continue;
+		mark(f, &word, &color);
+		fprintf(r->out, "  %s%s%s  %-23s %s\n", col(r, color), word,
+		    col(r, C_RESET), f->rule->id, f->message);
+		if (f->status == STATUS_FAIL)
+			fprintf(r->out, "        %-23s %sfix: %s%s\n", "",
+			    col(r, C_DIM), f->rule->fix, col(r, C_RESET));
+	}
+}
+
+static void
+text_end(struct report *r)
+{
+	const char *what = r->command == REPORT_LINT ? "chain" : "target";
+
+	fprintf(r->out, "\n%s%s%s: %zu %s%s checked: %zu compliant, %zu with "
+	    "warnings, %zu not compliant, %zu not evaluated (exit %d)\n",
+	    col(r, result_color(r->worst)), result_word(r->worst),
+	    col(r, C_RESET), r->n_subjects, what, r->n_subjects == 1 ? "" : "s",
+	    r->n_by_result[RESULT_PASS], r->n_by_result[RESULT_WARN],
+	    r->n_by_result[RESULT_FAIL], r->n_by_result[RESULT_ERROR],
+	    result_exit_code(r->worst));
+}
+
+const struct report_format report_text = {
+	.name = "text",
+	.begin = text_begin,
+	.subject = text_subject,
+	.end = text_end,
+};

@@ -1,0 +1,438 @@
+/*
+ * chain.c - find the leaf, build the path, and record what the chain
+ * rules need.
+ *
+ * The verifier's store holds only the accepted roots (roots.c); every
+ * input certificate is an untrusted candidate intermediate, so
+ * cross-signed roots (Let's Encrypt's Root YR under ISRG Root X1) work.
+ * Time is not checked while building the path: not-expired and
+ * expires-soon judge validity on their own, so an expired certificate
+ * gives one clear finding rather than a failed path.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include "x509/chain.h"
+#include "core/esc.h"
+#include "x509/load.h"
+
+/*
+ * What is known of "certs[i] issued and signed certs[j]".  Every pair
+ * costs one RSA signature check at most, and most cost none: names and
+ * key identifiers are compared first, which rules out all but the real
+ * issuer, and a pair on a path X509_verify_cert() verified has had its
+ * signature checked there already.
+ */
+enum link {
+	LINK_UNSEEN,		/* not looked at yet */
+	LINK_NO,		/* not issued by it, or the signature fails */
+	LINK_NAMES,		/* X509_check_issued() passes; signature unchecked */
+	LINK_YES		/* issued by it, signature verified */
+};
+
+/*
+ * At most this many signature checks per chain.  A real chain needs one
+ * per certificate; 256 certificates that all bear the same name would
+ * need 65,280, which took seconds with P-256 keys and would take minutes
+ * with RSA-16384 ones.  Past the budget a pair whose names agree is
+ * taken as not signed (nothing proves it is).
+ */
+#define CHAIN_MAX_VERIFY 512
+
+struct links {
+	struct stack_st_X509 *certs;	/* borrowed */
+	int n;
+	unsigned char *m;		/* m[i * n + j]: enum link of i over j */
+	int budget;			/* signature checks left */
+};
+
+static void
+links_init(struct links *l, struct stack_st_X509 *certs)
+{
+	l->certs = certs;
+	l->n = sk_X509_num(certs);
+	l->m = xcalloc((size_t)l->n * (size_t)l->n, 1);
+	l->budget = CHAIN_MAX_VERIFY;
+}
+
+/* Names and key identifiers only: LINK_NO, LINK_NAMES or LINK_YES. */
+static enum link
+link_names(struct links *l, int i, int j)
+{
+	unsigned char *m = &l->m[i * l->n + j];
+	X509 *issuer = sk_X509_value(l->certs, i), *x = sk_X509_value(l->certs, j);
+
+	if (*m == LINK_UNSEEN)
+		*m = i == j || issuer == x ||
+		    X509_check_issued(issuer, x) != X509_V_OK ? LINK_NO :
+		    LINK_NAMES;
+	return (enum link)*m;
+}
+
+/* Is certs[j] issued and signed by certs[i]?  Names first, then the signature. */
+static bool
+link_signs(struct links *l, int i, int j)
+{
+	unsigned char *m = &l->m[i * l->n + j];
+	EVP_PKEY *pk;
+
+	if (link_names(l, i, j) == LINK_NAMES) {
+		if (l->budget == 0)
+			return false;
+		l->budget--;
+		pk = X509_get0_pubkey(sk_X509_value(l->certs, i));
+		/* 1 verified, 0 bad signature, -1 error. */
+		*m = pk != NULL && X509_verify(sk_X509_value(l->certs, j),
+		    pk) == 1 ? LINK_YES : LINK_NO;
+		ERR_clear_error();
+	}
+	return *m == LINK_YES;
+}
+
+/*
+ * The leaf is the certificate that signs no other in the input.  If
+ * several do (unrelated certificates), prefer the first that is not a
+ * CA; if none does (a loop), the first certificate.  With by_names,
+ * "signs" is judged by names and key identifiers only (a guess that
+ * costs no signature check; right unless a signature is bad).
+ */
+static void
+find_leaf(struct links *l, const struct cert_facts *facts, bool by_names,
+    struct chain_facts *out)
+{
+	int n = l->n, i, j, cand = 0, first = -1, first_nonca = -1;
+
+	for (i = 0; i < n; i++) {
+		bool signs_other = false;
+
+		for (j = 0; j < n && !signs_other; j++)
+			if (i != j && (by_names ? link_names(l, i, j) !=
+			    LINK_NO : link_signs(l, i, j)))
+				signs_other = true;
+		if (signs_other)
+			continue;
+		cand++;
+		if (first < 0)
+			first = i;
+		if (first_nonca < 0 && !facts[i].is_ca)
+			first_nonca = i;
+	}
+	out->leaf = first_nonca >= 0 ? (size_t)first_nonca :
+	    first >= 0 ? (size_t)first : 0;
+	out->leaf_ambiguous = cand > 1;
+}
+
+static int
+input_index(struct stack_st_X509 *certs, X509 *x)
+{
+	int i;
+
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if (sk_X509_value(certs, i) == x ||
+		    X509_cmp(sk_X509_value(certs, i), x) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * ctx verified a path: every certificate on it below the anchor has had
+ * its signature checked with the next one's key, and each pair passed
+ * OpenSSL's issuer check.  Record those pairs of input certificates as
+ * signed, where the names agree as link_names() sees them (a pair is
+ * identified by DER, so a duplicate in the input maps to its first copy,
+ * whose signature and key are the same bytes).
+ */
+static void
+links_mark_path(struct links *l, X509_STORE_CTX *ctx)
+{
+	STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
+	int k, lo, hi;
+
+	for (k = 0; k + 1 < sk_X509_num(path); k++) {
+		lo = input_index(l->certs, sk_X509_value(path, k));
+		hi = input_index(l->certs, sk_X509_value(path, k + 1));
+		if (lo >= 0 && hi >= 0 && link_names(l, hi, lo) == LINK_NAMES)
+			l->m[hi * l->n + lo] = LINK_YES;
+	}
+}
+
+/*
+ * OpenSSL matches a certificate whose extensions it finds invalid (one
+ * given twice, or undecodable) with no issuer, and no issuer with it:
+ * the path then stops at top as if an issuer were missing, even when it
+ * is in the input.  The input index of the certificate to blame (top
+ * itself, or a certificate named as top's issuer), or -1.
+ */
+static int
+invalid_ext_cert(const struct chain_facts *out)
+{
+	size_t i;
+
+	if (out->certs[out->top].ext_invalid)
+		return (int)out->top;
+	for (i = 0; i < out->n; i++)
+		if (i != out->top && out->certs[i].ext_invalid &&
+		    strcmp(out->certs[i].subject, out->certs[out->top].issuer) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void
+classify(const struct trust *trust, struct stack_st_X509 *certs,
+    X509_STORE_CTX *ctx, int ok, struct chain_facts *out)
+{
+	STACK_OF(X509) *built;
+	X509 *x, *top;
+	const struct trust_root *root;
+	int i, n, idx;
+
+	built = X509_STORE_CTX_get1_chain(ctx);
+	n = sk_X509_num(built);
+	out->path = xcalloc((size_t)(n > 0 ? n : 1), sizeof(*out->path));
+	out->anchor_input = -1;
+	for (i = 0; i < n; i++) {
+		x = sk_X509_value(built, i);
+		root = ok && i == n - 1 ? trust_find(trust, x) : NULL;
+		idx = input_index(certs, x);
+		if (root != NULL) {
+			out->has_anchor = true;
+			out->anchor_input = idx;
+			/* Computed once when the store was loaded. */
+			facts_copy(&out->anchor, &root->facts);
+			out->anchor_info = root->info;
+			/* A root also present in the input is on the path too. */
+			if (idx >= 0)
+				out->path[out->path_len++] = (size_t)idx;
+			continue;
+		}
+		if (idx >= 0)
+			out->path[out->path_len++] = (size_t)idx;
+	}
+	if (ok) {
+		out->status = CHAIN_VERIFIED;
+		goto out;
+	}
+	out->verify_error = X509_STORE_CTX_get_error(ctx);
+	out->verify_depth = X509_STORE_CTX_get_error_depth(ctx);
+	out->verify_error_str = xstrdup(
+	    X509_verify_cert_error_string(out->verify_error));
+	top = n > 0 ? sk_X509_value(built, n - 1) : NULL;
+	idx = top != NULL ? input_index(certs, top) : -1;
+	out->top = idx >= 0 ? (size_t)idx : out->leaf;
+	switch (out->verify_error) {
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		out->status = CHAIN_UNTRUSTED_ROOT;
+		break;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		if ((idx = invalid_ext_cert(out)) >= 0) {
+			out->status = CHAIN_INVALID;
+			free(out->verify_error_str);
+			out->verify_error_str = xasprintf("cert %d has invalid "
+			    "extensions (one appears twice, or cannot be "
+			    "decoded: RFC 5280 4.2), so OpenSSL, and an SBC "
+			    "built on it, links it to no issuer", idx);
+			break;
+		}
+		out->status = CHAIN_ISSUER_MISSING;
+		out->missing_issuer = xstrdup(out->certs[out->top].issuer);
+		if (out->certs[out->top].aia_ca_issuers != NULL)
+			out->missing_issuer_aia =
+			    xstrdup(out->certs[out->top].aia_ca_issuers);
+		break;
+	default:
+		out->status = CHAIN_INVALID;
+	}
+out:
+	sk_X509_pop_free(built, X509_free);
+}
+
+/*
+ * Run X509_verify_cert() from certs[leaf].  Returns the context (free
+ * with verify_free()); *ok is set when a path reached the store.
+ */
+static X509_STORE_CTX *
+verify_run(const struct trust *trust, struct stack_st_X509 *certs,
+    const struct chain_facts *out, size_t leaf, bool *ok)
+{
+	X509_STORE_CTX *ctx;
+	STACK_OF(X509) *untrusted;
+	int i;
+
+	if ((ctx = X509_STORE_CTX_new()) == NULL)
+		fatal_oom();
+	/*
+	 * OpenSSL takes the first matching issuer from the untrusted stack
+	 * and does not try the others.  Put self-signed certificates last,
+	 * so a cross-signed copy of a root (which leads to the store) is
+	 * found before its self-signed twin; a chain whose only root is
+	 * self-signed still ends at it.
+	 */
+	if ((untrusted = sk_X509_new_reserve(NULL, sk_X509_num(certs))) == NULL)
+		fatal_oom();
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if (!out->certs[i].self_signed)
+			(void)sk_X509_push(untrusted, sk_X509_value(certs, i));
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if (out->certs[i].self_signed)
+			(void)sk_X509_push(untrusted, sk_X509_value(certs, i));
+	ERR_clear_error();
+	if (X509_STORE_CTX_init(ctx, trust->store, sk_X509_value(certs,
+	    (int)leaf), untrusted) != 1)
+		fatal_oom();
+	/*
+	 * Build the path only: validity is judged by its own rules, key
+	 * sizes and digests too (no auth level), and so are EKUs (no
+	 * purpose).  Roots only: no partial chains.
+	 */
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
+	/* 1 verified, 0 not verified, < 0 error in the call itself. */
+	*ok = X509_verify_cert(ctx) == 1;
+	ERR_clear_error();
+	return ctx;
+}
+
+static void
+verify_free(X509_STORE_CTX *ctx)
+{
+	STACK_OF(X509) *untrusted;
+
+	if (ctx == NULL)
+		return;
+	untrusted = X509_STORE_CTX_get0_untrusted(ctx);
+	X509_STORE_CTX_free(ctx);
+	sk_X509_free(untrusted);
+}
+
+/*
+ * Find the leaf and verify the path from it, checking each signature
+ * once.  The leaf is first guessed by names and key identifiers, and
+ * the path verified from the guess; the signatures that verification
+ * checked are then known, and only the pairs it did not cover are
+ * checked to find the leaf for sure.  If a bad signature makes the leaf
+ * another certificate than the guess, the path is verified again from
+ * it, so the outcome is always that of the leaf found by signatures.
+ */
+static void
+verify(const struct trust *trust, struct stack_st_X509 *certs,
+    struct links *l, struct chain_facts *out)
+{
+	X509_STORE_CTX *ctx;
+	size_t guess;
+	bool ok;
+
+	find_leaf(l, out->certs, true, out);
+	guess = out->leaf;
+	ctx = verify_run(trust, certs, out, guess, &ok);
+	if (ok)
+		links_mark_path(l, ctx);
+	find_leaf(l, out->certs, false, out);
+	if (out->leaf != guess) {
+		verify_free(ctx);
+		ctx = verify_run(trust, certs, out, out->leaf, &ok);
+	}
+	classify(trust, certs, ctx, ok, out);
+	ERR_clear_error();
+	verify_free(ctx);
+}
+
+static void
+key_facts(X509 *leaf, EVP_PKEY *key, struct chain_facts *out)
+{
+	EVP_PKEY *pub = X509_get0_pubkey(leaf);
+
+	out->has_key = true;
+	out->key_type = xasprintf("%s-%d", EVP_PKEY_get0_type_name(key) ?
+	    EVP_PKEY_get0_type_name(key) : "unknown", EVP_PKEY_get_bits(key));
+	/* 1 same key, 0 different, -1 different types, -2 unsupported. */
+	out->key_matches = pub != NULL && EVP_PKEY_eq(pub, key) == 1;
+	ERR_clear_error();
+}
+
+int
+chain_analyse(const struct trust *trust, struct stack_st_X509 *certs,
+    EVP_PKEY *key, struct chain_facts *out, char **err)
+{
+	struct links l;
+	int n = sk_X509_num(certs), i;
+
+	memset(out, 0, sizeof(*out));
+	out->anchor_input = -1;
+	if (n <= 0) {
+		*err = xstrdup("no certificate");
+		return -1;
+	}
+	if (n > CHAIN_MAX_CERTS) {
+		*err = xasprintf("%d certificates: more than %d is not a chain",
+		    n, CHAIN_MAX_CERTS);
+		return -1;
+	}
+	out->n = (size_t)n;
+	out->certs = xcalloc((size_t)n, sizeof(*out->certs));
+	for (i = 0; i < n; i++)
+		if (facts_from_x509(sk_X509_value(certs, i), &out->certs[i]) != 0) {
+			char *reason = load_openssl_reason("cannot digest");
+
+			*err = xasprintf("certificate %d: %s", i, reason);
+			free(reason);
+			return -1;
+		}
+	links_init(&l, certs);
+	verify(trust, certs, &l, out);
+	out->signed_by_next = xcalloc((size_t)n, sizeof(bool));
+	for (i = 0; i + 1 < n; i++)
+		out->signed_by_next[i] = link_signs(&l, i + 1, i);
+	free(l.m);
+	if (key != NULL)
+		key_facts(sk_X509_value(certs, (int)out->leaf), key, out);
+	return 0;
+}
+
+void
+chain_free(struct chain_facts *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++)
+		facts_free(&c->certs[i]);
+	free(c->certs);
+	free(c->signed_by_next);
+	free(c->path);
+	free(c->verify_error_str);
+	facts_free(&c->anchor);
+	free(c->missing_issuer);
+	free(c->missing_issuer_aia);
+	free(c->key_type);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct cert_facts *
+chain_leaf(const struct chain_facts *c)
+{
+	return &c->certs[c->leaf];
+}
+
+void
+chain_foreach(const struct chain_facts *c,
+    void (*fn)(const struct cert_facts *, int, void *), void *arg)
+{
+	size_t i;
+
+	if (c->path_len > 0)
+		for (i = 0; i < c->path_len; i++)
+			fn(&c->certs[c->path[i]], (int)c->path[i], arg);
+	else
+		for (i = 0; i < c->n; i++)
+			fn(&c->certs[i], (int)i, arg);
+	if (c->has_anchor && c->anchor_input < 0)
+		fn(&c->anchor, -1, arg);
+}

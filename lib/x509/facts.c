@@ -1,0 +1,478 @@
+/*
+ * facts.c - read a certificate's fields into a struct cert_facts.
+ *
+ * This is the one file that asks OpenSSL what a certificate says; the
+ * rules only read the struct.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "core/esc.h"
+#include "x509/facts.h"
+#include "core/timeutil.h"
+
+/* An X509_NAME as one RFC 2253 line, UTF-8 kept, controls escaped. */
+static char *
+name_line(const X509_NAME *name)
+{
+	BIO *bio;
+	char *data, *out = NULL;
+	long len;
+	unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		fatal_oom();
+	/* Returns the bytes written, or -1; an empty name writes 0. */
+	if (X509_NAME_print_ex(bio, name, 0, flags) < 0)
+		goto out;
+	len = BIO_get_mem_data(bio, &data);
+	out = esc_printable_keepbs((const unsigned char *)data,
+	    len > 0 ? (size_t)len : 0);
+out:
+	BIO_free(bio);
+	return out != NULL ? out : xstrdup("(undecodable name)");
+}
+
+static void
+copy_bstr(struct bstr *dst, const ASN1_STRING *s)
+{
+	int len = ASN1_STRING_length(s);
+
+	dst->len = len > 0 ? (size_t)len : 0;
+	dst->ptr = xmalloc(dst->len + 1);
+	if (dst->len > 0)
+		memcpy(dst->ptr, ASN1_STRING_get0_data(s), dst->len);
+	dst->ptr[dst->len] = '\0';
+}
+
+static void
+facts_cn(X509 *x, struct cert_facts *f)
+{
+	const X509_NAME *name = X509_get_subject_name(x);
+	int i, last = -1;
+
+	for (i = -1; (i = X509_NAME_get_index_by_NID(name, NID_commonName,
+	    i)) >= 0;)
+		last = i;
+	if (last >= 0)
+		copy_bstr(&f->subject_cn, X509_NAME_ENTRY_get_data(
+		    X509_NAME_get_entry(name, last)));
+}
+
+static char *
+serial_hex(X509 *x)
+{
+	BIGNUM *bn;
+	char *hex, *out;
+	size_t i;
+
+	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	if (bn == NULL || (hex = BN_bn2hex(bn)) == NULL) {
+		BN_free(bn);
+		return xstrdup("?");
+	}
+	for (i = 0; hex[i] != '\0'; i++)
+		if (hex[i] >= 'A' && hex[i] <= 'F')
+			hex[i] = (char)(hex[i] - 'A' + 'a');
+	out = xstrdup(hex);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	return out;
+}
+
+static int
+asn1_time(const ASN1_TIME *t, time_t *out)
+{
+	struct tm tm;
+
+	if (t == NULL || ASN1_TIME_to_tm(t, &tm) != 1)
+		return -1;
+	*out = time_from_utc_tm(&tm);
+	return 0;
+}
+
+static void
+facts_key(X509 *x, struct cert_facts *f)
+{
+	EVP_PKEY *pk = X509_get0_pubkey(x);
+	char group[80];
+	size_t glen = 0;
+
+	if (pk == NULL)
+		return;
+	switch (EVP_PKEY_get_base_id(pk)) {
+	case EVP_PKEY_RSA:
+		f->key_type = KEY_RSA;
+		break;
+	case EVP_PKEY_RSA_PSS:
+		f->key_type = KEY_RSA_PSS;
+		break;
+	case EVP_PKEY_EC:
+		f->key_type = KEY_EC;
+		if (EVP_PKEY_get_utf8_string_param(pk,
+		    OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+		    &glen) == 1)
+			f->key_curve = xstrdup(group);
+		break;
+	case EVP_PKEY_ED25519:
+		f->key_type = KEY_ED25519;
+		break;
+	case EVP_PKEY_ED448:
+		f->key_type = KEY_ED448;
+		break;
+	case EVP_PKEY_DSA:
+		f->key_type = KEY_DSA;
+		break;
+	default:
+		f->key_type = KEY_UNKNOWN;
+	}
+	f->key_bits = EVP_PKEY_get_bits(pk);
+}
+
+static void
+facts_signature(X509 *x, struct cert_facts *f)
+{
+	int mdnid = NID_undef, pknid = NID_undef, nid;
+
+	nid = X509_get_signature_nid(x);
+	f->sig_alg = xstrdup(nid != NID_undef ? OBJ_nid2ln(nid) : "unknown");
+	/* Returns 1 when the algorithm is known; mdnid is NID_undef for EdDSA. */
+	if (X509_get_signature_info(x, &mdnid, &pknid, NULL, NULL) != 1) {
+		f->sig_hash = SIGHASH_UNKNOWN;
+		return;
+	}
+	switch (mdnid) {
+	case NID_md5:
+	case NID_md5_sha1:
+		f->sig_hash = SIGHASH_MD5;
+		break;
+	case NID_sha1:
+		f->sig_hash = SIGHASH_SHA1;
+		break;
+	case NID_sha224:
+		f->sig_hash = SIGHASH_SHA224;
+		break;
+	case NID_sha256:
+		f->sig_hash = SIGHASH_SHA256;
+		break;
+	case NID_sha384:
+		f->sig_hash = SIGHASH_SHA384;
+		break;
+	case NID_sha512:
+		f->sig_hash = SIGHASH_SHA512;
+		break;
+	case NID_undef:
+		f->sig_hash = (pknid == NID_ED25519 || pknid == NID_ED448) ?
+		    SIGHASH_NONE : SIGHASH_UNKNOWN;
+		break;
+	default:
+		f->sig_hash = SIGHASH_UNKNOWN;
+	}
+}
+
+static int
+facts_digests(X509 *x, struct cert_facts *f)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	int rc = -1;
+	size_t i;
+
+	if (X509_digest(x, EVP_sha256(), md, &mdlen) != 1 || mdlen != 32)
+		goto out;
+	for (i = 0; i < 32; i++)
+		snprintf(f->sha256_hex + 2 * i, 3, "%02x", md[i]);
+	if (facts_spki_sha256(x, f->spki_sha256) != 0)
+		goto out;
+	rc = 0;
+out:
+	return rc;
+}
+
+int
+facts_spki_sha256(X509 *x, unsigned char md[32])
+{
+	X509_PUBKEY *pk;
+	unsigned char *der = NULL;
+	unsigned int mdlen = 0;
+	int len, rc = -1;
+
+	/* get0: borrowed from x. */
+	if ((pk = X509_get_X509_PUBKEY(x)) == NULL)
+		goto out;
+	if ((len = i2d_X509_PUBKEY(pk, &der)) <= 0)
+		goto out;
+	if (EVP_Digest(der, (size_t)len, md, &mdlen, EVP_sha256(),
+	    NULL) != 1 || mdlen != 32)
+		goto out;
+	rc = 0;
+out:
+	OPENSSL_free(der);
+	return rc;
+}
+
+static void
+facts_san(X509 *x, struct cert_facts *f)
+{
+	GENERAL_NAMES *gens;
+	const GENERAL_NAME *gen;
+	int crit = -1, i, n;
+
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, &crit, NULL);
+	if (gens == NULL) {
+		/* -1: absent; -2: present more than once; >= 0: undecodable. */
+		if (crit != -1)
+			f->san_invalid = true;
+		return;
+	}
+	n = sk_GENERAL_NAME_num(gens);
+	f->san_dns = xcalloc((size_t)(n > 0 ? n : 1), sizeof(*f->san_dns));
+	for (i = 0; i < n; i++) {
+		gen = sk_GENERAL_NAME_value(gens, i);
+		if (gen->type == GEN_DNS)
+			copy_bstr(&f->san_dns[f->n_san_dns++], gen->d.dNSName);
+		else
+			f->n_san_other++;
+	}
+	GENERAL_NAMES_free(gens);
+}
+
+static void
+facts_aia(X509 *x, struct cert_facts *f)
+{
+	AUTHORITY_INFO_ACCESS *aia;
+	const ACCESS_DESCRIPTION *ad;
+	int i;
+
+	aia = X509_get_ext_d2i(x, NID_info_access, NULL, NULL);
+	if (aia == NULL)
+		return;
+	for (i = 0; i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
+		ad = sk_ACCESS_DESCRIPTION_value(aia, i);
+		if (OBJ_obj2nid(ad->method) == NID_ad_ca_issuers &&
+		    ad->location->type == GEN_URI) {
+			f->aia_ca_issuers = esc_printable(
+			    ASN1_STRING_get0_data(ad->location->d.uniformResourceIdentifier),
+			    (size_t)ASN1_STRING_length(ad->location->d.uniformResourceIdentifier));
+			break;
+		}
+	}
+	AUTHORITY_INFO_ACCESS_free(aia);
+}
+
+/*
+ * keyUsage and extendedKeyUsage, decoded here rather than read with
+ * X509_get_key_usage() and X509_get_extended_key_usage(): those return
+ * 0 for a certificate whose other extensions OpenSSL finds invalid (a
+ * duplicated basicConstraints, say), so a usage the certificate has
+ * would be reported missing.  X509_get_ext_d2i()'s crit is -1 when the
+ * extension is absent, -2 when it appears twice (then NULL is returned).
+ */
+static void
+facts_usage(X509 *x, struct cert_facts *f)
+{
+	ASN1_BIT_STRING *ku;
+	EXTENDED_KEY_USAGE *eku;
+	int crit = -1, i;
+
+	ku = X509_get_ext_d2i(x, NID_key_usage, &crit, NULL);
+	f->has_ku = crit != -1;
+	if (ku != NULL) {
+		/* RFC 5280 4.2.1.3 bit numbers. */
+		if (ASN1_BIT_STRING_get_bit(ku, 0))
+			f->ku |= FACT_KU_DIGITAL_SIGNATURE;
+		if (ASN1_BIT_STRING_get_bit(ku, 2))
+			f->ku |= FACT_KU_KEY_ENCIPHERMENT;
+		if (ASN1_BIT_STRING_get_bit(ku, 4))
+			f->ku |= FACT_KU_KEY_AGREEMENT;
+		if (ASN1_BIT_STRING_get_bit(ku, 5))
+			f->ku |= FACT_KU_KEY_CERT_SIGN;
+		ASN1_BIT_STRING_free(ku);
+	}
+	crit = -1;
+	eku = X509_get_ext_d2i(x, NID_ext_key_usage, &crit, NULL);
+	f->has_eku = crit != -1;
+	for (i = 0; i < sk_ASN1_OBJECT_num(eku); i++) {
+		switch (OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i))) {
+		case NID_server_auth:
+			f->eku_server = true;
+			break;
+		case NID_client_auth:
+			f->eku_client = true;
+			break;
+		case NID_anyExtendedKeyUsage:
+			f->eku_any = true;
+			break;
+		}
+	}
+	EXTENDED_KEY_USAGE_free(eku);
+}
+
+static void
+facts_extensions(X509 *x, struct cert_facts *f, bool verify_self)
+{
+	/* Also makes OpenSSL cache and check the extensions. */
+	uint32_t flags = X509_get_extension_flags(x);
+
+	f->ext_invalid = (flags & EXFLAG_INVALID) != 0;
+	f->has_bc = (flags & EXFLAG_BCONS) != 0;
+	f->is_ca = (flags & EXFLAG_CA) != 0;
+	facts_usage(x, f);
+	f->self_issued = X509_NAME_cmp(X509_get_subject_name(x),
+	    X509_get_issuer_name(x)) == 0;
+	/*
+	 * 1: self-signed (names and key identifiers match, and with
+	 * verify_self the signature verifies), 0: not, -1: error.
+	 */
+	f->self_signed = X509_self_signed(x, verify_self) == 1;
+	ERR_clear_error();
+}
+
+static int
+facts_fill(X509 *x, struct cert_facts *f, bool verify_self)
+{
+	int rc = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->subject = name_line(X509_get_subject_name(x));
+	f->issuer = name_line(X509_get_issuer_name(x));
+	facts_cn(x, f);
+	f->serial_hex = serial_hex(x);
+	f->times_valid = asn1_time(X509_get0_notBefore(x), &f->not_before) == 0 &&
+	    asn1_time(X509_get0_notAfter(x), &f->not_after) == 0;
+	facts_key(x, f);
+	facts_signature(x, f);
+	if (facts_digests(x, f) != 0)
+		rc = -1;
+	facts_extensions(x, f, verify_self);
+	facts_san(x, f);
+	facts_aia(x, f);
+	ERR_clear_error();
+	return rc;
+}
+
+int
+facts_from_x509(X509 *x, struct cert_facts *f)
+{
+	return facts_fill(x, f, true);
+}
+
+int
+facts_from_anchor(X509 *x, struct cert_facts *f)
+{
+	return facts_fill(x, f, false);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static void
+dup_bstr(struct bstr *dst, const struct bstr *src)
+{
+	dst->len = src->len;
+	dst->ptr = NULL;
+	if (src->ptr == NULL)
+		return;
+	dst->ptr = xmalloc(src->len + 1);
+	memcpy(dst->ptr, src->ptr, src->len);
+	dst->ptr[src->len] = '\0';
+}
+
+void
+facts_copy(struct cert_facts *dst, const struct cert_facts *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->subject = dup_or_null(src->subject);
+	dst->issuer = dup_or_null(src->issuer);
+	dup_bstr(&dst->subject_cn, &src->subject_cn);
+	dst->serial_hex = dup_or_null(src->serial_hex);
+	dst->key_curve = dup_or_null(src->key_curve);
+	dst->sig_alg = dup_or_null(src->sig_alg);
+	if (src->san_dns != NULL) {
+		dst->san_dns = xcalloc(src->n_san_dns > 0 ? src->n_san_dns : 1,
+		    sizeof(*dst->san_dns));
+		for (i = 0; i < src->n_san_dns; i++)
+			dup_bstr(&dst->san_dns[i], &src->san_dns[i]);
+	}
+	dst->aia_ca_issuers = dup_or_null(src->aia_ca_issuers);
+}
+
+void
+facts_free(struct cert_facts *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	free(f->subject);
+	free(f->issuer);
+	free(f->subject_cn.ptr);
+	free(f->serial_hex);
+	free(f->key_curve);
+	free(f->sig_alg);
+	for (i = 0; i < f->n_san_dns; i++)
+		free(f->san_dns[i].ptr);
+	free(f->san_dns);
+	free(f->aia_ca_issuers);
+	memset(f, 0, sizeof(*f));
+}
+
+const char *
+key_type_name(enum key_type t)
+{
+	static const char *const names[KEY__MAX] = {
+		[KEY_UNKNOWN] = "unknown",
+		[KEY_RSA] = "RSA",
+		[KEY_RSA_PSS] = "RSA-PSS",
+		[KEY_EC] = "EC",
+		[KEY_ED25519] = "Ed25519",
+		[KEY_ED448] = "Ed448",
+		[KEY_DSA] = "DSA",
+	};
+
+	return (unsigned)t < KEY__MAX ? names[t] : "unknown";
+}
+
+const char *
+sig_hash_name(enum sig_hash h)
+{
+	static const char *const names[SIGHASH__MAX] = {
+		[SIGHASH_UNKNOWN] = "unknown",
+		[SIGHASH_MD5] = "MD5",
+		[SIGHASH_SHA1] = "SHA-1",
+		[SIGHASH_SHA224] = "SHA-224",
+		[SIGHASH_SHA256] = "SHA-256",
+		[SIGHASH_SHA384] = "SHA-384",
+		[SIGHASH_SHA512] = "SHA-512",
+		[SIGHASH_NONE] = "none (EdDSA)",
+	};
+
+	return (unsigned)h < SIGHASH__MAX ? names[h] : "unknown";
+}
+
+char *
+facts_label(const struct cert_facts *f)
+{
+	if (f->n_san_dns > 0)
+		return esc_printable(f->san_dns[0].ptr, f->san_dns[0].len);
+	if (f->subject_cn.len > 0)
+		return esc_printable(f->subject_cn.ptr, f->subject_cn.len);
+	return xstrdup(f->subject != NULL && f->subject[0] != '\0' ?
+	    f->subject : "(empty subject)");
+}

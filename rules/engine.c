@@ -1,0 +1,90 @@
+/*
+ * engine.c - run every rule of the table over a subject.
+ *
+ * The engine decides whether a rule applies and whether its input is
+ * there; the check function decides pass or fail.  A rule never passes
+ * for lack of input: it is skipped, and the reason says why.
+ */
+#include <stdlib.h>
+
+#include "rules/rules.h"
+#include "rules/engine.h"
+
+/* Why rule r cannot run on s, or NULL if it can. */
+static const char *
+skip_reason(const struct run *run, const struct rule *r, size_t idx,
+    const struct subject *s)
+{
+	if (idx < RULES_MAX && run->disabled[idx])
+		return "disabled by --disable";
+	if ((r->needs & NEEDS_CHAIN) && !s->has_chain)
+		return "no certificate chain was obtained";
+	if ((r->needs & NEEDS_FQDN) && s->fqdn == NULL)
+		return "no FQDN to check (give --fqdn)";
+	if ((r->needs & NEEDS_KEY) && !(s->has_chain && s->chain.has_key))
+		return "no private key given (--key, or a PKCS#12 with a key)";
+	if ((r->needs & NEEDS_SIP) && !run->sip)
+		return "--sip not given";
+	if ((r->needs & NEEDS_DNS) && s->probe.dns_a_count < 0)
+		return "the address was given (--connect or an IP literal); "
+		    "no DNS look-up";
+	if ((r->needs & NEEDS_SNI) && !s->probe.sni_sent)
+		return "no SNI was sent, so there is nothing to compare";
+	return NULL;
+}
+
+static bool
+applies(const struct rule *r, const struct subject *s)
+{
+	/* Probe rules exist only for probed hosts. */
+	return !(r->needs & NEEDS_PROBE) || s->kind == SUBJECT_HOST;
+}
+
+void
+engine_judge(const struct run *run, struct subject *s)
+{
+	struct check_input in = {
+		.run = run,
+		.policy = &run->policy,
+		.now = run->now,
+		.fqdn = s->fqdn,
+		.chain = s->has_chain ? &s->chain : NULL,
+		.probe = s->kind == SUBJECT_HOST ? &s->probe : NULL,
+	};
+	struct verdict v;
+	struct finding *f;
+	const struct rule *r;
+	const char *why;
+	size_t i;
+
+	if (s->error != NULL) {
+		s->result = RESULT_ERROR;
+		return;
+	}
+	s->findings = xcalloc(rule_count, sizeof(*s->findings));
+	s->n_findings = 0;
+	s->result = RESULT_PASS;
+	for (i = 0; i < rule_count; i++) {
+		r = &rule_table[i];
+		if (!applies(r, s))
+			continue;
+		v = (struct verdict){ .status = STATUS_SKIP, .cert = -1 };
+		if ((why = skip_reason(run, r, i, s)) != NULL)
+			verdict_set(&v, STATUS_SKIP, -1, "%s", why);
+		else
+			r->check(&in, &v);
+		if (v.message == NULL)
+			v.message = xstrdup("");
+		f = &s->findings[s->n_findings++];
+		f->rule = r;
+		f->status = v.status;
+		f->cert = v.cert;
+		f->message = v.message;
+		if (v.status != STATUS_FAIL)
+			continue;
+		if (r->severity == SEV_ERROR)
+			s->result = result_worst(s->result, RESULT_FAIL);
+		else if (r->severity == SEV_WARNING)
+			s->result = result_worst(s->result, RESULT_WARN);
+	}
+}
