@@ -443,16 +443,23 @@ static int
 run_command(struct run *run, struct cli *cli, char **args, int nargs)
 {
 	const struct report_format *fmt = report_format_find(run->format);
+	struct lint_inputs *in = NULL;
 	struct report rep;
 	enum result res;
 	FILE *out = stdout;
-	char *tmp = NULL;
+	char *tmp = NULL, *err = NULL;
 	int rc;
 
 	if (cli->cmd == CMD_LINT && nargs == 0)
 		return usage_error("lint: no FILE given ('-' reads stdin)");
 	if (cli->cmd == CMD_PROBE && nargs == 0 && run->targets_path == NULL)
 		return usage_error("probe: no HOST given (or --targets FILE)");
+	/* A run-level input that cannot be read: no verdict, no report. */
+	if (cli->cmd == CMD_LINT && (in = lint_inputs_read(run, &err)) == NULL) {
+		diag_error("%s", err);
+		free(err);
+		return EXIT_UNKNOWN;
+	}
 	/*
 	 * -o FILE is written as FILE.tmp and renamed when complete, so a
 	 * reader (node_exporter's textfile collector) never sees half a report.
@@ -462,6 +469,7 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 		if ((out = fopen(tmp, "w")) == NULL) {
 			diag_error("%s: %s", tmp, strerror(errno));
 			free(tmp);
+			lint_inputs_free(in);
 			return EXIT_UNKNOWN;
 		}
 	}
@@ -469,7 +477,7 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 	    cli->cmd == CMD_LINT ? REPORT_LINT : REPORT_PROBE);
 	rep.color = strcmp(fmt->name, "text") == 0 && want_color(cli, out);
 	if (cli->cmd == CMD_LINT)
-		res = op_lint(run, &rep, args, nargs);
+		res = op_lint(run, in, &rep, args, nargs);
 	else
 		res = op_probe(run, &rep, args, nargs);
 	report_end(&rep);
@@ -488,6 +496,7 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 		diag_error("standard output: %s", strerror(errno));
 		rc = EXIT_UNKNOWN;
 	}
+	lint_inputs_free(in);
 	return rc;
 }
 

@@ -13,9 +13,19 @@
 #include "report/report.h"
 #include "app/run.h"
 
+/*
+ * lint's run-level inputs: the --password and --key, read before any
+ * report is begun, since a run that cannot read them judges nothing.
+ * Returns them (free with lint_inputs_free; NULL is a no-op), or NULL
+ * with *err set (caller frees).
+ */
+struct lint_inputs;
+struct lint_inputs *lint_inputs_read(const struct run *, char **err);
+void lint_inputs_free(struct lint_inputs *);
+
 /* lint: files form one chain, or with run->each one chain each. */
-enum result op_lint(const struct run *, struct report *, char *const files[],
-    int nfiles);
+enum result op_lint(const struct run *, const struct lint_inputs *,
+    struct report *, char *const files[], int nfiles);
 
 /* probe: HOST[:PORT] targets (and run->targets_path). */
 enum result op_probe(const struct run *, struct report *,

@@ -21,12 +21,17 @@
 #include "x509/load.h"
 #include "app/op.h"
 
+struct lint_inputs {
+	char *password;		/* resolved --password, or NULL */
+	EVP_PKEY *key;		/* --key, or NULL */
+};
+
 struct lint_state {
 	const struct run *run;
 	struct report *rep;
-	char *password;		/* resolved --password, or NULL */
+	const char *password;	/* borrowed from the lint_inputs */
+	EVP_PKEY *key;		/* borrowed from the lint_inputs */
 	struct load_cache *cache;	/* CA certificates parsed so far */
-	EVP_PKEY *key;		/* --key, or NULL */
 	enum result worst;
 };
 
@@ -179,28 +184,45 @@ lint_together(struct lint_state *st, char *const files[], int nfiles)
 	buf_free(&name);
 }
 
-enum result
-op_lint(const struct run *run, struct report *rep, char *const files[],
-    int nfiles)
+struct lint_inputs *
+lint_inputs_read(const struct run *run, char **err)
 {
-	struct lint_state st = { .run = run, .rep = rep, .worst = RESULT_PASS };
-	struct stat sb;
-	char *err = NULL;
-	int i;
+	struct lint_inputs *in = xcalloc(1, sizeof(*in));
 
 	if (run->password_spec != NULL &&
-	    (st.password = load_password(run->password_spec, &err)) == NULL) {
-		diag_error("%s", err);
-		free(err);
-		return RESULT_ERROR;
-	}
+	    (in->password = load_password(run->password_spec, err)) == NULL)
+		goto fail;
 	if (run->key_path != NULL &&
-	    (st.key = load_key(run->key_path, st.password, &err)) == NULL) {
-		diag_error("%s", err);
-		free(err);
-		st.worst = RESULT_ERROR;
-		goto out;
+	    (in->key = load_key(run->key_path, in->password, err)) == NULL)
+		goto fail;
+	return in;
+fail:
+	lint_inputs_free(in);
+	return NULL;
+}
+
+void
+lint_inputs_free(struct lint_inputs *in)
+{
+	if (in == NULL)
+		return;
+	EVP_PKEY_free(in->key);
+	if (in->password != NULL) {
+		OPENSSL_cleanse(in->password, strlen(in->password));
+		free(in->password);
 	}
+	free(in);
+}
+
+enum result
+op_lint(const struct run *run, const struct lint_inputs *in,
+    struct report *rep, char *const files[], int nfiles)
+{
+	struct lint_state st = { .run = run, .rep = rep, .worst = RESULT_PASS,
+	    .password = in->password, .key = in->key };
+	struct stat sb;
+	int i;
+
 	st.cache = load_cache_new();
 	if (!run->each)
 		lint_together(&st, files, nfiles);
@@ -212,12 +234,6 @@ op_lint(const struct run *run, struct report *rep, char *const files[],
 			else
 				lint_one_file(&st, files[i]);
 		}
-out:
 	load_cache_free(st.cache);
-	EVP_PKEY_free(st.key);
-	if (st.password != NULL) {
-		OPENSSL_cleanse(st.password, strlen(st.password));
-		free(st.password);
-	}
 	return st.worst;
 }
