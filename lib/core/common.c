@@ -59,10 +59,30 @@ result_exit_code(enum result r)
 	}
 }
 
+/*
+ * The rank of a result when several are combined: a known failure
+ * outranks an input that could not be evaluated, so one unreachable
+ * host never hides a non-compliant one (DESIGN: 2, else 3, else 1, else 0).
+ */
+static int
+result_rank(enum result r)
+{
+	switch (r) {
+	case RESULT_PASS:
+		return 0;
+	case RESULT_WARN:
+		return 1;
+	case RESULT_ERROR:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
 enum result
 result_worst(enum result a, enum result b)
 {
-	return a > b ? a : b;
+	return result_rank(a) >= result_rank(b) ? a : b;
 }
 
 void

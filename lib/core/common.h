@@ -39,7 +39,10 @@ enum status {
 	STATUS__MAX
 };
 
-/* The verdict on a subject or a whole run, ordered from best to worst. */
+/*
+ * The verdict on a subject or a whole run.  Combined with result_worst():
+ * fail, then error, then warn, then pass.
+ */
 enum result {
 	RESULT_PASS,
 	RESULT_WARN,
@@ -52,6 +55,7 @@ const char *severity_name(enum severity);
 const char *status_name(enum status);
 const char *result_name(enum result);
 int result_exit_code(enum result);
+/* The one of a and b that decides a run over both (fail > error > warn > pass). */
 enum result result_worst(enum result, enum result);
 
 /*

@@ -329,8 +329,8 @@ sarif_end(struct report *r)
 	char stamp[32];
 
 	time_format(r->run->now, stamp, sizeof(stamp));
-	set(inv, "executionSuccessful", json_boolean(r->worst !=
-	    RESULT_ERROR));
+	set(inv, "executionSuccessful", json_boolean(
+	    r->n_by_result[RESULT_ERROR] == 0));
 	set(inv, "exitCode", json_integer(result_exit_code(r->worst)));
 	if (json_array_size(st->notifications) > 0)
 		set(inv, "toolExecutionNotifications",

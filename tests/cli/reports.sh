@@ -51,4 +51,25 @@ expect_grep 'BWC_UNSET_PASSWORD' "--password env: names the variable" "$WORK/err
 expect_exit 0 "a good run after them writes -o FILE" -- $L --format prometheus -o "$WORK/prev.prometheus" --key "$T/good.key" "$T/good.pem"
 expect_grep '^bwcertcheck_run_result 0$' "the good run's metrics are in FILE" "$WORK/prev.prometheus"
 
+## Several inputs: 2 when any is not compliant, else 3, else 1, else 0.
+E="$L --each"
+expect_exit 2 "not compliant + unreadable: exit 2" -- $E "$T/wrong-name.pem" "$WORK/missing.pem"
+expect_exit 2 "unreadable + not compliant: exit 2" -- $E "$WORK/missing.pem" "$T/expired.pem"
+expect_exit 3 "unreadable + warnings: exit 3" -- $E "$T/expiring.pem" "$WORK/missing.pem"
+expect_exit 1 "warnings + compliant: exit 1" -- $E "$T/good.pem" "$T/expiring.pem"
+$E --format nagios "$T/good.pem" "$T/expiring.pem" "$T/wrong-name.pem" \
+    "$T/expired.pem" "$WORK/missing.pem" >"$WORK/fleet.nagios" 2>/dev/null
+expect_grep '^BWCERTCHECK CRITICAL - 5 subjects: 1 compliant, 1 with warnings, 2 not compliant, 1 unknown' \
+    "nagios: CRITICAL, each class counted" "$WORK/fleet.nagios"
+$E --format json "$WORK/missing.pem" "$T/wrong-name.pem" >"$WORK/fleet.json" 2>/dev/null
+expect_json 'd["result"] == "fail" and d["exit_code"] == 2' "json: the run is fail/2" "$WORK/fleet.json"
+$E --format sarif "$WORK/missing.pem" "$T/wrong-name.pem" >"$WORK/fleet.sarif" 2>/dev/null
+expect_json 'd["runs"][0]["invocations"][0]["exitCode"] == 2 and not d["runs"][0]["invocations"][0]["executionSuccessful"]' \
+    "sarif: exitCode 2, execution not successful" "$WORK/fleet.sarif"
+$E --format prometheus "$WORK/missing.pem" "$T/wrong-name.pem" >"$WORK/fleet.prom" 2>/dev/null
+expect_grep '^bwcertcheck_run_result 2$' "prometheus: run result 2" "$WORK/fleet.prom"
+$E --color never "$WORK/missing.pem" "$T/wrong-name.pem" >"$WORK/fleet.txt" 2>/dev/null
+expect_grep '^NOT COMPLIANT: 2 chains checked: 0 compliant, 0 with warnings, 1 not compliant, 1 not evaluated (exit 2)' \
+    "text: the summary says not compliant" "$WORK/fleet.txt"
+
 finish
