@@ -20,7 +20,8 @@ skip_reason(const struct run *run, const struct rule *r, size_t idx,
 	if ((r->needs & NEEDS_CHAIN) && !s->has_chain)
 		return "no certificate chain was obtained";
 	if ((r->needs & NEEDS_FQDN) && s->fqdn == NULL)
-		return "no FQDN to check (give --fqdn)";
+		return s->kind == SUBJECT_HOST ? "no --fqdn given and HOST is "
+		    "an address" : "no --fqdn given";
 	if ((r->needs & NEEDS_KEY) && !(s->has_chain && s->chain.has_key))
 		return "no private key given (--key, or a PKCS#12 with a key)";
 	if ((r->needs & NEEDS_SIP) && !run->sip)
@@ -80,6 +81,10 @@ engine_judge(const struct run *run, struct subject *s)
 		f->status = v.status;
 		f->cert = v.cert;
 		f->message = v.message;
+		/* A disabled rule or an optional input is the user's choice. */
+		f->not_checked = v.status == STATUS_SKIP &&
+		    r->severity == SEV_ERROR && !(r->needs & NEEDS_KEY) &&
+		    !(i < RULES_MAX && run->disabled[i]);
 		if (v.status != STATUS_FAIL)
 			continue;
 		if (r->severity == SEV_ERROR)

@@ -46,6 +46,7 @@ add_finding(struct subject *s, const char *id, enum status st,
 	s->findings = xreallocarray(s->findings, s->n_findings + 1,
 	    sizeof(*f));
 	f = &s->findings[s->n_findings++];
+	memset(f, 0, sizeof(*f));
 	f->rule = rule;
 	f->status = st;
 	f->cert = st == STATUS_FAIL ? 0 : -1;
@@ -121,6 +122,7 @@ setup(void **state)
 	add_finding(s, "not-expired", STATUS_FAIL,
 	    "cert 0 \"<x&y>\" expired | 3 days ago \\x00");
 	add_finding(s, "fqdn-match", STATUS_SKIP, "no --fqdn given");
+	s->findings[s->n_findings - 1].not_checked = true;
 	s->result = RESULT_FAIL;
 
 	s = &fx->s[S_MISSING];

@@ -219,11 +219,24 @@ test_sarif_subject_in_error_fails_the_execution(void **state)
 	json_t *doc = sarif_load(*state, ALL), *inv = invocation(doc);
 
 	assert_true(json_is_false(json_object_get(inv, "executionSuccessful")));
+	/* A non-compliant subject outranks the one in error: exit 2. */
 	assert_int_equal(json_integer_value(json_object_get(inv, "exitCode")),
-	    3);
+	    2);
+	/* First the hostile file's unchecked rule, then the missing file. */
 	assert_string_equal(sget(json_object_get(json_array_get(
 	    json_object_get(inv, "toolExecutionNotifications"), 0), "message"),
+	    "text"), "evil<&\"'\\x01\\x7f\\xff|=.pem: not checked: "
+	    "fqdn-match: no --fqdn given");
+	assert_string_equal(sget(json_object_get(json_array_get(
+	    json_object_get(inv, "toolExecutionNotifications"), 1), "message"),
 	    "text"), "missing.pem: No such file or directory");
+	json_decref(doc);
+
+	doc = sarif_load(*state, (const int[]){ S_GOOD, S_MISSING, -1 });
+	inv = invocation(doc);
+	assert_true(json_is_false(json_object_get(inv, "executionSuccessful")));
+	assert_int_equal(json_integer_value(json_object_get(inv, "exitCode")),
+	    3);
 	json_decref(doc);
 
 	doc = sarif_load(*state, (const int[]){ S_GOOD, S_SOON, -1 });

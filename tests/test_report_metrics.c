@@ -32,9 +32,9 @@ test_nagios_many_subjects_give_counts_and_labelled_perfdata(void **state)
 	char *out = render(&report_nagios, *state, REPORT_PROBE, ALL);
 	char *line = first_line(out);
 
-	assert_string_equal(line, "BWCERTCHECK UNKNOWN - 5 subjects: "
+	assert_string_equal(line, "BWCERTCHECK CRITICAL - 5 subjects: "
 	    "2 compliant, 1 with warnings, 1 not compliant, 1 unknown; "
-	    "a certificate expired 3 days ago (evil<&\"'\\x01\\x7f\\xff/=.pem) | "
+	    "not checked: fqdn-match in 1 of 5; a certificate expired 3 days ago (evil<&\"'\\x01\\x7f\\xff/=.pem) | "
 	    "'days_left good.pem'=45;30;0 'days_left soon.pem'=10;30;0 "
 	    "'days_left evil<&\"_\\x01\\x7f\\xff__.pem'=-3;30;0 "
 	    "'days_left missing.pem'=U;30;0 "
@@ -123,7 +123,7 @@ test_prometheus_groups_each_family_after_help_and_type(void **state)
 
 	assert_families_grouped(out);
 	assert_contains(out, "# TYPE bwcertcheck_expires_in_seconds gauge\n");
-	assert_contains(out, "bwcertcheck_run_result 3\n");
+	assert_contains(out, "bwcertcheck_run_result 2\n");
 	assert_contains(out, "bwcertcheck_last_run_timestamp_seconds "
 	    "1795000000\n");
 	assert_contains(out, "bwcertcheck_info{version=\"" BWC_VERSION

@@ -310,11 +310,16 @@ test_fqdn_match_without_fqdn_is_skipped_never_passed(void **state)
 	(void)state;
 	judge_run_init(&run, env.trust);
 	judge(&run, NULL, NULL, &s, leaf, env.w.intermediate, NULL);
-	assert_finding(&s, "fqdn-match", STATUS_SKIP,
-	    "no FQDN to check (give --fqdn)");
+	assert_finding(&s, "fqdn-match", STATUS_SKIP, "no --fqdn given");
 	/* Other rules still run. */
 	assert_finding(&s, "accepted-ca", STATUS_PASS, NULL);
 	assert_result(&s, RESULT_PASS);
+	/* The pass is not the whole story: the report must say so. */
+	assert_true(judge_finding(&s, "fqdn-match")->not_checked);
+	assert_false(judge_finding(&s, "accepted-ca")->not_checked);
+	/* key-match is optional (only with --key): never "not checked". */
+	assert_false(judge_finding(&s, "key-match")->not_checked);
+	assert_int_equal(subject_n_not_checked(&s), 1);
 	subject_free(&s);
 	judge_run_done(&run);
 	X509_free(leaf);
@@ -334,6 +339,9 @@ test_fqdn_match_disabled_is_skipped_even_when_it_would_fail(void **state)
 	judge(&run, FQDN, NULL, &s, leaf, env.w.intermediate, NULL);
 	assert_finding(&s, "fqdn-match", STATUS_SKIP, "disabled by --disable");
 	assert_result(&s, RESULT_PASS);
+	/* --disable is the user's choice, not missing input. */
+	assert_false(judge_finding(&s, "fqdn-match")->not_checked);
+	assert_int_equal(subject_n_not_checked(&s), 0);
 	subject_free(&s);
 	judge_run_done(&run);
 	X509_free(leaf);

@@ -55,6 +55,17 @@ subject_set_error(struct subject *s, const char *fmt, ...)
 	s->result = RESULT_ERROR;
 }
 
+size_t
+subject_n_not_checked(const struct subject *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->n_findings; i++)
+		if (s->findings[i].not_checked)
+			n++;
+	return n;
+}
+
 void
 run_init(struct run *r)
 {

@@ -17,6 +17,13 @@ struct finding {
 	enum status status;
 	int cert;			/* input index, -1 for the chain or none */
 	char *message;			/* owned; escaped, printable UTF-8 */
+	/*
+	 * An error-severity rule skipped for want of input (no --fqdn, no
+	 * DNS look-up, no chain): the verdict is not the whole story, and
+	 * every report says so beside it.  A --disable or an optional
+	 * input (--key) is the user's choice and is not counted.
+	 */
+	bool not_checked;
 };
 
 struct subject {
@@ -36,6 +43,9 @@ struct subject {
 	enum result result;
 	char *error;		/* when result == RESULT_ERROR: the one-line cause */
 };
+
+/* How many of s's findings are not_checked. */
+size_t subject_n_not_checked(const struct subject *s);
 
 void subject_init(struct subject *, enum subject_kind, const char *name);
 void subject_free(struct subject *);

@@ -155,7 +155,7 @@ anchor_json(const struct chain_facts *c)
 static json_t *
 subject_json(const struct subject *s)
 {
-	json_t *o = json_object(), *chain, *findings, *f;
+	json_t *o = json_object(), *chain, *findings, *f, *nc;
 	const struct finding *fd;
 	size_t i;
 
@@ -196,6 +196,17 @@ subject_json(const struct subject *s)
 		json_array_append_new(findings, f);
 	}
 	json_object_set_new(o, "findings", findings);
+	nc = json_array();
+	for (i = 0; i < s->n_findings; i++) {
+		fd = &s->findings[i];
+		if (!fd->not_checked)
+			continue;
+		f = json_object();
+		json_object_set_new(f, "rule", jstr(fd->rule->id));
+		json_object_set_new(f, "why", jstr(fd->message));
+		json_array_append_new(nc, f);
+	}
+	json_object_set_new(o, "not_checked", nc);
 	return o;
 }
 

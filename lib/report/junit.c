@@ -60,6 +60,7 @@ property(struct buf *b, const char *name, const char *value)
 static void
 properties(struct buf *b, const struct report *r, const struct subject *s)
 {
+	struct buf nc = { 0 };
 	char port[16];
 
 	buf_adds(b, "    <properties>\n");
@@ -72,6 +73,10 @@ properties(struct buf *b, const struct report *r, const struct subject *s)
 	}
 	property(b, "policy", r->run->policy.name);
 	property(b, "result", result_name(s->result));
+	report_not_checked_text(s, &nc);
+	if (nc.len > 0)
+		property(b, "not_checked", nc.ptr);
+	buf_free(&nc);
 	if (s->has_chain && s->chain.has_anchor) {
 		if (s->chain.anchor_info != NULL)
 			property(b, "anchor.brand",

@@ -3,6 +3,7 @@
  *
  *	BWCERTCHECK STATE - summary | days_left=N;WARN;0 ...
  *	[CRITICAL] SUBJECT: RULE: message      (long output: failed rules)
+ *	[NOT CHECKED] SUBJECT: RULE: why        (error rules skipped for want of input)
  *	...
  *	policy: NAME
  *
@@ -163,7 +164,7 @@ static char *
 subject_summary(const char *name, const struct subject *s, long days,
     bool known)
 {
-	struct buf b = { 0 };
+	struct buf b = { 0 }, nc = { 0 };
 	bool any = false;
 
 	plain(&b, name);
@@ -191,6 +192,13 @@ subject_summary(const char *name, const struct subject *s, long days,
 		buf_adds(&b, any ? ", " : ": ");
 		buf_adds(&b, f->rule->id);
 		any = true;
+	}
+	if (subject_n_not_checked(s) > 0) {
+		buf_adds(&b, " (not checked: ");
+		report_not_checked_text(s, &nc);
+		plain(&b, nc.ptr);
+		buf_addc(&b, ')');
+		buf_free(&nc);
 	}
 	if (known && s->result != RESULT_ERROR && days >= 0)
 		buf_addf(&b, "; expires in %ld %s", days, days_word(days));
@@ -248,6 +256,13 @@ nagios_subject(struct report *r, const struct subject *s)
 		if (f->status == STATUS_FAIL)
 			long_line(st, tag_of(f->rule->severity), shown,
 			    f->rule->id, f->message);
+	}
+	for (size_t i = 0; i < s->n_findings; i++) {
+		const struct finding *f = &s->findings[i];
+
+		if (f->not_checked)
+			long_line(st, "NOT CHECKED", shown, f->rule->id,
+			    f->message);
 	}
 	if (s->has_probe)
 		suites_line(st, shown, &s->probe);
@@ -314,7 +329,7 @@ static void
 nagios_end(struct report *r)
 {
 	struct nagios_state *st = r->state;
-	struct buf b = { 0 };
+	struct buf b = { 0 }, nc = { 0 };
 	enum result worst = r->n_subjects == 0 ? RESULT_ERROR : r->worst;
 
 	buf_addf(&b, "BWCERTCHECK %s - ", state_name(worst));
@@ -328,6 +343,12 @@ nagios_end(struct report *r)
 		    r->n_subjects, r->n_by_result[RESULT_PASS],
 		    r->n_by_result[RESULT_WARN], r->n_by_result[RESULT_FAIL],
 		    r->n_by_result[RESULT_ERROR]);
+		report_not_checked_run(r, &nc);
+		if (nc.len > 0) {
+			buf_adds(&b, "; not checked: ");
+			plain(&b, nc.ptr);
+		}
+		buf_free(&nc);
 		if (st->have_soonest && st->soonest >= 0)
 			buf_addf(&b, "; soonest expiry in %ld %s (",
 			    st->soonest, days_word(st->soonest));

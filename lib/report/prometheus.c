@@ -32,6 +32,7 @@ enum prom_family {
 	PROM_NOT_AFTER,
 	PROM_EXPIRES_IN,
 	PROM_RULE_FAILED,
+	PROM_NOT_CHECKED,
 	PROM_PROBE_SUCCESS,
 	PROM_HANDSHAKE,
 	PROM_SUITE_ACCEPTED,
@@ -61,6 +62,9 @@ static const struct {
 	[PROM_RULE_FAILED] = { "bwcertcheck_rule_failed",
 	    "1 if the rule failed, 0 if it passed (skipped rules are "
 	    "absent)" },
+	[PROM_NOT_CHECKED] = { "bwcertcheck_rule_not_checked",
+	    "1 for an error-severity rule skipped for want of input (no "
+	    "--fqdn, no DNS look-up, no chain): the result does not cover it" },
 	[PROM_PROBE_SUCCESS] = { "bwcertcheck_probe_success",
 	    "1 if a TLS 1.2 handshake with the address completed" },
 	[PROM_HANDSHAKE] = { "bwcertcheck_handshake_seconds",
@@ -238,6 +242,10 @@ prom_subject(struct report *r, const struct subject *s)
 	for (size_t i = 0; i < s->n_findings; i++) {
 		const struct finding *f = &s->findings[i];
 
+		if (f->not_checked) {
+			one_label(&extra, "rule", f->rule->id);
+			sample(st, PROM_NOT_CHECKED, labels, &extra, "1");
+		}
 		if (f->status == STATUS_SKIP)
 			continue;
 		one_label(&extra, "rule", f->rule->id);

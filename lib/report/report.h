@@ -26,6 +26,9 @@ struct report {
 	enum result worst;	/* over the subjects reported so far */
 	size_t n_subjects;
 	size_t n_by_result[RESULT__MAX];
+	size_t n_not_checked;	/* subjects with an error rule not checked */
+	bool *nc_rule;		/* by rule index: not checked somewhere */
+	char *nc_first;		/* the first such subject's reasons */
 	void *state;		/* the reporter's own */
 };
 
@@ -48,6 +51,20 @@ void report_begin(struct report *, const struct report_format *, FILE *out,
 /* Report s and fold its result into r->worst. */
 void report_subject(struct report *, const struct subject *s);
 void report_end(struct report *);
+
+/*
+ * Append to b the rules of s that were not checked and why, grouped by
+ * reason: "fqdn-match: no --fqdn given; dns-a-record, tls12: ...".
+ * Nothing when there are none.
+ */
+void report_not_checked_text(const struct subject *s, struct buf *b);
+
+/*
+ * The same over the subjects reported so far: one subject's reasons
+ * when only one was reported, else "fqdn-match, dns-a-record in 2 of
+ * 3".  Nothing when every error rule was checked everywhere.
+ */
+void report_not_checked_run(const struct report *r, struct buf *b);
 
 /* The formats. */
 extern const struct report_format report_text;

@@ -260,12 +260,24 @@ result(const struct subject *s, const struct finding *f)
 static json_t *
 summary(const struct subject *s)
 {
-	json_t *sum = jnew(json_object()), *suites;
+	json_t *sum = jnew(json_object()), *suites, *nc;
 
 	set(sum, "name", jstr(s->name));
 	set(sum, "kind", json_string(s->kind == SUBJECT_HOST ? "host" :
 	    "file"));
 	set(sum, "result", json_string(result_name(s->result)));
+	nc = jnew(json_array());
+	for (size_t i = 0; i < s->n_findings; i++) {
+		json_t *o;
+
+		if (!s->findings[i].not_checked)
+			continue;
+		o = jnew(json_object());
+		set(o, "rule", jstr(s->findings[i].rule->id));
+		set(o, "why", jstr(s->findings[i].message));
+		append(nc, o);
+	}
+	set(sum, "notChecked", nc);
 	if (s->fqdn != NULL)
 		set(sum, "fqdn", jstr(s->fqdn));
 	if (s->address != NULL)
@@ -306,6 +318,17 @@ sarif_subject(struct report *r, const struct subject *s)
 		set(n, "message", message(text));
 		append(st->notifications, n);
 		free(text);
+	}
+	if (subject_n_not_checked(s) > 0) {
+		json_t *n = jnew(json_object());
+		struct buf b = { 0 };
+
+		buf_addf(&b, "%s: not checked: ", s->name);
+		report_not_checked_text(s, &b);
+		set(n, "level", json_string("warning"));
+		set(n, "message", message(b.ptr));
+		append(st->notifications, n);
+		buf_free(&b);
 	}
 	for (size_t i = 0; i < s->n_findings; i++) {
 		const struct finding *f = &s->findings[i];

@@ -162,6 +162,27 @@ text_probe(struct report *r, const struct subject *s)
 		    p->sip_error ? ": " : "", p->sip_error ? p->sip_error : "");
 }
 
+/*
+ * " (not checked: RULES: why)" after a verdict, for one subject (s) or
+ * the whole run (s NULL); nothing when every error rule ran.
+ */
+static void
+not_checked(struct report *r, const struct subject *s, const char *after)
+{
+	struct buf b = { 0 };
+
+	if (s != NULL)
+		report_not_checked_text(s, &b);
+	else
+		report_not_checked_run(r, &b);
+	if (b.len > 0)
+		fprintf(r->out, " %s(not checked: %s)%s%s", col(r, C_YELLOW),
+		    b.ptr, col(r, C_RESET), after != NULL ? after : "");
+	else if (after != NULL)
+		fputs(after, r->out);
+	buf_free(&b);
+}
+
 static void
 text_subject(struct report *r, const struct subject *s)
 {
@@ -175,8 +196,10 @@ text_subject(struct report *r, const struct subject *s)
 	/* The address only when the name does not already say it. */
 	if (s->address != NULL && strstr(s->name, s->address) == NULL)
 		fprintf(r->out, " [%s]:%d", s->address, s->port);
-	fprintf(r->out, "  %s%s%s\n", col(r, result_color(s->result)),
+	fprintf(r->out, "  %s%s%s", col(r, result_color(s->result)),
 	    result_word(s->result), col(r, C_RESET));
+	not_checked(r, s, NULL);
+	fputc('\n', r->out);
 	if (s->error != NULL) {
 		fprintf(r->out, "  error   %s\n", s->error);
 		return;
@@ -206,10 +229,12 @@ text_end(struct report *r)
 {
 	const char *what = r->command == REPORT_LINT ? "chain" : "target";
 
-	fprintf(r->out, "\n%s%s%s: %zu %s%s checked: %zu compliant, %zu with "
+	fprintf(r->out, "\n%s%s%s", col(r, result_color(r->worst)),
+	    result_word(r->worst), col(r, C_RESET));
+	not_checked(r, NULL, NULL);
+	fprintf(r->out, ": %zu %s%s checked: %zu compliant, %zu with "
 	    "warnings, %zu not compliant, %zu not evaluated (exit %d)\n",
-	    col(r, result_color(r->worst)), result_word(r->worst),
-	    col(r, C_RESET), r->n_subjects, what, r->n_subjects == 1 ? "" : "s",
+	    r->n_subjects, what, r->n_subjects == 1 ? "" : "s",
 	    r->n_by_result[RESULT_PASS], r->n_by_result[RESULT_WARN],
 	    r->n_by_result[RESULT_FAIL], r->n_by_result[RESULT_ERROR],
 	    result_exit_code(r->worst));

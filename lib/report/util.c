@@ -2,9 +2,11 @@
  * report_util.c - the reporter table and what every reporter shares.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/report.h"
+#include "rules/rules.h"
 
 const struct report_format *const report_formats[] = {
 	&report_text,
@@ -38,6 +40,7 @@ report_begin(struct report *r, const struct report_format *fmt, FILE *out,
 	r->command = cmd;
 	r->quiet = run->quiet;
 	r->worst = RESULT_PASS;
+	r->nc_rule = xcalloc(rule_count, sizeof(*r->nc_rule));
 	if (fmt->begin != NULL)
 		fmt->begin(r);
 }
@@ -49,6 +52,17 @@ report_subject(struct report *r, const struct subject *s)
 	r->n_subjects++;
 	if ((unsigned)s->result < RESULT__MAX)
 		r->n_by_result[s->result]++;
+	if (subject_n_not_checked(s) > 0) {
+		struct buf b = { 0 };
+
+		if (r->n_not_checked++ == 0) {
+			report_not_checked_text(s, &b);
+			r->nc_first = buf_steal(&b);
+		}
+		for (size_t i = 0; i < s->n_findings; i++)
+			if (s->findings[i].not_checked)
+				r->nc_rule[s->findings[i].rule - rule_table] = true;
+	}
 	if (r->fmt->subject != NULL)
 		r->fmt->subject(r, s);
 }
@@ -59,4 +73,58 @@ report_end(struct report *r)
 	if (r->fmt->end != NULL)
 		r->fmt->end(r);
 	fflush(r->out);
+	free(r->nc_rule);
+	free(r->nc_first);
+	r->nc_rule = NULL;
+	r->nc_first = NULL;
+}
+
+void
+report_not_checked_text(const struct subject *s, struct buf *b)
+{
+	const struct finding *f, *g;
+	size_t i, j, k;
+	bool first = true;
+
+	for (i = 0; i < s->n_findings; i++) {
+		f = &s->findings[i];
+		if (!f->not_checked)
+			continue;
+		/* Each reason once, after the first rule that gives it. */
+		for (k = 0; k < i; k++)
+			if (s->findings[k].not_checked &&
+			    strcmp(s->findings[k].message, f->message) == 0)
+				break;
+		if (k < i)
+			continue;
+		buf_adds(b, first ? "" : "; ");
+		first = false;
+		buf_adds(b, f->rule->id);
+		for (j = i + 1; j < s->n_findings; j++) {
+			g = &s->findings[j];
+			if (g->not_checked && strcmp(g->message, f->message) == 0)
+				buf_addf(b, ", %s", g->rule->id);
+		}
+		buf_addf(b, ": %s", f->message);
+	}
+}
+
+void
+report_not_checked_run(const struct report *r, struct buf *b)
+{
+	bool first = true;
+
+	if (r->n_not_checked == 0)
+		return;
+	if (r->n_subjects == 1 && r->nc_first != NULL) {
+		buf_adds(b, r->nc_first);
+		return;
+	}
+	for (size_t i = 0; i < rule_count; i++) {
+		if (!r->nc_rule[i])
+			continue;
+		buf_addf(b, "%s%s", first ? "" : ", ", rule_table[i].id);
+		first = false;
+	}
+	buf_addf(b, " in %zu of %zu", r->n_not_checked, r->n_subjects);
 }

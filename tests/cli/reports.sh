@@ -72,4 +72,34 @@ $E --color never "$WORK/missing.pem" "$T/wrong-name.pem" >"$WORK/fleet.txt" 2>/d
 expect_grep '^NOT COMPLIANT: 2 chains checked: 0 compliant, 0 with warnings, 1 not compliant, 1 not evaluated (exit 2)' \
     "text: the summary says not compliant" "$WORK/fleet.txt"
 
+## An error rule skipped for want of input is named beside the verdict.
+NF="$BWC lint --trust-store $T/root.pem"
+for fmt in $FORMATS; do
+	expect_exit 0 "no --fqdn ($fmt): still exit 0" -- $NF --format "$fmt" "$T/good.pem"
+	cp "$WORK/out" "$WORK/nc.$fmt"
+done
+expect_grep 'good.pem  COMPLIANT (not checked: fqdn-match: no --fqdn given)$' "text: the subject line names fqdn-match" "$WORK/nc.text"
+expect_grep '^COMPLIANT (not checked: fqdn-match: no --fqdn given): 1 chain' "text: the summary line names fqdn-match" "$WORK/nc.text"
+expect_no_grep '^COMPLIANT:' "text: no bare COMPLIANT" "$WORK/nc.text"
+expect_json 'd["subjects"][0]["not_checked"] == [{"rule": "fqdn-match", "why": "no --fqdn given"}]' "json: not_checked per subject" "$WORK/nc.json"
+expect_grep '^BWCERTCHECK OK - .*good.pem: compliant (not checked: fqdn-match: no --fqdn given)' "nagios: the status line names fqdn-match" "$WORK/nc.nagios"
+expect_grep '^\[NOT CHECKED\] .*good.pem: fqdn-match: no --fqdn given$' "nagios: a long-output line for it" "$WORK/nc.nagios"
+expect_grep '<property name="not_checked" value="fqdn-match: no --fqdn given"/>' "junit: a not_checked property" "$WORK/nc.junit"
+expect_json 'd["runs"][0]["properties"]["subjects"][0]["notChecked"] == [{"rule": "fqdn-match", "why": "no --fqdn given"}]' "sarif: notChecked in the subject summary" "$WORK/nc.sarif"
+expect_json 'any("not checked: fqdn-match" in n["message"]["text"] for n in d["runs"][0]["invocations"][0]["toolExecutionNotifications"])' "sarif: a notification says it" "$WORK/nc.sarif"
+expect_grep '^bwcertcheck_rule_not_checked{subject=".*good.pem",rule="fqdn-match"} 1$' "prometheus: bwcertcheck_rule_not_checked" "$WORK/nc.prometheus"
+# With --fqdn everything ran: nothing is said.
+$L --format json "$T/good.pem" >"$WORK/c.json" 2>/dev/null
+expect_json 'd["subjects"][0]["not_checked"] == []' "json: with --fqdn not_checked is empty" "$WORK/c.json"
+$L --format nagios "$T/good.pem" >"$WORK/c.nagios" 2>/dev/null
+expect_no_grep 'not checked' "nagios: with --fqdn nothing is said" "$WORK/c.nagios"
+# --disable is a choice, --key optional: neither is "not checked".
+$L --disable fqdn-match --format json "$T/good.pem" >"$WORK/d.json" 2>/dev/null
+expect_json 'd["subjects"][0]["not_checked"] == []' "json: a disabled rule is not in not_checked" "$WORK/d.json"
+# Several chains: the run's summary counts them.
+$NF --each --format nagios "$T/good.pem" "$T/no-ku.pem" >"$WORK/nc2.nagios" 2>/dev/null
+expect_grep '^BWCERTCHECK OK - 2 subjects: .*; not checked: fqdn-match in 2 of 2' "nagios: the fleet line says not checked" "$WORK/nc2.nagios"
+$NF --each --color never "$T/good.pem" "$T/no-ku.pem" >"$WORK/nc2.txt" 2>/dev/null
+expect_grep '^COMPLIANT (not checked: fqdn-match in 2 of 2): 2 chains' "text: the fleet summary says not checked" "$WORK/nc2.txt"
+
 finish
