@@ -6,6 +6,7 @@
 #   make check      install what is missing, build, run every test, then
 #                   the whole suite again under ASan+UBSan
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        build-deb/bwcertcheck_VERSION_ARCH.deb (dpkg-buildpackage)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -15,13 +16,17 @@ DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS = openssl libcares jansson inih libidn2
+# The version is kept in one place, VERSION; debian/changelog repeats it
+# (tests/cli/version.sh checks that the two agree).
+VERSION := $(shell cat VERSION)
 
 CFLAGS ?= -O2 -g
 WARN = -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wpointer-arith -Wvla -Werror
 HARDEN = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 DEFS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED -Ilib -I.
+	-DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED -Ilib -I. \
+	-DBWC_VERSION='"$(VERSION)"'
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(HARDEN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
@@ -59,6 +64,9 @@ libbwc.a: $(LIB_OBJ)
 	$(Q)rm -f $@
 	$(call say,AR,$@)ar rcs $@ $(LIB_OBJ)
 
+# A new VERSION reaches every object that may print it.
+bwcertcheck.o $(LIB_OBJ): VERSION
+
 %.o: %.c
 	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -82,10 +90,12 @@ demo: deps
 	@sh scripts/demo.sh
 
 # The unit tests, the CLI tests and the integration tests against real
-# servers on 127.0.0.1; a short run of each fuzz target; then every test
-# again with the sanitizers.
+# servers on 127.0.0.1; the Debian package built, installed and removed;
+# a short run of each fuzz target; then every test again with the
+# sanitizers.
 check: deps
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory deb-check
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory test-sanitize
 
@@ -103,6 +113,23 @@ test-sanitize:
 		LDFLAGS="-fsanitize=address,undefined" HARDEN= \
 		BWC_SANITIZE=1 test
 
+# The Debian package, built by dpkg-buildpackage from a copy of the files
+# git knows (as a fresh clone would have them) in build-deb/src, so the
+# .deb and its .changes land in build-deb/ and this tree stays clean.
+# deb-check builds it, runs lintian, installs it, tries the installed
+# command and its man page, and removes it again (make check runs it).
+DEB_DIR = build-deb
+deb:
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	@git ls-files -co --exclude-standard | grep -v '^build-' | \
+		tar -cf - -T - | tar -xf - -C $(DEB_DIR)/src
+	@cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+		{ tail -n 30 ../build.log; echo "make deb: failed, log in $(DEB_DIR)/build.log" >&2; exit 1; }
+	@ls $(DEB_DIR)/*.deb
+
+deb-check:
+	@sh tests/package/deb.sh
+
 install: bwcertcheck
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 bwcertcheck $(DESTDIR)$(BINDIR)/bwcertcheck
@@ -116,11 +143,12 @@ clean-objects:
 		$(GEN_SRC) *.d lib/*/*.d rules/*.d tests/*.d
 
 clean: clean-objects
-	rm -rf build-san tests/out fuzz/out bench/out
+	rm -rf build-san build-deb tests/out fuzz/out bench/out
 
 .SECONDARY:
 
-.PHONY: all deps demo check test test-sanitize install uninstall clean clean-objects
+.PHONY: all deps demo check test test-sanitize deb deb-check install uninstall \
+	clean clean-objects
 
 # Fuzzing and valgrind (fuzz/fuzz.mk: fuzz, fuzz-smoke, valgrind) and the
 # benchmark (bench/bench.mk: bench) keep their rules beside their files.

@@ -36,6 +36,12 @@ have_cmd clang || add clang
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
 	add libclang-rt-dev
 have_cmd valgrind || add valgrind
+# The Debian package: build it, lint it, install it, read its man page.
+have_cmd dpkg-buildpackage || add dpkg-dev
+have_cmd dh || add debhelper
+have_cmd lintian || add lintian
+have_cmd man || add man-db
+have_cmd flock || add util-linux
 
 if [ -n "$need" ]; then
 	echo "install-deps: installing:$need"

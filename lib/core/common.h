@@ -14,7 +14,10 @@
 #include <stdint.h>
 #include <time.h>
 
-#define BWC_VERSION "0.1.0"
+/* BWC_VERSION comes from the VERSION file, through the Makefile. */
+#ifndef BWC_VERSION
+#error "BWC_VERSION is not defined: build with make (it reads VERSION)"
+#endif
 #define BWC_SCHEMA 1
 
 /* Exit status, the Nagios plugin convention (DESIGN.md). */
