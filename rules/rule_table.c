@@ -153,6 +153,26 @@ const struct rule rule_table[] = {
 	    "certificate.",
 	  .fix = "Install the end-entity certificate, not the CA's.",
 	  .check = check_leaf_not_ca },
+	{ .id = "path-valid", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
+	  .title = "the path obeys RFC 5280 as a strict validator applies it",
+	  .source = "RFC 5280 sections 4 and 6; OpenSSL X509_V_FLAG_X509_STRICT",
+	  .explain = "Strict TLS stacks refuse a path that breaks RFC 5280 "
+	    "even when every signature verifies: name constraints (a "
+	    "wildcard SAN never escapes an excluded subtree; constraints "
+	    "critical, in CA certificates only, well-formed and not empty), "
+	    "basicConstraints and keyUsage of the CAs, key identifiers, "
+	    "serial numbers (positive, at most 20 octets), critical "
+	    "extensions (policyConstraints critical, subjectAltName critical "
+	    "only beside an empty subject), and the profile checks of "
+	    "OpenSSL's strict mode. The message names each violation and "
+	    "the certificate that carries it. Where OpenSSL's strict mode "
+	    "asks more than RFC 5280 (keyUsage in every CA certificate, a "
+	    "trust anchor's own extensions) the stricter rule is kept: a "
+	    "carrier's SBC may run in strict mode.",
+	  .fix = "Have the certificate reissued by a CA that follows RFC "
+	    "5280; if the violation is in an intermediate, ask the CA for "
+	    "its current intermediate.",
+	  .check = check_path_valid },
 	{ .id = "key-match", .severity = SEV_ERROR, .needs = NEEDS_CHAIN | NEEDS_KEY,
 	  .title = "the private key matches the leaf (with --key or a PKCS#12)",
 	  .source = "operations: a mismatched key fails every handshake",

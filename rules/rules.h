@@ -80,6 +80,7 @@ void check_key_usage_encipherment(const struct check_input *, struct verdict *);
 void check_eku_server_auth(const struct check_input *, struct verdict *);
 void check_eku_client_auth(const struct check_input *, struct verdict *);
 void check_leaf_not_ca(const struct check_input *, struct verdict *);
+void check_path_valid(const struct check_input *, struct verdict *);
 void check_tls12(const struct check_input *, struct verdict *);
 void check_cipher_allowed(const struct check_input *, struct verdict *);
 void check_cipher_default(const struct check_input *, struct verdict *);

@@ -278,8 +278,8 @@ add_bc(X509 *x, const struct pki_spec *spec)
 		    ASN1_INTEGER_set(bc->pathlen, spec->pathlen) != 1)
 			goto out;
 	}
-	if (X509_add1_ext_i2d(x, NID_basic_constraints, bc, 1,
-	    X509V3_ADD_DEFAULT) != 1)
+	if (X509_add1_ext_i2d(x, NID_basic_constraints, bc,
+	    spec->bc_noncritical ? 0 : 1, X509V3_ADD_DEFAULT) != 1)
 		goto out;
 	rc = 0;
 out:
@@ -470,6 +470,107 @@ out:
 	return rc;
 }
 
+/* A GeneralSubtrees list of dNSName bases, or NULL (none given, or error). */
+static STACK_OF(GENERAL_SUBTREE) *
+subtrees(const char *const *names, bool *err)
+{
+	STACK_OF(GENERAL_SUBTREE) *st = NULL;
+	GENERAL_SUBTREE *sub;
+	GENERAL_NAMES *tmp = NULL;
+	size_t i;
+
+	for (i = 0; i < PKI_MAX_NAMES && names[i] != NULL; i++) {
+		if ((st == NULL && (st = sk_GENERAL_SUBTREE_new_null()) == NULL) ||
+		    (tmp = sk_GENERAL_NAME_new_null()) == NULL ||
+		    push_ia5(tmp, GEN_DNS, names[i], strlen(names[i])) == -1 ||
+		    (sub = GENERAL_SUBTREE_new()) == NULL)
+			goto fail;
+		GENERAL_NAME_free(sub->base);
+		sub->base = sk_GENERAL_NAME_pop(tmp);
+		GENERAL_NAMES_free(tmp);
+		tmp = NULL;
+		if (sk_GENERAL_SUBTREE_push(st, sub) <= 0) {
+			GENERAL_SUBTREE_free(sub);
+			goto fail;
+		}
+	}
+	return st;
+fail:
+	GENERAL_NAMES_free(tmp);
+	sk_GENERAL_SUBTREE_pop_free(st, GENERAL_SUBTREE_free);
+	*err = true;
+	return NULL;
+}
+
+static int
+add_nc(X509 *x, const struct pki_spec *spec)
+{
+	NAME_CONSTRAINTS *nc;
+	bool err = false;
+	int rc = -1;
+
+	if (spec->nc_permit[0] == NULL && spec->nc_exclude[0] == NULL)
+		return 0;
+	if ((nc = NAME_CONSTRAINTS_new()) == NULL)
+		goto out;
+	nc->permittedSubtrees = subtrees(spec->nc_permit, &err);
+	nc->excludedSubtrees = subtrees(spec->nc_exclude, &err);
+	if (err || X509_add1_ext_i2d(x, NID_name_constraints, nc,
+	    spec->nc_noncritical ? 0 : 1, X509V3_ADD_DEFAULT) != 1)
+		goto out;
+	rc = 0;
+out:
+	NAME_CONSTRAINTS_free(nc);
+	return rc;
+}
+
+static int
+add_raw(X509 *x, const struct pki_ext *e)
+{
+	ASN1_OBJECT *obj = NULL;
+	ASN1_OCTET_STRING *os = NULL;
+	X509_EXTENSION *ext = NULL;
+	int rc = -1;
+
+	if ((obj = OBJ_txt2obj(e->oid, 1)) == NULL ||
+	    (os = octets(&e->der)) == NULL ||
+	    (ext = X509_EXTENSION_create_by_OBJ(NULL, obj, e->critical,
+	    os)) == NULL || X509_add_ext(x, ext, -1) != 1) {
+		pki_fail("cannot add extension %s", e->oid);
+		goto out;
+	}
+	rc = 0;
+out:
+	X509_EXTENSION_free(ext);
+	ASN1_OCTET_STRING_free(os);
+	ASN1_OBJECT_free(obj);
+	return rc;
+}
+
+/* authorityCertIssuer and authorityCertSerialNumber, no keyIdentifier. */
+static int
+akid_by_name(AUTHORITY_KEYID *akid, X509 *x, const struct pki_spec *spec)
+{
+	X509 *by = spec->issuer != NULL ? spec->issuer : x;
+	GENERAL_NAME *gen;
+	X509_NAME *name;
+
+	if ((akid->issuer = sk_GENERAL_NAME_new_null()) == NULL ||
+	    (gen = GENERAL_NAME_new()) == NULL)
+		return -1;
+	if ((name = X509_NAME_dup(X509_get_subject_name(by))) == NULL) {
+		GENERAL_NAME_free(gen);
+		return -1;
+	}
+	GENERAL_NAME_set0_value(gen, GEN_DIRNAME, name);
+	if (sk_GENERAL_NAME_push(akid->issuer, gen) <= 0) {
+		GENERAL_NAME_free(gen);
+		return -1;
+	}
+	akid->serial = ASN1_INTEGER_dup(X509_get0_serialNumber(by));
+	return akid->serial != NULL ? 0 : -1;
+}
+
 static int
 add_kids(X509 *x, const struct pki_spec *spec, EVP_PKEY *key,
     EVP_PKEY *signer)
@@ -492,6 +593,14 @@ add_kids(X509 *x, const struct pki_spec *spec, EVP_PKEY *key,
 			goto out;
 		issuer_skid = spec->issuer != NULL ?
 		    X509_get0_subject_key_id(spec->issuer) : NULL;
+		if (spec->akid_no_keyid) {
+			if (akid_by_name(akid, x, spec) == -1 ||
+			    X509_add1_ext_i2d(x, NID_authority_key_identifier,
+			    akid, 0, X509V3_ADD_DEFAULT) != 1)
+				goto out;
+			rc = 0;
+			goto out;
+		}
 		if (bytes_len(&spec->akid) > 0)
 			akid->keyid = octets(&spec->akid);
 		else if (issuer_skid != NULL)
@@ -515,6 +624,7 @@ add_extensions(X509 *x, const struct pki_spec *spec, EVP_PKEY *key,
     EVP_PKEY *signer)
 {
 	unsigned eku = spec->eku;
+	size_t i;
 
 	if (eku == 0 && !spec->ca)
 		eku = PKI_EKU_SERVER_AUTH | PKI_EKU_CLIENT_AUTH;
@@ -532,6 +642,12 @@ add_extensions(X509 *x, const struct pki_spec *spec, EVP_PKEY *key,
 	if ((spec->aia_ca_issuers != NULL || spec->aia_ocsp != NULL) &&
 	    add_aia(x, spec) == -1)
 		return -1;
+	if (add_nc(x, spec) == -1)
+		return -1;
+	for (i = 0; i < sizeof(spec->ext) / sizeof(spec->ext[0]) &&
+	    spec->ext[i].oid != NULL; i++)
+		if (add_raw(x, &spec->ext[i]) == -1)
+			return -1;
 	return 0;
 }
 

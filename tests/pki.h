@@ -151,6 +151,37 @@ struct pki_spec {
 	struct pki_bytes skid, akid;
 	bool no_skid, no_akid;
 
+	/*
+	 * nameConstraints with dNSName subtrees (text, written as given, so
+	 * a malformed ".example.com" is possible): critical, unless
+	 * .nc_noncritical.  No extension when both lists are empty.
+	 */
+	const char *nc_permit[PKI_MAX_NAMES];
+	const char *nc_exclude[PKI_MAX_NAMES];
+	bool nc_noncritical;
+
+	/* basicConstraints marked non-critical. */
+	bool bc_noncritical;
+
+	/*
+	 * authorityKeyIdentifier with the issuer's name and serial number
+	 * and no keyIdentifier (the issuer's own when .issuer is set, else
+	 * the certificate's).
+	 */
+	bool akid_no_keyid;
+
+	/*
+	 * Any other extensions, added last exactly as given: the OID in
+	 * dotted form, its criticality and the DER of its value (what goes
+	 * inside the extnValue OCTET STRING).  A list ends at the first NULL
+	 * oid.
+	 */
+	struct pki_ext {
+		const char *oid;
+		bool critical;
+		struct pki_bytes der;
+	} ext[4];
+
 	/* A version 1 certificate: no extensions at all. */
 	bool v1;
 

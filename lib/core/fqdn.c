@@ -176,3 +176,59 @@ fqdn_normalize(const char *name, char **err)
 	}
 	return out;
 }
+
+bool
+fqdn_dns_syntax(const unsigned char *p, size_t len, bool wildcard)
+{
+	size_t i, start = 0;
+
+	if (p == NULL || len == 0 || len > 253)
+		return false;
+	if (wildcard && len > 2 && p[0] == '*' && p[1] == '.')
+		start = 2;
+	for (i = start; i <= len; i++) {
+		if (i < len && p[i] != '.') {
+			if (!isalnum(p[i]) && p[i] != '-')
+				return false;
+			continue;
+		}
+		/* A label is p[start, i). */
+		if (i == start || i - start > 63 || p[start] == '-' ||
+		    p[i - 1] == '-')
+			return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+/* Does name end with the labels of base (name == base, or "...." + base)? */
+static bool
+under(const unsigned char *name, size_t nlen, const unsigned char *base,
+    size_t blen)
+{
+	if (blen == 0 || nlen < blen ||
+	    !equal_nocase(name + nlen - blen, base, blen))
+		return false;
+	return nlen == blen || name[nlen - blen - 1] == '.';
+}
+
+bool
+fqdn_wildcard_reaches(const unsigned char *wild, size_t wild_len,
+    const unsigned char *base, size_t base_len)
+{
+	const unsigned char *x, *dot;
+	size_t xlen;
+
+	if (wild == NULL || base == NULL || wild_len < 3 || wild[0] != '*' ||
+	    wild[1] != '.')
+		return false;
+	x = wild + 2;
+	xlen = wild_len - 2;
+	if (under(x, xlen, base, base_len))
+		return true;
+	/* base is "L.X" for one label L: "*.X" stands for it. */
+	dot = memchr(base, '.', base_len);
+	return dot != NULL && dot != base &&
+	    (size_t)(base + base_len - (dot + 1)) == xlen &&
+	    equal_nocase(dot + 1, x, xlen);
+}

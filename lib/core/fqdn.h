@@ -36,6 +36,24 @@ enum fqdn_match fqdn_match(const unsigned char *san, size_t san_len,
  */
 char *fqdn_normalize(const char *name, char **err);
 
+/*
+ * Is the name (raw bytes) in the preferred name syntax of RFC 1034 3.5
+ * as RFC 1123 2.1 relaxes it, which RFC 5280 4.2.1.6 asks of dNSName:
+ * dot-separated labels of 1 to 63 letters, digits and hyphens, neither
+ * first nor last a hyphen, 253 bytes at most, no leading or trailing
+ * dot.  With wildcard, the first label may be "*" alone.
+ */
+bool fqdn_dns_syntax(const unsigned char *p, size_t len, bool wildcard);
+
+/*
+ * Could one of the names the wildcard "*.X" (wild) stands for lie in the
+ * DNS subtree rooted at base (RFC 5280 4.2.1.10: base and every name
+ * made by adding labels on its left)?  True when base is X, under X by
+ * exactly one label, or X lies under base.  Case-insensitive.
+ */
+bool fqdn_wildcard_reaches(const unsigned char *wild, size_t wild_len,
+    const unsigned char *base, size_t base_len);
+
 /* Is s an IPv4 or IPv6 literal? */
 bool fqdn_is_ip_literal(const char *s);
 

@@ -182,6 +182,170 @@ invalid_ext_cert(const struct chain_facts *out)
 	return -1;
 }
 
+/*
+ * The errors of X509_verify_cert() that are rules of RFC 5280 about the
+ * path's structure rather than its trust: name constraints,
+ * basicConstraints and keyUsage of the CAs, critical extensions, and the
+ * profile checks of X509_V_FLAG_X509_STRICT.  Each is recorded with
+ * these words and verification goes on, so the path is still built to
+ * its anchor and accepted-ca still names it.
+ */
+static const struct {
+	int error;
+	bool nc;
+	const char *what;
+} path_rules[] = {
+	{ X509_V_ERR_PERMITTED_VIOLATION, true, "a name lies outside the "
+	  "subtrees permitted by a CA's nameConstraints (RFC 5280 4.2.1.10)" },
+	{ X509_V_ERR_EXCLUDED_VIOLATION, true, "a name lies inside a subtree "
+	  "excluded by a CA's nameConstraints (RFC 5280 4.2.1.10)" },
+	{ X509_V_ERR_SUBTREE_MINMAX, true, "nameConstraints with a minimum or "
+	  "maximum, which RFC 5280 4.2.1.10 forbids" },
+	{ X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE, true, "a name constraint "
+	  "of a type that cannot be checked (RFC 5280 4.2.1.10)" },
+	{ X509_V_ERR_UNSUPPORTED_CONSTRAINT_SYNTAX, true, "a name constraint "
+	  "whose syntax is invalid (RFC 5280 4.2.1.10)" },
+	{ X509_V_ERR_UNSUPPORTED_NAME_SYNTAX, true, "a name whose syntax "
+	  "cannot be checked against a CA's nameConstraints (RFC 5280 "
+	  "4.2.1.10)" },
+	{ X509_V_ERR_INVALID_CA, false, "it issues a certificate but is not a "
+	  "CA (basicConstraints cA is not TRUE: RFC 5280 4.2.1.9)" },
+	{ X509_V_ERR_PATH_LENGTH_EXCEEDED, false, "more CAs follow it than "
+	  "its pathLenConstraint allows (RFC 5280 4.2.1.9)" },
+	{ X509_V_ERR_KEYUSAGE_NO_CERTSIGN, false, "it issues a certificate "
+	  "but its keyUsage lacks keyCertSign (RFC 5280 4.2.1.3)" },
+	{ X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, false, "a critical "
+	  "extension no verifier knows, so it must be refused (RFC 5280 4.2)" },
+	{ X509_V_ERR_INVALID_EXTENSION, false, "an extension is invalid "
+	  "(RFC 5280 4.2)" },
+	{ X509_V_ERR_INVALID_NON_CA, false, "an end-entity certificate with "
+	  "CA markings (RFC 5280 4.2.1.9)" },
+	{ X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA, false, "pathLenConstraint "
+	  "in a certificate that is not a CA (RFC 5280 4.2.1.9)" },
+	{ X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN, false,
+	  "pathLenConstraint without keyCertSign in keyUsage (RFC 5280 "
+	  "4.2.1.9)" },
+	{ X509_V_ERR_CA_BCONS_NOT_CRITICAL, false, "basicConstraints of a CA "
+	  "is not critical (RFC 5280 4.2.1.9: MUST be critical)" },
+	{ X509_V_ERR_CA_CERT_MISSING_KEY_USAGE, false, "a CA certificate "
+	  "without keyUsage (RFC 5280 4.2.1.3: MUST be present)" },
+	{ X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA, false, "keyCertSign "
+	  "in the keyUsage of a certificate that is not a CA (RFC 5280 "
+	  "4.2.1.3)" },
+	{ X509_V_ERR_ISSUER_NAME_EMPTY, false, "an empty issuer name (RFC "
+	  "5280 4.1.2.4)" },
+	{ X509_V_ERR_SUBJECT_NAME_EMPTY, false, "an empty subject name in a "
+	  "CA certificate or without subjectAltName (RFC 5280 4.1.2.6)" },
+	{ X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL, false, "an empty subject "
+	  "beside a non-critical subjectAltName (RFC 5280 4.2.1.6: MUST be "
+	  "critical)" },
+	{ X509_V_ERR_EMPTY_SUBJECT_ALT_NAME, false, "an empty "
+	  "subjectAltName (RFC 5280 4.2.1.6)" },
+	{ X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY, false, "the "
+	  "signature algorithm differs from the one inside the signed part "
+	  "(RFC 5280 4.1.1.2)" },
+	{ X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL, false,
+	  "authorityKeyIdentifier marked critical (RFC 5280 4.2.1.1: MUST "
+	  "NOT be)" },
+	{ X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL, false,
+	  "subjectKeyIdentifier marked critical (RFC 5280 4.2.1.2: MUST NOT "
+	  "be)" },
+	{ X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER, false, "no "
+	  "authorityKeyIdentifier (RFC 5280 4.2.1.1: MUST be present in "
+	  "every certificate but a self-signed root)" },
+	{ X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER, false, "a CA without "
+	  "subjectKeyIdentifier (RFC 5280 4.2.1.2: MUST be present)" },
+	{ X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3, false, "extensions in a "
+	  "certificate that is not version 3 (RFC 5280 4.1.2.1)" },
+	{ X509_V_ERR_EC_KEY_EXPLICIT_PARAMS, false, "an EC key with explicit "
+	  "curve parameters (RFC 5480 2.1.1)" },
+};
+
+/* One violation as the verify callback saw it, before it is placed. */
+struct seen {
+	X509 *x;		/* up-referenced */
+	int error;
+};
+
+struct verify_log {
+	struct seen *v;
+	size_t n;
+};
+
+static int
+path_rule(int error)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(path_rules) / sizeof(path_rules[0]); i++)
+		if (path_rules[i].error == error)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * X509_verify_cert() calls this for every check, with ok 0 for a
+ * failed one; returning 1 goes on as if it had passed.
+ */
+static int
+verify_cb(int ok, X509_STORE_CTX *ctx)
+{
+	struct verify_log *log = X509_STORE_CTX_get_app_data(ctx);
+	int error = X509_STORE_CTX_get_error(ctx);
+	X509 *x = X509_STORE_CTX_get_current_cert(ctx);
+	size_t i;
+
+	if (ok == 1 || log == NULL || path_rule(error) < 0)
+		return ok;
+	for (i = 0; i < log->n; i++)
+		if (log->v[i].error == error && log->v[i].x == x)
+			return 1;
+	if (log->n == CHAIN_MAX_CERTS)
+		return 1;
+	log->v = xreallocarray(log->v, log->n + 1, sizeof(*log->v));
+	if (x != NULL && X509_up_ref(x) != 1)
+		fatal_oom();
+	log->v[log->n++] = (struct seen){ .x = x, .error = error };
+	return 1;
+}
+
+static void
+log_free(struct verify_log *log)
+{
+	size_t i;
+
+	if (log == NULL)
+		return;
+	for (i = 0; i < log->n; i++)
+		X509_free(log->v[i].x);
+	free(log->v);
+	free(log);
+}
+
+/* Place each violation the callback saw on an input certificate. */
+static void
+record_violations(struct stack_st_X509 *certs, X509_STORE_CTX *ctx,
+    struct chain_facts *out)
+{
+	struct verify_log *log = X509_STORE_CTX_get_app_data(ctx);
+	struct chain_violation *cv;
+	size_t i;
+	int r;
+
+	if (log == NULL || log->n == 0)
+		return;
+	out->violations = xcalloc(log->n, sizeof(*out->violations));
+	for (i = 0; i < log->n; i++) {
+		r = path_rule(log->v[i].error);
+		cv = &out->violations[out->n_violations++];
+		cv->cert = log->v[i].x != NULL ?
+		    input_index(certs, log->v[i].x) : -1;
+		cv->error = log->v[i].error;
+		cv->name_constraints = path_rules[r].nc;
+		cv->what = xstrdup(path_rules[r].what);
+	}
+}
+
 static void
 classify(const struct trust *trust, struct stack_st_X509 *certs,
     X509_STORE_CTX *ctx, int ok, struct chain_facts *out)
@@ -191,6 +355,7 @@ classify(const struct trust *trust, struct stack_st_X509 *certs,
 	const struct trust_root *root;
 	int i, n, idx;
 
+	record_violations(certs, ctx, out);
 	built = X509_STORE_CTX_get1_chain(ctx);
 	n = sk_X509_num(built);
 	out->path = xcalloc((size_t)(n > 0 ? n : 1), sizeof(*out->path));
@@ -264,10 +429,12 @@ verify_run(const struct trust *trust, struct stack_st_X509 *certs,
 {
 	X509_STORE_CTX *ctx;
 	STACK_OF(X509) *untrusted;
+	struct verify_log *log;
 	int i;
 
 	if ((ctx = X509_STORE_CTX_new()) == NULL)
 		fatal_oom();
+	log = xcalloc(1, sizeof(*log));
 	/*
 	 * OpenSSL takes the first matching issuer from the untrusted stack
 	 * and does not try the others.  Put self-signed certificates last,
@@ -288,11 +455,18 @@ verify_run(const struct trust *trust, struct stack_st_X509 *certs,
 	    (int)leaf), untrusted) != 1)
 		fatal_oom();
 	/*
-	 * Build the path only: validity is judged by its own rules, key
-	 * sizes and digests too (no auth level), and so are EKUs (no
-	 * purpose).  Roots only: no partial chains.
+	 * Build the path: validity is judged by its own rules, key sizes
+	 * and digests too (no auth level), and so are EKUs (no purpose).
+	 * Roots only: no partial chains.  RFC 5280's rules of structure,
+	 * strict ones included, are recorded by verify_cb() for path-valid
+	 * and do not stop the path.
 	 */
-	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME |
+	    X509_V_FLAG_X509_STRICT);
+	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
+	/* 1 on success. */
+	if (X509_STORE_CTX_set_app_data(ctx, log) != 1)
+		fatal_oom();
 	/* 1 verified, 0 not verified, < 0 error in the call itself. */
 	*ok = X509_verify_cert(ctx) == 1;
 	ERR_clear_error();
@@ -307,6 +481,7 @@ verify_free(X509_STORE_CTX *ctx)
 	if (ctx == NULL)
 		return;
 	untrusted = X509_STORE_CTX_get0_untrusted(ctx);
+	log_free(X509_STORE_CTX_get_app_data(ctx));
 	X509_STORE_CTX_free(ctx);
 	sk_X509_free(untrusted);
 }
@@ -408,6 +583,9 @@ chain_free(struct chain_facts *c)
 	free(c->signed_by_next);
 	free(c->path);
 	free(c->verify_error_str);
+	for (i = 0; i < c->n_violations; i++)
+		free(c->violations[i].what);
+	free(c->violations);
 	facts_free(&c->anchor);
 	free(c->missing_issuer);
 	free(c->missing_issuer_aia);

@@ -27,6 +27,19 @@ enum chain_status {
 	CHAIN__MAX
 };
 
+/*
+ * A rule of RFC 5280 that the path breaks, as OpenSSL's strict
+ * verification (X509_V_FLAG_X509_STRICT) and its name-constraints check
+ * found it.  Such errors do not stop the path from being built: trust
+ * (accepted-ca) and structure (path-valid) are judged apart.
+ */
+struct chain_violation {
+	int cert;		/* input index, or -1 for the anchor from the store */
+	int error;		/* X509_V_ERR_* */
+	bool name_constraints;	/* a name constraint is broken */
+	char *what;		/* what is wrong and where RFC 5280 says so */
+};
+
 struct chain_facts {
 	struct cert_facts *certs;	/* the input certificates, in input order */
 	size_t n;
@@ -48,6 +61,10 @@ struct chain_facts {
 	int verify_error;		/* X509_V_ERR_*, 0 when verified */
 	char *verify_error_str;		/* OpenSSL's words, or NULL */
 	int verify_depth;		/* where the error was found */
+
+	/* In the order found, each (cert, error) once. */
+	struct chain_violation *violations;
+	size_t n_violations;
 
 	/* When status == CHAIN_VERIFIED: the root reached. */
 	bool has_anchor;

@@ -339,6 +339,126 @@ facts_extensions(X509 *x, struct cert_facts *f, bool verify_self)
 	ERR_clear_error();
 }
 
+/* The first O of name, escaped, or NULL. */
+static char *
+name_org(const X509_NAME *name)
+{
+	int i = X509_NAME_get_index_by_NID(name, NID_organizationName, -1);
+	const ASN1_STRING *s;
+
+	if (i < 0)
+		return NULL;
+	s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
+	return esc_printable(ASN1_STRING_get0_data(s),
+	    (size_t)ASN1_STRING_length(s));
+}
+
+/* -1 when x has no extension nid, else 1 when it is critical, 0 when not. */
+static int
+ext_critical(X509 *x, int nid)
+{
+	int i = X509_get_ext_by_NID(x, nid, -1);
+
+	return i < 0 ? -1 : X509_EXTENSION_get_critical(X509_get_ext(x, i));
+}
+
+/* The number of content octets of the serialNumber as encoded (DER). */
+static void
+facts_serial(X509 *x, struct cert_facts *f)
+{
+	const ASN1_INTEGER *ai = X509_get0_serialNumber(x);
+	unsigned char *der = NULL;
+	int n, i;
+
+	f->serial_negative = ASN1_STRING_type(ai) == V_ASN1_NEG_INTEGER;
+	f->serial_zero = true;
+	for (i = 0; i < ASN1_STRING_length(ai); i++)
+		if (ASN1_STRING_get0_data(ai)[i] != 0)
+			f->serial_zero = false;
+	/* Returns the DER length, <= 0 on error. */
+	if ((n = i2d_ASN1_INTEGER(ai, &der)) > 2)
+		f->serial_octets = der[1] < 0x80 ? n - 2 :
+		    n - 2 - (der[1] & 0x7f);
+	OPENSSL_free(der);
+}
+
+static struct bstr *
+subtree_dns(const STACK_OF(GENERAL_SUBTREE) *st, size_t *n)
+{
+	struct bstr *out;
+	const GENERAL_SUBTREE *sub;
+	int i;
+
+	*n = 0;
+	if (sk_GENERAL_SUBTREE_num(st) <= 0)
+		return NULL;
+	out = xcalloc((size_t)sk_GENERAL_SUBTREE_num(st), sizeof(*out));
+	for (i = 0; i < sk_GENERAL_SUBTREE_num(st); i++) {
+		sub = sk_GENERAL_SUBTREE_value(st, i);
+		if (sub->base != NULL && sub->base->type == GEN_DNS)
+			copy_bstr(&out[(*n)++], sub->base->d.dNSName);
+	}
+	return out;
+}
+
+static void
+facts_nc(X509 *x, struct cert_facts *f)
+{
+	NAME_CONSTRAINTS *nc;
+	int crit = -1;
+
+	nc = X509_get_ext_d2i(x, NID_name_constraints, &crit, NULL);
+	f->has_nc = crit != -1;
+	if (!f->has_nc)
+		return;
+	f->nc_critical = ext_critical(x, NID_name_constraints) == 1;
+	if (nc == NULL) {
+		/* -2: present more than once; >= 0: undecodable. */
+		f->nc_invalid = true;
+		return;
+	}
+	f->nc_empty = sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) <= 0 &&
+	    sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) <= 0;
+	f->nc_empty_list = (nc->permittedSubtrees != NULL &&
+	    sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) == 0) ||
+	    (nc->excludedSubtrees != NULL &&
+	    sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) == 0);
+	f->nc_permit_dns = subtree_dns(nc->permittedSubtrees,
+	    &f->n_nc_permit_dns);
+	f->nc_exclude_dns = subtree_dns(nc->excludedSubtrees,
+	    &f->n_nc_exclude_dns);
+	NAME_CONSTRAINTS_free(nc);
+}
+
+/* The RFC 5280 structure path-valid judges beyond OpenSSL's own checks. */
+static void
+facts_structure(X509 *x, struct cert_facts *f)
+{
+	AUTHORITY_KEYID *akid;
+	AUTHORITY_INFO_ACCESS *aia;
+	int crit = -1;
+
+	facts_serial(x, f);
+	f->subject_empty = X509_NAME_entry_count(X509_get_subject_name(x)) == 0;
+	f->san_critical = ext_critical(x, NID_subject_alt_name) == 1;
+	akid = X509_get_ext_d2i(x, NID_authority_key_identifier, &crit, NULL);
+	f->has_akid = crit != -1;
+	f->akid_keyid = akid != NULL && akid->keyid != NULL;
+	AUTHORITY_KEYID_free(akid);
+	crit = -1;
+	aia = X509_get_ext_d2i(x, NID_info_access, &crit, NULL);
+	f->aia_invalid = crit != -1 && sk_ACCESS_DESCRIPTION_num(aia) <= 0;
+	AUTHORITY_INFO_ACCESS_free(aia);
+	facts_nc(x, f);
+	crit = ext_critical(x, NID_policy_constraints);
+	f->has_policy_constraints = crit != -1;
+	f->policy_constraints_critical = crit == 1;
+	crit = ext_critical(x, NID_inhibit_any_policy);
+	f->has_inhibit_any = crit != -1;
+	f->inhibit_any_critical = crit == 1;
+	f->issuer_org = name_org(X509_get_issuer_name(x));
+}
+
 static int
 facts_fill(X509 *x, struct cert_facts *f, bool verify_self)
 {
@@ -358,6 +478,7 @@ facts_fill(X509 *x, struct cert_facts *f, bool verify_self)
 	facts_extensions(x, f, verify_self);
 	facts_san(x, f);
 	facts_aia(x, f);
+	facts_structure(x, f);
 	ERR_clear_error();
 	return rc;
 }
@@ -392,6 +513,30 @@ dup_bstr(struct bstr *dst, const struct bstr *src)
 	dst->ptr[src->len] = '\0';
 }
 
+static struct bstr *
+dup_bstrs(const struct bstr *src, size_t n)
+{
+	struct bstr *dst;
+	size_t i;
+
+	if (src == NULL)
+		return NULL;
+	dst = xcalloc(n > 0 ? n : 1, sizeof(*dst));
+	for (i = 0; i < n; i++)
+		dup_bstr(&dst[i], &src[i]);
+	return dst;
+}
+
+static void
+free_bstrs(struct bstr *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(b[i].ptr);
+	free(b);
+}
+
 void
 facts_copy(struct cert_facts *dst, const struct cert_facts *src)
 {
@@ -411,6 +556,10 @@ facts_copy(struct cert_facts *dst, const struct cert_facts *src)
 			dup_bstr(&dst->san_dns[i], &src->san_dns[i]);
 	}
 	dst->aia_ca_issuers = dup_or_null(src->aia_ca_issuers);
+	dst->issuer_org = dup_or_null(src->issuer_org);
+	dst->nc_permit_dns = dup_bstrs(src->nc_permit_dns, src->n_nc_permit_dns);
+	dst->nc_exclude_dns = dup_bstrs(src->nc_exclude_dns,
+	    src->n_nc_exclude_dns);
 }
 
 void
@@ -430,6 +579,9 @@ facts_free(struct cert_facts *f)
 		free(f->san_dns[i].ptr);
 	free(f->san_dns);
 	free(f->aia_ca_issuers);
+	free(f->issuer_org);
+	free_bstrs(f->nc_permit_dns, f->n_nc_permit_dns);
+	free_bstrs(f->nc_exclude_dns, f->n_nc_exclude_dns);
 	memset(f, 0, sizeof(*f));
 }
 

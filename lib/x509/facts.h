@@ -75,6 +75,23 @@ struct cert_facts {
 	unsigned ku;		/* FACT_KU_* bits */
 	bool has_eku, eku_server, eku_client, eku_any;
 	char *aia_ca_issuers;	/* first caIssuers URI, or NULL */
+	char *issuer_org;	/* first O of the issuer name, escaped, or NULL */
+
+	/* RFC 5280 structure that path-valid judges. */
+	int serial_octets;	/* content octets of the serialNumber INTEGER */
+	bool serial_zero, serial_negative;
+	bool subject_empty;
+	bool san_critical;
+	bool has_akid, akid_keyid;	/* authorityKeyIdentifier, its keyIdentifier */
+	bool aia_invalid;	/* authorityInfoAccess undecodable, or no entry */
+	bool has_nc, nc_critical;	/* nameConstraints */
+	bool nc_invalid;	/* undecodable or given twice */
+	bool nc_empty;		/* neither subtree list has an entry */
+	bool nc_empty_list;	/* a subtree list present with no entry */
+	struct bstr *nc_permit_dns, *nc_exclude_dns;	/* dNSName bases, raw */
+	size_t n_nc_permit_dns, n_nc_exclude_dns;
+	bool has_policy_constraints, policy_constraints_critical;
+	bool has_inhibit_any, inhibit_any_critical;
 };
 
 /*

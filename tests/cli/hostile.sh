@@ -132,10 +132,15 @@ bounded "duplicate extension in the intermediate: not compliant" 2 40 -- $L --fo
 expect_json '"cert 1 has invalid extensions" in [f for f in d["subjects"][0]["findings"] if f["rule"] == "accepted-ca"][0]["message"]' \
 	"duplicate extension in the intermediate: accepted-ca names it" "$WORK/out"
 expect_rule chain-complete pass "duplicate extension in the intermediate: not called missing" "$WORK/out"
-bounded "negative serial: judged" 0 40 -- $L --format json "$H/serial-negative.pem"
+# RFC 5280 4.1.2.2: a positive serial number of at most 20 octets.
+bounded "negative serial: not compliant" 2 40 -- $L --format json "$H/serial-negative.pem"
 expect_json 'd["subjects"][0]["chain"][0]["serial"] == "-12345678"' "negative serial: shown with its sign" "$WORK/out"
-bounded "40-byte serial: judged" 0 40 -- $L --format json "$H/serial-40.pem"
+expect_json '"a negative serial number" in [f for f in d["subjects"][0]["findings"] if f["rule"] == "path-valid"][0]["message"]' \
+	"negative serial: path-valid names it" "$WORK/out"
+bounded "40-byte serial: not compliant" 2 40 -- $L --format json "$H/serial-40.pem"
 expect_json 'len(d["subjects"][0]["chain"][0]["serial"]) == 80' "40-byte serial: all 80 hex digits" "$WORK/out"
+expect_json '"a serial number of 40 octets" in [f for f in d["subjects"][0]["findings"] if f["rule"] == "path-valid"][0]["message"]' \
+	"40-byte serial: path-valid names it" "$WORK/out"
 # Every pair a candidate issuer: 65,280 signature checks took 6 s.
 LIMIT=$FAST bounded "256 certificates of one name: judged at once" 2 40 -- $L "$H/same-name-256.pem"
 bounded "a loop (A signs B signs A): not compliant" 2 40 -- $L --format json "$H/loop.pem"
