@@ -99,8 +99,13 @@ check: deps
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory test-sanitize
 
-test: bwcertcheck $(TEST_BIN)
+test: layers bwcertcheck $(TEST_BIN)
 	@sh tests/run.sh $(TEST_BIN)
+
+# The one-way include rule between lib/core, x509, probe, rules, report
+# and app (README.md, "Layout").
+layers:
+	@sh scripts/layers.sh
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -147,8 +152,8 @@ clean: clean-objects
 
 .SECONDARY:
 
-.PHONY: all deps demo check test test-sanitize deb deb-check install uninstall \
-	clean clean-objects
+.PHONY: all deps demo check test layers test-sanitize deb deb-check install \
+	uninstall clean clean-objects
 
 # Fuzzing and valgrind (fuzz/fuzz.mk: fuzz, fuzz-smoke, valgrind) and the
 # benchmark (bench/bench.mk: bench) keep their rules beside their files.

@@ -473,7 +473,7 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 			return EXIT_UNKNOWN;
 		}
 	}
-	report_begin(&rep, fmt, out, run,
+	report_begin(&rep, fmt, out, &run->policy, run->now, run->quiet,
 	    cli->cmd == CMD_LINT ? REPORT_LINT : REPORT_PROBE);
 	rep.color = strcmp(fmt->name, "text") == 0 && want_color(cli, out);
 	if (cli->cmd == CMD_LINT)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/run.h"
 #include "report/report.h"
 
 /* The fuzzer's bytes, consumed from the front. */

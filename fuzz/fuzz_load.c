@@ -5,7 +5,7 @@
  * The input is a file's bytes.  load_certs_mem() finds the format from
  * the content (PEM, DER, PKCS#7, PKCS#12 with the test PKI's password);
  * what it accepts goes on as lint takes it: chain_analyse() against a
- * trust store, engine_judge() with an FQDN, and every report format,
+ * trust store, run_judge() with an FQDN, and every report format,
  * each checked by its oracle (fuzz.h).
  *
  * The same bytes, as a file, go to load_key() (--key: PEM, DER, PKCS#8,
@@ -32,7 +32,7 @@
 #include <openssl/x509.h>
 
 #include "x509/chain.h"
-#include "rules/engine.h"
+#include "app/run.h"
 #include "x509/load.h"
 #include "fuzz.h"
 
@@ -141,7 +141,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 	}
-	engine_judge(&run, &s);
+	run_judge(&run, &s);
 	fuzz_render_all(&run, REPORT_LINT, &s, NULL, 1, false);
 	subject_free(&s);
 	free(err);

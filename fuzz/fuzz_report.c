@@ -8,7 +8,7 @@
  * the run.  Each field holds what its producer promises: raw bytes
  * where facts.h keeps raw bytes (CN, SANs), escaped text where the
  * producer escapes (facts.c for names, the probe for its reasons).
- * engine_judge() runs every rule over the subjects, then every format
+ * run_judge() runs every rule over the subjects, then every format
  * renders them and its oracle (fuzz.h) checks the output: no control
  * character or escape sequence in text or nagios, one valid JSON
  * document for json and sarif, well-formed XML for junit, valid
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules/engine.h"
+#include "app/run.h"
 #include "core/esc.h"
 #include "core/fqdn.h"
 #include "rules/rules.h"
@@ -344,7 +344,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = 1 + fz_below(&z, MAX_SUBJECTS);
 	for (i = 0; i < n; i++) {
 		fz_subject(&z, &subjects[i], probe && fz_u8(&z) != 9);
-		engine_judge(&run, &subjects[i]);
+		run_judge(&run, &subjects[i]);
 	}
 	/* The text report gets the names its callers should give it. */
 	for (i = 0; i < n; i++) {

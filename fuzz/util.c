@@ -507,7 +507,8 @@ fuzz_render_all(const struct run *run, enum report_command cmd,
 		if ((fp = open_memstream(&out, &len)) == NULL)
 			fatal_oom();
 		list = text && text_subjects != NULL ? text_subjects : subjects;
-		report_begin(&r, *f, fp, run, cmd);
+		report_begin(&r, *f, fp, &run->policy, run->now,
+		    run->quiet, cmd);
 		r.color = text && color;
 		for (i = 0; i < n; i++)
 			report_subject(&r, &list[i]);

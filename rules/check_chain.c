@@ -33,7 +33,7 @@ brand_not_in_policy(const struct check_input *in, const char *name, int cert,
 {
 	const struct root_info *ri;
 
-	if (!in->run->trust->builtin || (ri = root_info_by_name(name)) == NULL ||
+	if (!in->builtin_roots || (ri = root_info_by_name(name)) == NULL ||
 	    (in->policy->brands & (1u << ri->brand)) != 0)
 		return false;
 	verdict_set(v, STATUS_FAIL, cert, "the chain leads to %s, a root of "
@@ -104,7 +104,7 @@ check_chain_complete(const struct check_input *in, struct verdict *v)
 	switch (c->status) {
 	case CHAIN_ISSUER_MISSING:
 		if (root_excluded_why(c->missing_issuer) != NULL ||
-		    (in->run->trust->builtin &&
+		    (in->builtin_roots &&
 		    root_info_by_name(c->missing_issuer) != NULL)) {
 			verdict_set(v, STATUS_PASS, -1, "every intermediate up to "
 			    "%s is in the input; that root is not accepted "

@@ -7,15 +7,14 @@
  */
 #include <stdlib.h>
 
-#include "rules/rules.h"
 #include "rules/engine.h"
 
 /* Why rule r cannot run on s, or NULL if it can. */
 static const char *
-skip_reason(const struct run *run, const struct rule *r, size_t idx,
+skip_reason(const struct judge_ctx *jc, const struct rule *r, size_t idx,
     const struct subject *s)
 {
-	if (idx < RULES_MAX && run->disabled[idx])
+	if (jc->disabled != NULL && idx < RULES_MAX && jc->disabled[idx])
 		return "disabled by --disable";
 	if ((r->needs & NEEDS_CHAIN) && !s->has_chain)
 		return "no certificate chain was obtained";
@@ -24,7 +23,7 @@ skip_reason(const struct run *run, const struct rule *r, size_t idx,
 		    "an address" : "no --fqdn given";
 	if ((r->needs & NEEDS_KEY) && !(s->has_chain && s->chain.has_key))
 		return "no private key given (--key, or a PKCS#12 with a key)";
-	if ((r->needs & NEEDS_SIP) && !run->sip)
+	if ((r->needs & NEEDS_SIP) && !jc->sip)
 		return "--sip not given";
 	if ((r->needs & NEEDS_DNS) && s->probe.dns_a_count < 0)
 		return "the address was given (--connect or an IP literal); "
@@ -42,12 +41,12 @@ applies(const struct rule *r, const struct subject *s)
 }
 
 void
-engine_judge(const struct run *run, struct subject *s)
+rules_judge(const struct judge_ctx *jc, struct subject *s)
 {
 	struct check_input in = {
-		.run = run,
-		.policy = &run->policy,
-		.now = run->now,
+		.policy = jc->policy,
+		.builtin_roots = jc->builtin_roots,
+		.now = jc->now,
 		.fqdn = s->fqdn,
 		.chain = s->has_chain ? &s->chain : NULL,
 		.probe = s->kind == SUBJECT_HOST ? &s->probe : NULL,
@@ -70,7 +69,7 @@ engine_judge(const struct run *run, struct subject *s)
 		if (!applies(r, s))
 			continue;
 		v = (struct verdict){ .status = STATUS_SKIP, .cert = -1 };
-		if ((why = skip_reason(run, r, i, s)) != NULL)
+		if ((why = skip_reason(jc, r, i, s)) != NULL)
 			verdict_set(&v, STATUS_SKIP, -1, "%s", why);
 		else
 			r->check(&in, &v);
@@ -84,7 +83,7 @@ engine_judge(const struct run *run, struct subject *s)
 		/* A disabled rule or an optional input is the user's choice. */
 		f->not_checked = v.status == STATUS_SKIP &&
 		    r->severity == SEV_ERROR && !(r->needs & NEEDS_KEY) &&
-		    !(i < RULES_MAX && run->disabled[i]);
+		    !(jc->disabled != NULL && i < RULES_MAX && jc->disabled[i]);
 		if (v.status != STATUS_FAIL)
 			continue;
 		if (r->severity == SEV_ERROR)

@@ -4,8 +4,17 @@
 #ifndef BWC_ENGINE_H
 #define BWC_ENGINE_H
 
-#include "app/run.h"
 #include "core/subject.h"
+#include "rules/rules.h"
+
+/* What every rule judges with: the part of the run the rules see. */
+struct judge_ctx {
+	const struct policy *policy;
+	time_t now;			/* one instant for every rule */
+	bool builtin_roots;		/* anchors are the built-in roots */
+	bool sip;			/* SIP OPTIONS was asked for (--sip) */
+	const bool *disabled;		/* [RULES_MAX] by rule_table index, or NULL */
+};
 
 /*
  * Judge s with every rule that applies to its kind; a rule whose input
@@ -13,6 +22,6 @@
  * s->findings and s->result.  A subject with s->error set is left as it
  * is (result error).
  */
-void engine_judge(const struct run *, struct subject *s);
+void rules_judge(const struct judge_ctx *, struct subject *s);
 
 #endif

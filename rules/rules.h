@@ -9,8 +9,11 @@
 #ifndef BWC_RULES_H
 #define BWC_RULES_H
 
-#include "app/run.h"
+#include "core/policy.h"
 #include "core/subject.h"
+
+/* More rules than this is a build defect (rule_table.c checks it). */
+#define RULES_MAX 64
 
 /* What a rule needs; without it the rule is skipped. */
 enum rule_needs {
@@ -24,8 +27,9 @@ enum rule_needs {
 };
 
 struct check_input {
-	const struct run *run;
 	const struct policy *policy;
+	bool builtin_roots;			/* anchors are the built-in roots,
+						 * not --trust-store */
 	time_t now;
 	const char *fqdn;			/* NULL when none */
 	const struct chain_facts *chain;	/* NULL when no chain */

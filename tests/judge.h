@@ -4,7 +4,7 @@
  *
  * The pipeline is the one bwcertcheck lint runs: a trust store loaded
  * with trust_load_path() from a PEM file of the test root, then
- * chain_analyse(), then engine_judge() with a struct run.  A test reads
+ * chain_analyse(), then run_judge() with a struct run.  A test reads
  * as
  *
  *	judge(&run, "pbx.example.test", NULL, &s, leaf, env.w.intermediate, NULL);
@@ -120,7 +120,7 @@ judge_disable(struct run *run, const char *id)
 /*
  * Judge certs (borrowed) as one chain read from a file: chain_analyse()
  * against run->trust with key (borrowed, may be NULL), then
- * engine_judge() with fqdn (may be NULL).  *s is initialised here;
+ * run_judge() with fqdn (may be NULL).  *s is initialised here;
  * the caller frees it with subject_free().
  */
 JUDGE_FN void
@@ -139,7 +139,7 @@ judge_stack(const struct run *run, const char *fqdn, EVP_PKEY *key,
 	free(err);
 	assert_int_equal(rc, 0);
 	s->has_chain = true;
-	engine_judge(run, s);
+	run_judge(run, s);
 }
 
 /* The same with the certificates given in order, up to a NULL. */

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "app/run.h"
 #include "core/esc.h"
 #include "report/report.h"
 #include "report/clean.h"
@@ -173,7 +174,8 @@ render(const struct report_format *fmt, struct fixture *fx,
 	FILE *fp = open_memstream(&out, &len);
 
 	assert_non_null(fp);
-	report_begin(&r, fmt, fp, &fx->run, cmd);
+	report_begin(&r, fmt, fp, &fx->run.policy, fx->run.now,
+	    fx->run.quiet, cmd);
 	for (; *which >= 0; which++)
 		report_subject(&r, &fx->s[*which]);
 	report_end(&r);

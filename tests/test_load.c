@@ -20,6 +20,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "core/fileio.h"
 #include "x509/load.h"
 #include "pki.h"
 
@@ -746,7 +747,7 @@ test_load_file_larger_than_max_is_refused(void **state)
 
 	(void)state;
 	assert_int_equal(pki_write_pem(path, fx.leaf, NULL), 0);
-	assert_int_equal(load_file(path, 100, &data, &len, &err), -1);
+	assert_int_equal(fileio_read(path, 100, &data, &len, &err), -1);
 	assert_null(data);
 	assert_names(err, path);
 	assert_contains(err, "larger than 100 bytes");

@@ -451,7 +451,7 @@ retiring(const struct root_info *info, time_t now, int warn_days,
 	c.has_anchor = true;
 	c.anchor_info = info;
 	c.anchor_input = -1;
-	in = (struct check_input){ .run = &run, .policy = &run.policy,
+	in = (struct check_input){ .policy = &run.policy,
 	    .now = now, .chain = &c };
 	check_root_retiring(&in, &v);
 	assert_non_null(v.message);
@@ -578,7 +578,7 @@ test_root_retiring_retired_anchor_makes_the_subject_warn(void **state)
 	s.has_chain = true;
 	/* As if the test root were a built-in root that has left. */
 	s.chain.anchor_info = &retired;
-	engine_judge(&run, &s);
+	run_judge(&run, &s);
 	assert_finding(&s, "root-retiring", STATUS_FAIL,
 	    "GlobalSign root Retired Test Root left Mozilla's root store for "
 	    "TLS on 2001-04-15");

@@ -458,7 +458,7 @@ test_engine_subject_without_chain_skips_every_chain_rule(void **state)
 	judge_run_init(&run, env.trust);
 	subject_init(&s, SUBJECT_FILE, "nothing.pem");
 	s.fqdn = xstrdup(FQDN);
-	engine_judge(&run, &s);
+	run_judge(&run, &s);
 	assert_int_not_equal(s.n_findings, 0);
 	for (i = 0; i < s.n_findings; i++) {
 		if (s.findings[i].status != STATUS_SKIP)
@@ -481,7 +481,7 @@ test_engine_subject_with_error_is_left_as_error(void **state)
 	judge_run_init(&run, env.trust);
 	subject_init(&s, SUBJECT_FILE, "broken.pem");
 	subject_set_error(&s, "%s: bad PEM", "broken.pem");
-	engine_judge(&run, &s);
+	run_judge(&run, &s);
 	assert_result(&s, RESULT_ERROR);
 	assert_int_equal(s.n_findings, 0);
 	assert_string_equal(s.error, "broken.pem: bad PEM");

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "core/fileio.h"
 #include "x509/load.h"
 #include "rules/rules.h"
 
@@ -212,7 +213,7 @@ read_man_page(char **where)
 	for (i = 0; i < 3 && text == NULL; i++) {
 		if (paths[i] == NULL)
 			continue;
-		if (load_file(paths[i], LOAD_MAX_BYTES, &data, &len, &err) == 0) {
+		if (fileio_read(paths[i], LOAD_MAX_BYTES, &data, &len, &err) == 0) {
 			text = xstrndup((const char *)data, len);
 			*where = xstrdup(paths[i]);
 			free(data);

@@ -20,6 +20,7 @@
 #include <ini.h>
 
 #include "app/config.h"
+#include "core/fileio.h"
 
 /* A config file larger than this is surely a mistake. */
 #define CONFIG_MAX_BYTES (256u * 1024)
@@ -217,43 +218,27 @@ out:
 int
 config_load(const char *path, struct config *out, char **err)
 {
-	FILE *fp;
-	char *text = NULL;
-	size_t len = 0, got;
-	int rc = -1;
+	unsigned char *data = NULL;
+	char *text;
+	size_t len = 0;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((fp = fopen(path, "r")) == NULL) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
+	if (fileio_read(path, CONFIG_MAX_BYTES, &data, &len, err) == -1) {
 		out->path = xstrdup(path);
 		return -1;
 	}
-	text = xmalloc(CONFIG_MAX_BYTES + 1);
-	while ((got = fread(text + len, 1, CONFIG_MAX_BYTES + 1 - len,
-	    fp)) > 0)
-		len += got;
-	if (ferror(fp)) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
-		out->path = xstrdup(path);
-		goto out;
-	}
-	if (len > CONFIG_MAX_BYTES) {
-		*err = xasprintf("%s: larger than %u bytes", path,
-		    CONFIG_MAX_BYTES);
-		out->path = xstrdup(path);
-		goto out;
-	}
-	if (memchr(text, '\0', len) != NULL) {
+	if (memchr(data, '\0', len) != NULL) {
 		*err = xasprintf("%s: contains a NUL byte: not a text file",
 		    path);
 		out->path = xstrdup(path);
-		goto out;
+		free(data);
+		return -1;
 	}
+	text = xrealloc(data, len + 1);
 	text[len] = '\0';
 	rc = config_load_string(path, text, out, err);
-out:
 	free(text);
-	fclose(fp);
 	return rc;
 }
 

@@ -57,7 +57,7 @@ lint_chain(struct lint_state *st, const char *name, STACK_OF(X509) *certs,
 		free(err);
 	} else
 		s.has_chain = true;
-	engine_judge(st->run, &s);
+	run_judge(st->run, &s);
 	report_subject(st->rep, &s);
 	st->worst = result_worst(st->worst, s.result);
 	subject_free(&s);

@@ -5,7 +5,7 @@
  * are probed by up to --jobs threads; each thread does only network
  * work (DNS, handshakes, SIP) and hands back facts and the chain each
  * address presented.  The main thread then judges every address with
- * the same code lint uses (chain_analyse, engine_judge) and reports the
+ * the same code lint uses (chain_analyse, run_judge) and reports the
  * targets in input order, whatever order they finished in.
  */
 #include <pthread.h>
@@ -304,7 +304,7 @@ report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
 		} else if (e->res.chain != NULL)
 			s.has_chain = true;
 	}
-	engine_judge(run, &s);
+	run_judge(run, &s);
 	report_subject(rep, &s);
 	r = s.result;
 	subject_free(&s);
@@ -322,7 +322,7 @@ report_error(const struct run *run, struct report *rep, const char *name,
 	subject_init(&s, SUBJECT_HOST, name);
 	diag_error("%s", cause);
 	subject_set_error(&s, "%s", cause);
-	engine_judge(run, &s);
+	run_judge(run, &s);
 	report_subject(rep, &s);
 	subject_free(&s);
 	return RESULT_ERROR;

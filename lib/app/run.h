@@ -7,9 +7,8 @@
 
 #include "core/common.h"
 #include "core/policy.h"
+#include "rules/engine.h"
 #include "x509/trust.h"
-
-#define RULES_MAX 64
 
 enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
@@ -45,5 +44,8 @@ struct run {
 
 void run_init(struct run *);
 void run_free(struct run *);
+
+/* Judge s with every rule, as this run says (rules_judge()). */
+void run_judge(const struct run *, struct subject *s);
 
 #endif

@@ -84,6 +84,9 @@ char *xvasprintf(const char *, va_list)
     __attribute__((format(printf, 1, 0)));
 void fatal_oom(void) __attribute__((noreturn));
 
+/* in[0..n) as lower-case hex into out, which holds 2 * n + 1 bytes. */
+void hex_encode(const unsigned char *in, size_t n, char *out);
+
 /*
  * A growable string buffer.  buf_free() releases the bytes;
  * buf_steal() hands them to the caller (who frees them) and resets.

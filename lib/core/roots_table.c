@@ -78,9 +78,11 @@
  * Names are the subject CN, or the OU where there is no CN or where the
  * CN ("GlobalSign") does not say which root it is.
  */
+#include <stdio.h>
 #include <string.h>
 
-#include "x509/trust.h"
+#include "core/roots_table.h"
+#include "core/timeutil.h"
 
 const struct root_info root_table[] = {
 	/* DigiCert: its own roots */
@@ -430,4 +432,38 @@ root_info_by_name(const char *name)
 		if (name_has(name, root_table[i].name))
 			return &root_table[i];
 	return NULL;
+}
+
+/* The row of root_table pinning this SPKI hash, or NULL.  Static data. */
+const struct root_info *
+root_info_by_spki(const unsigned char spki[32])
+{
+	char hex[65];
+	size_t i;
+
+	hex_encode(spki, 32, hex);
+	for (i = 0; i < root_table_len; i++)
+		if (strcmp(root_table[i].spki_sha256, hex) == 0)
+			return &root_table[i];
+	return NULL;
+}
+
+/*
+ * The day the root leaves (left) Mozilla's store for TLS, as the time_t
+ * of that day's UTC midnight.  Returns -1 when info or its date is NULL,
+ * or the date is not a valid "YYYY-MM-DD".
+ */
+time_t
+root_removal_time(const struct root_info *info)
+{
+	char stamp[32];
+	time_t t;
+
+	if (info == NULL || info->mozilla_removal == NULL ||
+	    strlen(info->mozilla_removal) != 10)
+		return -1;
+	snprintf(stamp, sizeof(stamp), "%sT00:00:00Z", info->mozilla_removal);
+	if (time_parse(stamp, &t) == -1 || t < 0)
+		return -1;
+	return t;
 }

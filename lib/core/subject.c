@@ -1,12 +1,10 @@
 /*
- * subject.c - one thing judged, and the run that carries the options.
+ * subject.c - one thing judged.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/esc.h"
-#include "x509/trust.h"
-#include "app/run.h"
 #include "core/subject.h"
 
 void
@@ -64,24 +62,4 @@ subject_n_not_checked(const struct subject *s)
 		if (s->findings[i].not_checked)
 			n++;
 	return n;
-}
-
-void
-run_init(struct run *r)
-{
-	memset(r, 0, sizeof(*r));
-	policy_default(&r->policy);
-	r->now = time(NULL);
-	r->timeout_sec = 10;
-	r->jobs = 1;
-	r->format = "text";
-}
-
-void
-run_free(struct run *r)
-{
-	if (r == NULL)
-		return;
-	trust_free(r->trust);
-	r->trust = NULL;
 }

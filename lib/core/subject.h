@@ -5,7 +5,7 @@
 #ifndef BWC_SUBJECT_H
 #define BWC_SUBJECT_H
 
-#include "x509/chain.h"
+#include "core/chain_facts.h"
 #include "core/probe_facts.h"
 
 struct rule;

@@ -18,7 +18,6 @@
 
 #include "core/common.h"
 #include "core/probe_facts.h"
-#include "app/run.h"
 
 struct stack_st_X509;
 

@@ -12,7 +12,7 @@
 
 #include "core/esc.h"
 #include "core/fqdn.h"
-#include "x509/load.h"
+#include "core/fileio.h"
 #include "probe/probe.h"
 
 /* A --targets file larger than this is refused. */
@@ -200,7 +200,7 @@ probe_targets_load(const char *path, int default_port,
 	struct probe_target t;
 	int rc = -1, r;
 
-	if (load_file(path, TARGETS_MAX_BYTES, &data, &len, err) == -1)
+	if (fileio_read(path, TARGETS_MAX_BYTES, &data, &len, err) == -1)
 		goto out;
 	if (memchr(data, '\0', len) != NULL) {
 		*err = xasprintf("%s: not a text file", path);

@@ -213,13 +213,13 @@ subject_json(const struct subject *s)
 static void
 json_begin(struct report *r)
 {
-	const struct policy *p = &r->run->policy;
+	const struct policy *p = r->policy;
 	char when[32], *name;
 	json_t *pol = json_object(), *brands = json_array(),
 	    *suites = json_array();
 	int i;
 
-	time_format(r->run->now, when, sizeof(when));
+	time_format(r->now, when, sizeof(when));
 	for (i = 0; i < BRAND__MAX; i++)
 		if (p->brands & (1u << i))
 			json_array_append_new(brands, jstr(brand_key((enum brand)i)));

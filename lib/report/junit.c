@@ -71,7 +71,7 @@ properties(struct buf *b, const struct report *r, const struct subject *s)
 		snprintf(port, sizeof(port), "%d", s->port);
 		property(b, "port", port);
 	}
-	property(b, "policy", r->run->policy.name);
+	property(b, "policy", r->policy->name);
 	property(b, "result", result_name(s->result));
 	report_not_checked_text(s, &nc);
 	if (nc.len > 0)
@@ -184,7 +184,7 @@ junit_subject(struct report *r, const struct subject *s)
 	if (error)
 		tests++;
 	/* JUnit's timestamp has no zone; ours is UTC. */
-	time_format(r->run->now, stamp, sizeof(stamp));
+	time_format(r->now, stamp, sizeof(stamp));
 	stamp[strcspn(stamp, "Z")] = '\0';
 
 	buf_adds(&b, "  <testsuite");

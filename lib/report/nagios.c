@@ -218,7 +218,7 @@ static void
 nagios_subject(struct report *r, const struct subject *s)
 {
 	struct nagios_state *st = r->state;
-	struct soonest so = { false, 0, r->run->now };
+	struct soonest so = { false, 0, r->now };
 	char *name = report_clean(s->name), *shown;
 
 	if (s->address != NULL && s->kind == SUBJECT_HOST)
@@ -314,9 +314,9 @@ perfdata(struct buf *b, const struct report *r, const struct nagios_state *st)
 		perf_label(b, "days_left", one ? NULL : p->name);
 		if (p->known)
 			buf_addf(b, "=%ld;%d;0", p->days,
-			    r->run->policy.warn_days);
+			    r->policy->warn_days);
 		else
-			buf_addf(b, "=U;%d;0", r->run->policy.warn_days);
+			buf_addf(b, "=U;%d;0", r->policy->warn_days);
 		if (p->has_handshake) {
 			buf_addc(b, ' ');
 			perf_label(b, "handshake", one ? NULL : p->name);
@@ -370,7 +370,7 @@ nagios_end(struct report *r)
 		buf_addf(&b, "... and %zu more lines not shown\n",
 		    st->long_dropped);
 	buf_adds(&b, "policy: ");
-	plain(&b, r->run->policy.name);
+	plain(&b, r->policy->name);
 	buf_addc(&b, '\n');
 	fwrite(b.ptr, 1, b.len, r->out);
 

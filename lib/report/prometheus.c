@@ -235,7 +235,7 @@ prom_subject(struct report *r, const struct subject *s)
 
 		c->st = st;
 		c->labels = labels;
-		c->now = r->run->now;
+		c->now = r->now;
 		chain_foreach(&s->chain, cert_metrics, c);
 		free(c);
 	}
@@ -269,7 +269,7 @@ prom_end(struct report *r)
 	one_label(&extra, "version", BWC_VERSION);
 	label(&extra, "command", r->command == REPORT_PROBE ? "probe" :
 	    "lint");
-	label(&extra, "policy", r->run->policy.name);
+	label(&extra, "policy", r->policy->name);
 	buf_adds(&st->fam[PROM_INFO], "bwcertcheck_info{");
 	buf_add(&st->fam[PROM_INFO], extra.ptr, extra.len);
 	buf_adds(&st->fam[PROM_INFO], "} 1\n");
@@ -278,7 +278,7 @@ prom_end(struct report *r)
 	    val);
 	buf_addf(&st->fam[PROM_LAST_RUN],
 	    "bwcertcheck_last_run_timestamp_seconds %lld\n",
-	    (long long)r->run->now);
+	    (long long)r->now);
 
 	for (int i = 0; i < PROM__MAX; i++) {
 		if (st->fam[i].len == 0)

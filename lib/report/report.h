@@ -11,7 +11,7 @@
 
 #include <stdio.h>
 
-#include "app/run.h"
+#include "core/policy.h"
 #include "core/subject.h"
 
 enum report_command { REPORT_LINT, REPORT_PROBE };
@@ -19,7 +19,8 @@ enum report_command { REPORT_LINT, REPORT_PROBE };
 struct report {
 	const struct report_format *fmt;
 	FILE *out;
-	const struct run *run;
+	const struct policy *policy;	/* the policy applied, named in every format */
+	time_t now;			/* the instant judged at (--at or the clock) */
 	enum report_command command;
 	bool color;		/* escape sequences allowed (text only) */
 	bool quiet;		/* only failures */
@@ -46,8 +47,12 @@ const struct report_format *report_format_find(const char *name);
 /* The formats, NULL-terminated, for --help and tests. */
 extern const struct report_format *const report_formats[];
 
+/*
+ * Start a report in fmt on out for cmd, judged under policy (borrowed
+ * for the report's life) at now.  quiet: only failures.
+ */
 void report_begin(struct report *, const struct report_format *, FILE *out,
-    const struct run *, enum report_command);
+    const struct policy *policy, time_t now, bool quiet, enum report_command);
 /* Report s and fold its result into r->worst. */
 void report_subject(struct report *, const struct subject *s);
 void report_end(struct report *);

@@ -351,7 +351,7 @@ sarif_end(struct report *r)
 	json_t *inv = jnew(json_object()), *props = jnew(json_object());
 	char stamp[32];
 
-	time_format(r->run->now, stamp, sizeof(stamp));
+	time_format(r->now, stamp, sizeof(stamp));
 	set(inv, "executionSuccessful", json_boolean(
 	    r->n_by_result[RESULT_ERROR] == 0));
 	set(inv, "exitCode", json_integer(result_exit_code(r->worst)));
@@ -360,7 +360,7 @@ sarif_end(struct report *r)
 		    json_incref(st->notifications));
 	set(props, "command", json_string(r->command == REPORT_PROBE ?
 	    "probe" : "lint"));
-	set(props, "policy", jstr(r->run->policy.name));
+	set(props, "policy", jstr(r->policy->name));
 	set(props, "evaluatedAt", json_string(stamp));
 	set(props, "result", json_string(result_name(r->worst)));
 	set(props, "subjects", json_incref(st->subjects));

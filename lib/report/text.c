@@ -83,11 +83,11 @@ text_begin(struct report *r)
 {
 	char when[32];
 
-	time_format(r->run->now, when, sizeof(when));
+	time_format(r->now, when, sizeof(when));
 	if (!r->quiet)
 		fprintf(r->out, "bwcertcheck %s: policy %s, evaluated at %s\n",
 		    r->command == REPORT_LINT ? "lint" : "probe",
-		    r->run->policy.name, when);
+		    r->policy->name, when);
 }
 
 static void

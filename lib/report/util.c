@@ -31,14 +31,16 @@ report_format_find(const char *name)
 
 void
 report_begin(struct report *r, const struct report_format *fmt, FILE *out,
-    const struct run *run, enum report_command cmd)
+    const struct policy *policy, time_t now, bool quiet,
+    enum report_command cmd)
 {
 	memset(r, 0, sizeof(*r));
 	r->fmt = fmt;
 	r->out = out;
-	r->run = run;
+	r->policy = policy;
+	r->now = now;
 	r->command = cmd;
-	r->quiet = run->quiet;
+	r->quiet = quiet;
 	r->worst = RESULT_PASS;
 	r->nc_rule = xcalloc(rule_count, sizeof(*r->nc_rule));
 	if (fmt->begin != NULL)

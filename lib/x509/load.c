@@ -22,6 +22,7 @@
 #include <openssl/x509v3.h>
 
 #include "x509/chain.h"
+#include "core/fileio.h"
 #include "x509/load.h"
 
 const char *
@@ -54,67 +55,6 @@ load_openssl_reason(const char *def)
 		return xasprintf("%s (OpenSSL error %lx)", def, first);
 	return lib != NULL ? xasprintf("%s: %s", lib, reason) :
 	    xstrdup(reason);
-}
-
-int
-load_file(const char *path, size_t max, unsigned char **out, size_t *len,
-    char **err)
-{
-	FILE *fp;
-	struct stat st;
-	unsigned char *data = NULL;
-	size_t n = 0, cap = 0, got;
-	int rc = -1;
-
-	*out = NULL;
-	*len = 0;
-	if (strcmp(path, "-") == 0)
-		fp = stdin;
-	else if ((fp = fopen(path, "rb")) == NULL) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-		*err = xasprintf("%s: is a directory", path);
-		goto out;
-	}
-	for (;;) {
-		if (n == cap) {
-			if (cap >= max + 1) {
-				*err = xasprintf("%s: larger than %zu bytes, "
-				    "not a certificate file", path, max);
-				goto out;
-			}
-			cap = cap == 0 ? 8192 : cap * 2;
-			if (cap > max + 1)
-				cap = max + 1;
-			data = xrealloc(data, cap);
-		}
-		got = fread(data + n, 1, cap - n, fp);
-		n += got;
-		if (got == 0) {
-			if (ferror(fp)) {
-				*err = xasprintf("%s: %s", path,
-				    strerror(errno != 0 ? errno : EIO));
-				goto out;
-			}
-			break;
-		}
-	}
-	if (n > max) {
-		*err = xasprintf("%s: larger than %zu bytes, not a certificate "
-		    "file", path, max);
-		goto out;
-	}
-	*out = data;
-	*len = n;
-	data = NULL;
-	rc = 0;
-out:
-	free(data);
-	if (fp != stdin)
-		fclose(fp);
-	return rc;
 }
 
 /* PEM password callback: never prompts; u is the password or NULL. */
@@ -791,7 +731,7 @@ load_certs_cached(const char *path, const char *password,
 	size_t len;
 	int rc;
 
-	if (load_file(path, LOAD_MAX_BYTES, &data, &len, err) != 0)
+	if (fileio_read(path, LOAD_MAX_BYTES, &data, &len, err) != 0)
 		return -1;
 	rc = certs_mem(strcmp(path, "-") == 0 ? "(stdin)" : path, data, len,
 	    password, cache, certs, key, fmt, err);
@@ -819,7 +759,7 @@ load_key(const char *path, const char *password, char **err)
 	PKCS12 *p12;
 	char *reason;
 
-	if (load_file(path, LOAD_MAX_BYTES, &data, &len, err) != 0)
+	if (fileio_read(path, LOAD_MAX_BYTES, &data, &len, err) != 0)
 		return NULL;
 	if (len == 0) {
 		*err = xasprintf("%s: empty file", path);
@@ -901,7 +841,7 @@ load_password(const char *spec, char **err)
 		return xstrdup(v);
 	}
 	if (strncmp(spec, "file:", 5) == 0 || strcmp(spec, "stdin") == 0) {
-		if (load_file(strcmp(spec, "stdin") == 0 ? "-" : spec + 5,
+		if (fileio_read(strcmp(spec, "stdin") == 0 ? "-" : spec + 5,
 		    4096, &data, &len, err) != 0)
 			return NULL;
 		for (i = 0; i < len && data[i] != '\n' && data[i] != '\r'; i++)

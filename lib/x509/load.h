@@ -74,10 +74,6 @@ EVP_PKEY *load_key(const char *path, const char *password, char **err);
  */
 char *load_password(const char *spec, char **err);
 
-/* Read a whole file ("-" is stdin), at most max bytes.  Caller frees *out. */
-int load_file(const char *path, size_t max, unsigned char **out, size_t *len,
-    char **err);
-
 const char *load_format_name(enum load_format);
 
 /*

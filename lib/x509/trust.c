@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "core/fileio.h"
 #include "x509/load.h"
 #include "x509/trust.h"
 
@@ -85,19 +86,6 @@ out:
 	return rc;
 }
 
-static void
-hex32(const unsigned char in[32], char out[65])
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0x0f];
-	}
-	out[64] = '\0';
-}
-
 /*
  * Build the store from the built-in bundle, keeping the roots whose
  * brand is in policy->brands (every brand when policy is NULL; none
@@ -138,7 +126,7 @@ trust_load_builtin(const struct policy *policy, char **err)
 			goto out;
 		}
 		if ((info = root_info_by_spki(md)) == NULL) {
-			hex32(md, hex);
+			hex_encode(md, 32, hex);
 			*err = xasprintf("%s: certificate %zu (SPKI SHA-256 %s) "
 			    "is not in the roots table", BUNDLE_NAME, i + 1, hex);
 			goto out;
@@ -201,7 +189,7 @@ trust_add_file(struct trust *t, const char *path, bool in_dir, char **err)
 	size_t len = 0;
 	int i, rc = -1;
 
-	if (load_file(path, LOAD_MAX_BYTES, &data, &len, err) == -1)
+	if (fileio_read(path, LOAD_MAX_BYTES, &data, &len, err) == -1)
 		goto out;
 	if (in_dir && contains(data, len, "-----BEGIN ") &&
 	    !contains(data, len, "CERTIFICATE-----") &&
@@ -364,81 +352,4 @@ trust_find(const struct trust *t, X509 *x)
 		if (X509_cmp(t->roots[i].x509, x) == 0)
 			return &t->roots[i];
 	return NULL;
-}
-
-/* The row of root_table pinning this SPKI hash, or NULL.  Static data. */
-const struct root_info *
-root_info_by_spki(const unsigned char spki[32])
-{
-	char hex[65];
-	size_t i;
-
-	hex32(spki, hex);
-	for (i = 0; i < root_table_len; i++)
-		if (strcmp(root_table[i].spki_sha256, hex) == 0)
-			return &root_table[i];
-	return NULL;
-}
-
-/*
- * Days from 1970-01-01 to the proleptic Gregorian date y-m-d, without
- * timegm() (not in POSIX) or mktime() (local time).  The usual
- * era-of-400-years computation: March-based years put the leap day last.
- */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	if (m <= 2)
-		y--;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int
-parse_digits(const char *s, size_t n)
-{
-	int v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-/*
- * The day the root leaves (left) Mozilla's store for TLS, as the time_t
- * of that day's UTC midnight.  Returns -1 when info or its date is NULL,
- * or the date is not a valid "YYYY-MM-DD".
- */
-time_t
-root_removal_time(const struct root_info *info)
-{
-	static const int mdays[12] =
-	    { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	const char *s;
-	int y, m, d, dim;
-
-	if (info == NULL || (s = info->mozilla_removal) == NULL)
-		return -1;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	y = parse_digits(s, 4);
-	m = parse_digits(s + 5, 2);
-	d = parse_digits(s + 8, 2);
-	if (y < 1970 || m < 1 || m > 12 || d < 1)
-		return -1;
-	dim = mdays[m - 1];
-	if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		dim = 29;
-	if (d > dim)
-		return -1;
-	return (time_t)(days_from_civil(y, m, d) * 86400);
 }
