@@ -3,7 +3,8 @@
  * presents it, meet the carrier's TLS/SRTP rules?
  *
  * This file only turns the command line (and --config) into a struct
- * run and calls into lib/: op_lint(), op_probe(), or the rule table.
+ * run and calls into lib/: op_lint(), op_probe(), op_fix_chain(), or the
+ * rule table.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,7 +29,7 @@ enum {
 	OPT_PASSWORD, OPT_FORMAT, OPT_DISABLE, OPT_CONFIG, OPT_COLOR,
 	OPT_PORT, OPT_TIMEOUT, OPT_SERVERNAME, OPT_NO_SNI, OPT_CONNECT,
 	OPT_RESOLVER, OPT_SRV, OPT_SIP, OPT_TARGETS, OPT_JOBS, OPT_SHARD,
-	OPT_EACH, OPT_HELP, OPT_VERSION,
+	OPT_EACH, OPT_FETCH, OPT_P12, OPT_HELP, OPT_VERSION,
 };
 
 /* The long options: one table, shared by the command line and --config. */
@@ -58,6 +59,8 @@ static const struct option long_options[] = {
 	{ "targets", required_argument, NULL, OPT_TARGETS },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "fetch", no_argument, NULL, OPT_FETCH },
+	{ "p12", required_argument, NULL, OPT_P12 },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -66,6 +69,8 @@ static const struct option long_options[] = {
 static const char usage_text[] =
 "usage: bwcertcheck lint  [OPTIONS] FILE...         lint certificate chains from files ('-' is stdin)\n"
 "       bwcertcheck probe [OPTIONS] HOST[:PORT]...  TLS 1.2 probe of live endpoints, then lint\n"
+"       bwcertcheck fix-chain [OPTIONS] -o OUT FILE...  write the chain the SBC wants\n"
+"                                                   (leaf, intermediates in order, no root), then lint it\n"
 "       bwcertcheck rules [--format text|json] [ID] list the rules, or explain one\n"
 "       bwcertcheck --help | --version\n"
 "\n"
@@ -95,11 +100,17 @@ static const char usage_text[] =
 "  --targets FILE         one target a line: HOST[:PORT] [FQDN]\n"
 "  --jobs N               probe up to N targets at once\n"
 "  --shard I/N            take only the I-th of N slices of the targets\n"
+"fix-chain (also --trust-store, --fqdn, --at, --key, --password, --format):\n"
+"  -o, --output FILE      the chain file to write (replaced whole, mode 0644)\n"
+"  --fetch                fetch a missing intermediate from its caIssuers URL\n"
+"  --timeout SEC          bound on all fetches together (10)\n"
+"  --p12 FILE             also write a PKCS#12 (key, leaf, intermediates; needs\n"
+"                         --password and the key: --key or a PKCS#12 input)\n"
 "\n"
 "exit status: 0 compliant, 1 warnings, 2 not compliant, 3 could not evaluate\n"
 "see bwcertcheck(1)\n";
 
-enum command { CMD_NONE, CMD_LINT, CMD_PROBE, CMD_RULES };
+enum command { CMD_NONE, CMD_LINT, CMD_PROBE, CMD_FIX_CHAIN, CMD_RULES };
 
 /* Settings whose final value depends on config + command line. */
 struct cli {
@@ -109,6 +120,7 @@ struct cli {
 	const char *at;
 	const char *disable;
 	const char *color;
+	const char *output_cli;		/* -o on the command line (fix-chain's chain file) */
 	struct config cfg;		/* from --config, applied first */
 };
 
@@ -241,6 +253,12 @@ apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
 		return parse_int("--jobs", arg, 1, 1024, &run->jobs, err);
 	case OPT_SHARD:
 		return parse_shard(arg, &run->shard_i, &run->shard_n, err);
+	case OPT_FETCH:
+		run->fetch = true;
+		return 0;
+	case OPT_P12:
+		run->p12_out = arg;
+		return 0;
 	default:
 		*err = xstrdup("unknown option");
 		return -1;
@@ -280,6 +298,21 @@ apply_disable(struct run *run, const char *list)
 	return rc;
 }
 
+static const char *
+command_name(enum command cmd)
+{
+	switch (cmd) {
+	case CMD_LINT:
+		return "lint";
+	case CMD_PROBE:
+		return "probe";
+	case CMD_FIX_CHAIN:
+		return "fix-chain";
+	default:
+		return "rules";
+	}
+}
+
 /* Apply --config: its [policy], then its settings; the command line comes after. */
 static int
 apply_config(struct run *run, struct cli *cli)
@@ -289,8 +322,8 @@ apply_config(struct run *run, struct cli *cli)
 
 	if (config_load(cli->config_path, &cli->cfg, &err) != 0 ||
 	    config_apply_policy(&cli->cfg, &run->policy, &err) != 0 ||
-	    config_apply_options(&cli->cfg, cli->cmd == CMD_LINT ? "lint" :
-	    "probe", long_options, config_option, &ctx, &err) != 0) {
+	    config_apply_options(&cli->cfg, command_name(cli->cmd),
+	    long_options, config_option, &ctx, &err) != 0) {
 		diag_error("%s", err != NULL ? err : "bad configuration");
 		free(err);
 		return EXIT_UNKNOWN;
@@ -439,6 +472,37 @@ finish_run(struct run *run, struct cli *cli)
 	return 0;
 }
 
+/*
+ * fix-chain's -o is the chain file, and only the command line names it
+ * (an output= in --config is meant for reports); the report goes to
+ * standard output.
+ */
+static int
+fix_chain_options(struct run *run, const struct cli *cli, int nargs)
+{
+	int idx = rule_index("accepted-ca");
+
+	if (nargs == 0)
+		return usage_error("fix-chain: no FILE given");
+	if (cli->output_cli == NULL || strcmp(cli->output_cli, "-") == 0)
+		return usage_error("fix-chain: -o FILE names the chain file to "
+		    "write");
+	if (run->p12_out != NULL && run->password_spec == NULL)
+		return usage_error("fix-chain: --p12 needs --password (the "
+		    "PKCS#12's password)");
+	if (run->p12_out != NULL && strcmp(run->p12_out, cli->output_cli) == 0)
+		return usage_error("fix-chain: --p12 and -o name the same file");
+	if (run->each)
+		return usage_error("fix-chain: every FILE is part of one chain "
+		    "(no --each)");
+	if (idx >= 0 && idx < RULES_MAX && run->disabled[idx])
+		return usage_error("fix-chain: accepted-ca cannot be disabled: "
+		    "the chain written must reach an accepted root");
+	run->chain_out = cli->output_cli;
+	run->output = NULL;
+	return 0;
+}
+
 static int
 run_command(struct run *run, struct cli *cli, char **args, int nargs)
 {
@@ -454,8 +518,12 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 		return usage_error("lint: no FILE given ('-' reads stdin)");
 	if (cli->cmd == CMD_PROBE && nargs == 0 && run->targets_path == NULL)
 		return usage_error("probe: no HOST given (or --targets FILE)");
+	if (cli->cmd == CMD_FIX_CHAIN && (rc = fix_chain_options(run, cli,
+	    nargs)) != 0)
+		return rc;
 	/* A run-level input that cannot be read: no verdict, no report. */
-	if (cli->cmd == CMD_LINT && (in = lint_inputs_read(run, &err)) == NULL) {
+	if ((cli->cmd == CMD_LINT || cli->cmd == CMD_FIX_CHAIN) &&
+	    (in = lint_inputs_read(run, &err)) == NULL) {
 		diag_error("%s", err);
 		free(err);
 		return EXIT_UNKNOWN;
@@ -474,10 +542,12 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 		}
 	}
 	report_begin(&rep, fmt, out, &run->policy, run->now, run->quiet,
-	    cli->cmd == CMD_LINT ? REPORT_LINT : REPORT_PROBE);
+	    cli->cmd == CMD_PROBE ? REPORT_PROBE : REPORT_LINT);
 	rep.color = strcmp(fmt->name, "text") == 0 && want_color(cli, out);
 	if (cli->cmd == CMD_LINT)
 		res = op_lint(run, in, &rep, args, nargs);
+	else if (cli->cmd == CMD_FIX_CHAIN)
+		res = op_fix_chain(run, in, &rep, args, nargs);
 	else
 		res = op_probe(run, &rep, args, nargs);
 	report_end(&rep);
@@ -527,9 +597,11 @@ main(int argc, char **argv)
 		cli.cmd = CMD_LINT;
 	else if (strcmp(argv[1], "probe") == 0)
 		cli.cmd = CMD_PROBE;
+	else if (strcmp(argv[1], "fix-chain") == 0)
+		cli.cmd = CMD_FIX_CHAIN;
 	else
-		return usage_error("unknown command '%s' (lint, probe, rules)",
-		    argv[1]);
+		return usage_error("unknown command '%s' (lint, probe, fix-chain, "
+		    "rules)", argv[1]);
 
 	run_init(&run);
 	/* First pass: find --config, whose settings the command line overrides. */
@@ -553,6 +625,10 @@ main(int argc, char **argv)
 			rc = 0;
 			goto out;
 		case OPT_CONFIG:
+			break;
+		case 'o':
+			cli.output_cli = optarg;
+			run.output = optarg;
 			break;
 		case '?':
 		case ':':

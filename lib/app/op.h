@@ -13,13 +13,18 @@
 #include "report/report.h"
 #include "app/run.h"
 
+typedef struct evp_pkey_st EVP_PKEY;
+
 /*
  * lint's run-level inputs: the --password and --key, read before any
  * report is begun, since a run that cannot read them judges nothing.
  * Returns them (free with lint_inputs_free; NULL is a no-op), or NULL
  * with *err set (caller frees).
  */
-struct lint_inputs;
+struct lint_inputs {
+	char *password;		/* resolved --password, or NULL */
+	EVP_PKEY *key;		/* --key, or NULL */
+};
 struct lint_inputs *lint_inputs_read(const struct run *, char **err);
 void lint_inputs_free(struct lint_inputs *);
 
@@ -30,6 +35,15 @@ enum result op_lint(const struct run *, const struct lint_inputs *,
 /* probe: HOST[:PORT] targets (and run->targets_path). */
 enum result op_probe(const struct run *, struct report *,
     char *const targets[], int ntargets);
+
+/*
+ * fix-chain: files form one set of certificates (read with the
+ * lint_inputs' password and key); write the chain the SBC
+ * wants to run->chain_out (and a PKCS#12 to run->p12_out), then report
+ * the chain written, or why nothing was.
+ */
+enum result op_fix_chain(const struct run *, const struct lint_inputs *,
+    struct report *, char *const files[], int nfiles);
 
 /* One line on stderr: "bwcertcheck: " + message.  Honours nothing: errors always show. */
 void diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

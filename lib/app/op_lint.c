@@ -21,11 +21,6 @@
 #include "x509/load.h"
 #include "app/op.h"
 
-struct lint_inputs {
-	char *password;		/* resolved --password, or NULL */
-	EVP_PKEY *key;		/* --key, or NULL */
-};
-
 struct lint_state {
 	const struct run *run;
 	struct report *rep;

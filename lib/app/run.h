@@ -40,6 +40,11 @@ struct run {
 	int jobs;
 	int shard_i, shard_n;
 	bool port_given;
+
+	/* fix-chain */
+	const char *chain_out;		/* -o: the chain file to write */
+	const char *p12_out;		/* --p12 */
+	bool fetch;			/* --fetch */
 };
 
 void run_init(struct run *);
