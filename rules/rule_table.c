@@ -50,7 +50,10 @@ const struct rule rule_table[] = {
 	    "the SBC does not download missing ones (no AIA fetching). A "
 	    "missing intermediate is named with its caIssuers URL as a hint.",
 	  .fix = "Configure the server with the full chain file (leaf first, "
-	    "then each intermediate; fullchain.pem for certbot).",
+	    "then each intermediate; fullchain.pem for certbot). bwcertcheck "
+	    "fix-chain -o fullchain.pem FILE... writes it from the files you "
+	    "have; with --fetch it downloads a missing intermediate from the "
+	    "caIssuers URL.",
 	  .check = check_chain_complete },
 	{ .id = "chain-order", .severity = SEV_WARNING, .needs = NEEDS_CHAIN,
 	  .title = "the certificates are in order, leaf first, each signed by the next",
@@ -60,7 +63,8 @@ const struct rule rule_table[] = {
 	    "peers refuse other orders; extra certificates after the path "
 	    "are tolerated.",
 	  .fix = "Put the leaf first, then its issuer, then that issuer's "
-	    "issuer; drop certificates that are not part of the path.",
+	    "issuer; drop certificates that are not part of the path. "
+	    "bwcertcheck fix-chain -o fullchain.pem FILE... does it for you.",
 	  .check = check_chain_order },
 	{ .id = "not-self-signed", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
 	  .title = "the leaf is not self-signed",
