@@ -378,8 +378,10 @@ op_fix_chain(const struct run *run, const struct lint_inputs *inputs,
 		goto out;
 	}
 	if (run->p12_out != NULL && st.key == NULL) {
-		diag_error("--p12: no private key: give --key FILE, or a "
+		err = xstrdup("--p12: no private key: give --key FILE, or a "
 		    "PKCS#12 input that holds it");
+		diag_error("%s", err);
+		res = report_chain(run, rep, st.name, NULL, NULL, err);
 		goto out;
 	}
 	opts.key = st.key;
