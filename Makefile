@@ -102,6 +102,10 @@ check: deps
 test: layers bwcertcheck $(TEST_BIN)
 	@sh tests/run.sh $(TEST_BIN)
 
+# The unit tests alone, several binaries at once: the fast inner loop.
+unit: $(TEST_BIN)
+	@sh tests/unit.sh $(TEST_BIN)
+
 # The one-way include rule between lib/core, x509, probe, rules, report
 # and app (README.md, "Layout").
 layers:
@@ -152,7 +156,7 @@ clean: clean-objects
 
 .SECONDARY:
 
-.PHONY: all deps demo check test layers test-sanitize deb deb-check install \
+.PHONY: all deps demo check test unit layers test-sanitize deb deb-check install \
 	uninstall clean clean-objects
 
 # Fuzzing and valgrind (fuzz/fuzz.mk: fuzz, fuzz-smoke, valgrind) and the

@@ -36,6 +36,60 @@ struct key_slot {
 static struct key_slot key_cache[KEY_CACHE_MAX];
 static size_t key_cache_len;
 
+/*
+ * Keys are also kept on disk in $BWC_TEST_KEYS when it is set (tests/run.sh
+ * and make unit set it), one PEM file per slot, so the test binaries of a
+ * run share them instead of each generating its own RSA keys, which was
+ * most of their time.  A file is written under a temporary name and
+ * renamed, so binaries running at once never read half a key.
+ */
+static char *
+key_disk_path(const char *alg, const char *param, int bits, int n)
+{
+	const char *dir = getenv("BWC_TEST_KEYS");
+	char *path;
+	size_t len;
+
+	if (dir == NULL || *dir == '\0')
+		return NULL;
+	len = strlen(dir) + strlen(alg) + strlen(param) + 64;
+	if ((path = malloc(len)) != NULL)
+		snprintf(path, len, "%s/%s-%s-%d-%d.pem", dir, alg, param,
+		    bits, n);
+	return path;
+}
+
+static EVP_PKEY *
+key_disk_load(const char *path)
+{
+	EVP_PKEY *pkey = NULL;
+	FILE *fp;
+
+	if (path == NULL || (fp = fopen(path, "r")) == NULL)
+		return NULL;
+	pkey = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+	fclose(fp);
+	ERR_clear_error();
+	return pkey;
+}
+
+static void
+key_disk_save(const char *path, EVP_PKEY *pkey)
+{
+	char tmp[4096];
+	FILE *fp;
+	int ok;
+
+	if (path == NULL ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path,
+	    (long)getpid()) >= sizeof(tmp) || (fp = fopen(tmp, "w")) == NULL)
+		return;
+	ok = PEM_write_PrivateKey(fp, pkey, NULL, NULL, 0, NULL, NULL) == 1;
+	if (fclose(fp) != 0 || !ok || rename(tmp, path) != 0)
+		unlink(tmp);
+	ERR_clear_error();
+}
+
 static void pki_fail(const char *, ...)
     __attribute__((format(printf, 1, 2)));
 
@@ -66,6 +120,7 @@ key_get(const char *alg, const char *param, int bits, int n)
 {
 	struct key_slot *s;
 	EVP_PKEY *pkey = NULL;
+	char *disk = NULL;
 	size_t i;
 
 	for (i = 0; i < key_cache_len; i++) {
@@ -83,16 +138,20 @@ key_get(const char *alg, const char *param, int bits, int n)
 		goto out;
 	}
 
-	ERR_clear_error();
-	if (strcmp(alg, "RSA") == 0)
-		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
-	else if (strcmp(alg, "EC") == 0)
-		pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", param);
-	else
-		pkey = EVP_PKEY_Q_keygen(NULL, NULL, alg);
-	if (pkey == NULL) {
-		pki_fail("cannot generate %s %s%d key", alg, param, bits);
-		goto out;
+	disk = key_disk_path(alg, param, bits, n);
+	if ((pkey = key_disk_load(disk)) == NULL) {
+		ERR_clear_error();
+		if (strcmp(alg, "RSA") == 0)
+			pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)bits);
+		else if (strcmp(alg, "EC") == 0)
+			pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", param);
+		else
+			pkey = EVP_PKEY_Q_keygen(NULL, NULL, alg);
+		if (pkey == NULL) {
+			pki_fail("cannot generate %s %s%d key", alg, param, bits);
+			goto out;
+		}
+		key_disk_save(disk, pkey);
 	}
 
 	s = &key_cache[key_cache_len++];
@@ -102,6 +161,7 @@ key_get(const char *alg, const char *param, int bits, int n)
 	s->n = n;
 	s->pkey = pkey;
 out:
+	free(disk);
 	return pkey;
 }
 

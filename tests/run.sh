@@ -14,8 +14,11 @@ export TOP
 BWC="$TOP/bwcertcheck"
 export BWC
 OUT="$TOP/tests/out"
-rm -rf "$OUT"
+# Everything of the last run goes but the generated test keys.
 mkdir -p "$OUT"
+find "$OUT" -mindepth 1 -maxdepth 1 ! -name keys -exec rm -rf {} +
+BWC_TEST_KEYS="$OUT/keys"
+export BWC_TEST_KEYS
 TESTDATA="$OUT/pki"
 export TESTDATA
 if ! sh "$TOP/testdata/mkpki.sh" "$TESTDATA" >"$OUT/mkpki.log" 2>&1; then
@@ -36,32 +39,15 @@ count() {
 	echo "${p:-0} ${f:-0}"
 }
 
-for t in "$@"; do
-	name=$(basename "$t")
-	log="$OUT/$name.log"
-	if "$t" >"$log" 2>&1; then
-		rc=0
-	else
-		rc=$?
-	fi
-	# cmocka: "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)..."
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
-	p=${p:-0}
-	f=${f:-0}
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1
-	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-	if [ "$f" -ne 0 ]; then
-		failed_names="$failed_names $name"
-		echo "FAIL $name ($p passed, $f failed; rc $rc)"
-		sed 's/^/    /' "$log" | grep -E 'FAIL|ERROR|error|Assert|expected|ERROR:|runtime error|Sanitizer' | head -40
-	else
-		echo "ok   $name ($p passed)"
-	fi
-done
+# The unit-test binaries, several at once (tests/unit.sh).
+if [ $# -gt 0 ]; then
+	OUT="$OUT" sh "$TOP/tests/unit.sh" "$@" >"$OUT/unit.out" 2>&1
+	grep -v '^unit: ' "$OUT/unit.out"
+	set -- $(count "$OUT/unit.out")
+	passed=$((passed + $1))
+	failed=$((failed + $2))
+	[ "$2" -ne 0 ] && failed_names="$failed_names unit"
+fi
 
 for t in "$TOP"/tests/cli/*.sh "$TOP"/tests/integration/*.sh; do
 	[ -f "$t" ] || continue
