@@ -537,6 +537,21 @@ test_fix_chain_untrusted_root_is_refused(void **state)
 }
 
 static void
+test_fix_chain_self_signed_leaf_is_refused_as_such(void **state)
+{
+	struct chain_fix f;
+	X509 *self = pki_issue(&(struct pki_spec){ .cn = FQDN,
+	    .dns = { { FQDN, 0 } }, .key = env.w.leaf_key });
+
+	(void)state;
+	assert_non_null(self);
+	fix(&f, NULL, NULL, self, env.w.intermediate, NULL);
+	assert_refused(&f, "the leaf, " FQDN ", is self-signed");
+	chain_fix_free(&f);
+	X509_free(self);
+}
+
+static void
 test_fix_chain_of_two_leaves_the_one_reaching_a_root_is_chosen(void **state)
 {
 	struct chain_fix f;
@@ -663,6 +678,7 @@ main(void)
 		cmocka_unit_test(test_fix_chain_complete_input_fetches_nothing),
 		cmocka_unit_test(test_fix_chain_same_url_is_fetched_once),
 		cmocka_unit_test(test_fix_chain_untrusted_root_is_refused),
+		cmocka_unit_test(test_fix_chain_self_signed_leaf_is_refused_as_such),
 		cmocka_unit_test(test_fix_chain_of_two_leaves_the_one_reaching_a_root_is_chosen),
 		cmocka_unit_test(test_fix_chain_two_leaves_reaching_a_root_are_refused_without_key),
 		cmocka_unit_test(test_fix_chain_two_leaves_the_key_chooses),

@@ -328,6 +328,12 @@ refusal(const struct fixer *fx, const struct chain_facts *c)
 			    c->missing_issuer, label);
 		break;
 	case CHAIN_UNTRUSTED_ROOT:
+		if (c->top == c->leaf) {
+			out = xasprintf("the leaf, %s, is self-signed: the SBC "
+			    "accepts only a certificate issued by an accepted CA",
+			    label);
+			break;
+		}
 		why = root_excluded_why(top->subject);
 		out = xasprintf("the chain ends at %s, a self-signed root that is "
 		    "not an accepted CA%s%s", top->subject, why ? ": " : "",

@@ -90,6 +90,7 @@ expect_exit 2 "a chain to a root that is not accepted: refused" -- $F -o "$O-un.
 expect_grep "self-signed root that is not an accepted CA" "unaccepted root: the reason" "$WORK/err"
 if [ -e "$O-un.pem" ]; then not_ok "unaccepted root: nothing written" "file exists"; else ok "unaccepted root: nothing written"; fi
 expect_exit 2 "a self-signed leaf: refused" -- $F -o "$O-self.pem" "$T/self-signed.pem"
+expect_grep "the leaf, pbx.example.test, is self-signed" "self-signed leaf: said so" "$WORK/err"
 expect_exit 2 "the root alone: refused" -- $F -o "$O-root.pem" "$T/root.pem"
 expect_grep "only certificate given is a root" "the root alone: the reason" "$WORK/err"
 if ls "$WORK"/.out* >/dev/null 2>&1; then not_ok "no temporary file is left" "$(ls -a "$WORK")"; else ok "no temporary file is left"; fi
