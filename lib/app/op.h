@@ -14,6 +14,7 @@
 #include "app/run.h"
 
 typedef struct evp_pkey_st EVP_PKEY;
+struct stack_st_X509;
 
 /*
  * lint's run-level inputs: the --password and --key, read before any
@@ -31,6 +32,16 @@ void lint_inputs_free(struct lint_inputs *);
 /* lint: files form one chain, or with run->each one chain each. */
 enum result op_lint(const struct run *, const struct lint_inputs *,
     struct report *, char *const files[], int nfiles);
+
+/*
+ * Judge certs (borrowed) as one chain read from files named name, with
+ * key (borrowed, may be NULL) for key-match, and report it.  With error
+ * set, report that instead (and say it on stderr).  Returns the
+ * subject's result.
+ */
+enum result op_report_chain(const struct run *, struct report *,
+    const char *name, struct stack_st_X509 *certs, EVP_PKEY *key,
+    const char *error);
 
 /* probe: HOST[:PORT] targets (and run->targets_path). */
 enum result op_probe(const struct run *, struct report *,

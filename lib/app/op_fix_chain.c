@@ -80,34 +80,6 @@ say(const struct run *run, const char *fmt, ...)
 	free(msg);
 }
 
-/* Judge certs (borrowed) as a chain named name and report it. */
-static enum result
-report_chain(const struct run *run, struct report *rep, const char *name,
-    STACK_OF(X509) *certs, EVP_PKEY *key, const char *error)
-{
-	struct subject s;
-	enum result res;
-	char *err = NULL;
-
-	subject_init(&s, SUBJECT_FILE, name);
-	if (run->fqdn != NULL)
-		s.fqdn = xstrdup(run->fqdn);
-	if (error != NULL)
-		subject_set_error(&s, "%s", error);
-	else if (chain_analyse(run->trust, certs, key, &s.chain, &err) != 0) {
-		diag_error("%s: %s", name, err);
-		subject_set_error(&s, "%s: %s", name, err);
-		chain_free(&s.chain);
-		free(err);
-	} else
-		s.has_chain = true;
-	run_judge(run, &s);
-	report_subject(rep, &s);
-	res = s.result;
-	subject_free(&s);
-	return res;
-}
-
 /* The status of rule id in s, or STATUS_SKIP if it did not run. */
 static enum status
 finding_status(const struct subject *s, const char *id)
@@ -373,15 +345,13 @@ op_fix_chain(const struct run *run, const struct lint_inputs *inputs,
 	size_t i;
 
 	if (load_inputs(&st, files, nfiles, &err) != 0) {
-		diag_error("%s", err);
-		res = report_chain(run, rep, st.name, NULL, NULL, err);
+		res = op_report_chain(run, rep, st.name, NULL, NULL, err);
 		goto out;
 	}
 	if (run->p12_out != NULL && st.key == NULL) {
 		err = xstrdup("--p12: no private key: give --key FILE, or a "
 		    "PKCS#12 input that holds it");
-		diag_error("%s", err);
-		res = report_chain(run, rep, st.name, NULL, NULL, err);
+		res = op_report_chain(run, rep, st.name, NULL, NULL, err);
 		goto out;
 	}
 	opts.key = st.key;
@@ -392,16 +362,18 @@ op_fix_chain(const struct run *run, const struct lint_inputs *inputs,
 		opts.fetch_arg = &fetcher;
 	}
 	if (chain_fix(run->trust, st.in, st.origin, &opts, &fix, &err) != 0) {
-		diag_error("%s: %s", st.name, err);
-		res = report_chain(run, rep, st.name, NULL, NULL, err);
+		char *why = xasprintf("%s: %s", st.name, err);
+
+		res = op_report_chain(run, rep, st.name, NULL, NULL, why);
+		free(why);
 		goto out;
 	}
 	for (i = 0; i < fix.n_notes; i++)
 		say(run, "%s", fix.notes[i]);
 	if (fix.refused != NULL) {
 		diag_error("fix-chain: nothing written: %s", fix.refused);
-		res = result_worst(RESULT_FAIL, report_chain(run, rep, st.name,
-		    fix.work, st.key, NULL));
+		res = result_worst(RESULT_FAIL, op_report_chain(run, rep,
+		    st.name, fix.work, st.key, NULL));
 		goto out;
 	}
 	res = write_fixed(&st, fix.out);

@@ -30,32 +30,41 @@ struct lint_state {
 	enum result worst;
 };
 
-/* Judge certs (owned; freed here) as one chain named name. */
-static void
-lint_chain(struct lint_state *st, const char *name, STACK_OF(X509) *certs,
-    EVP_PKEY *p12key, char *load_err)
+enum result
+op_report_chain(const struct run *run, struct report *rep, const char *name,
+    STACK_OF(X509) *certs, EVP_PKEY *key, const char *error)
 {
 	struct subject s;
+	enum result res;
 	char *err = NULL;
 
 	subject_init(&s, SUBJECT_FILE, name);
-	if (st->run->fqdn != NULL)
-		s.fqdn = xstrdup(st->run->fqdn);
-	if (load_err != NULL) {
-		diag_error("%s", load_err);
-		subject_set_error(&s, "%s", load_err);
-	} else if (chain_analyse(st->run->trust, certs,
-	    st->key != NULL ? st->key : p12key, &s.chain, &err) != 0) {
+	if (run->fqdn != NULL)
+		s.fqdn = xstrdup(run->fqdn);
+	if (error != NULL) {
+		diag_error("%s", error);
+		subject_set_error(&s, "%s", error);
+	} else if (chain_analyse(run->trust, certs, key, &s.chain, &err) != 0) {
 		diag_error("%s: %s", name, err);
 		subject_set_error(&s, "%s: %s", name, err);
 		chain_free(&s.chain);
 		free(err);
 	} else
 		s.has_chain = true;
-	run_judge(st->run, &s);
-	report_subject(st->rep, &s);
-	st->worst = result_worst(st->worst, s.result);
+	run_judge(run, &s);
+	report_subject(rep, &s);
+	res = s.result;
 	subject_free(&s);
+	return res;
+}
+
+/* Judge certs (owned; freed here) as one chain named name. */
+static void
+lint_chain(struct lint_state *st, const char *name, STACK_OF(X509) *certs,
+    EVP_PKEY *p12key, char *load_err)
+{
+	st->worst = result_worst(st->worst, op_report_chain(st->run, st->rep,
+	    name, certs, st->key != NULL ? st->key : p12key, load_err));
 	sk_X509_pop_free(certs, X509_free);
 }
 
