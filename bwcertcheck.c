@@ -29,7 +29,7 @@ enum {
 	OPT_PASSWORD, OPT_FORMAT, OPT_DISABLE, OPT_CONFIG, OPT_COLOR,
 	OPT_PORT, OPT_TIMEOUT, OPT_SERVERNAME, OPT_NO_SNI, OPT_CONNECT,
 	OPT_RESOLVER, OPT_SRV, OPT_SIP, OPT_TARGETS, OPT_JOBS, OPT_SHARD,
-	OPT_EACH, OPT_FETCH, OPT_P12, OPT_HELP, OPT_VERSION,
+	OPT_EACH, OPT_FETCH, OPT_P12, OPT_HELP, OPT_VERSION, OPT_CRIT_DAYS,
 };
 
 /* The long options: one table, shared by the command line and --config. */
@@ -38,6 +38,7 @@ static const struct option long_options[] = {
 	{ "trust-store", required_argument, NULL, OPT_TRUST },
 	{ "at", required_argument, NULL, OPT_AT },
 	{ "warn-days", required_argument, NULL, OPT_WARN_DAYS },
+	{ "crit-days", required_argument, NULL, OPT_CRIT_DAYS },
 	{ "key", required_argument, NULL, OPT_KEY },
 	{ "password", required_argument, NULL, OPT_PASSWORD },
 	{ "format", required_argument, NULL, OPT_FORMAT },
@@ -78,7 +79,9 @@ static const char usage_text[] =
 "  --fqdn NAME            the equipment's FQDN the certificate must cover\n"
 "  --trust-store PATH     PEM file or directory of roots replacing the accepted CAs\n"
 "  --at TIME              evaluate at TIME (RFC 3339 or @EPOCH) instead of now\n"
-"  --warn-days N          warn when a certificate expires within N days (30)\n"
+"  --warn-days N[%]       warn when a certificate expires within N days (30),\n"
+"                         or N% of its lifetime\n"
+"  --crit-days N[%]       expires-soon is an error within N days (0: never)\n"
 "  --format FMT           text, json, junit, sarif, nagios, prometheus\n"
 "  -o, --output FILE      write the report to FILE\n"
 "  --disable ID[,ID...]   skip rules (reported as skipped)\n"
@@ -158,6 +161,18 @@ parse_int(const char *opt, const char *s, int min, int max, int *out,
 	return 0;
 }
 
+/* --warn-days, --crit-days: N days or N% of each certificate's lifetime. */
+static int
+parse_limit(const char *opt, const char *s, int *n, bool *percent, char **err)
+{
+	if (config_parse_limit(s, n, percent) == -1) {
+		*err = xasprintf("%s: expected days from 0 to 36500 or a share "
+		    "of the lifetime from 0%% to 100%%, got '%s'", opt, s);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 parse_shard(const char *s, int *i, int *n, char **err)
 {
@@ -191,8 +206,11 @@ apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
 		cli->at = arg;
 		return 0;
 	case OPT_WARN_DAYS:
-		return parse_int("--warn-days", arg, 0, 36500,
-		    &run->policy.warn_days, err);
+		return parse_limit("--warn-days", arg, &run->policy.warn_days,
+		    &run->policy.warn_percent, err);
+	case OPT_CRIT_DAYS:
+		return parse_limit("--crit-days", arg, &run->policy.crit_days,
+		    &run->policy.crit_percent, err);
 	case OPT_KEY:
 		run->key_path = arg;
 		return 0;

@@ -219,7 +219,8 @@ void
 check_root_retiring(const struct check_input *in, struct verdict *v)
 {
 	const struct chain_facts *c = in->chain;
-	time_t when;
+	const struct cert_facts *leaf;
+	time_t when, limit;
 	long days;
 	char *name;
 
@@ -241,10 +242,16 @@ check_root_retiring(const struct check_input *in, struct verdict *v)
 		return;
 	}
 	days = time_days_until(in->now, when);
+	/* --warn-days N%: that share of the leaf's lifetime, as expires-soon. */
+	leaf = chain_leaf(c);
+	limit = policy_limit_seconds(in->policy->warn_days,
+	    in->policy->warn_percent, leaf != NULL && leaf->times_valid ?
+	    leaf->not_before : 0, leaf != NULL && leaf->times_valid ?
+	    leaf->not_after : 0) / 86400;
 	if (days < 0)
 		verdict_set(v, STATUS_FAIL, -1, "%s left Mozilla's root store "
 		    "for TLS on %s", name, c->anchor_info->mozilla_removal);
-	else if (days <= in->policy->warn_days)
+	else if (days <= limit)
 		verdict_set(v, STATUS_FAIL, -1, "%s leaves Mozilla's root store "
 		    "for TLS on %s, in %ld day%s", name,
 		    c->anchor_info->mozilla_removal, days, days == 1 ? "" : "s");

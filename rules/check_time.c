@@ -15,6 +15,8 @@ struct time_walk {
 	time_t soonest;
 	int soonest_idx;
 	const struct cert_facts *soonest_cert;
+	bool critical;		/* expires-soon: one is within --crit-days */
+	time_t warn, crit;	/* expires-soon: the limits, in seconds */
 };
 
 /* Remember the certificate that expires first. */
@@ -75,20 +77,46 @@ check_not_expired(const struct check_input *in, struct verdict *v)
 	buf_free(&w.p.text);
 }
 
+/*
+ * The limits of --warn-days and --crit-days in seconds.  A share (N%)
+ * is of the leaf's lifetime, the renewal cadence, and applies to every
+ * certificate of the chain: a share of a 25-year root's lifetime would
+ * warn eight years ahead.
+ */
+static void
+soon_limits(const struct policy *p, const struct cert_facts *leaf,
+    time_t *warn, time_t *crit)
+{
+	time_t nb = 0, na = 0;
+
+	if (leaf != NULL && leaf->times_valid) {
+		nb = leaf->not_before;
+		na = leaf->not_after;
+	}
+	*warn = policy_limit_seconds(p->warn_days, p->warn_percent, nb, na);
+	*crit = policy_limit_seconds(p->crit_days, p->crit_percent, nb, na);
+}
+
 static void
 soon_each(const struct cert_facts *f, int idx, void *arg)
 {
 	struct time_walk *w = arg;
 	char when[32], *ref;
+	time_t left;
 	long days;
+	bool crit;
 
 	if (!f->times_valid)
 		return;
 	days = time_days_until(w->in->now, f->not_after);
 	note_soonest(w, f, idx);
-	if (f->not_after - w->in->now >
-	    (time_t)w->in->policy->warn_days * 86400)
+	left = f->not_after - w->in->now;
+	/* --crit-days 0 (the default): never an error; not-expired judges expiry. */
+	crit = w->in->policy->crit_days > 0 && left <= w->crit;
+	if (left > w->warn && !crit)
 		return;
+	if (crit)
+		w->critical = true;
 	time_format(f->not_after, when, sizeof(when));
 	ref = cert_ref(f, idx);
 	if (days < 0)
@@ -99,22 +127,44 @@ soon_each(const struct cert_facts *f, int idx, void *arg)
 	free(ref);
 }
 
+/*
+ * Warn when a certificate expires within --warn-days (days, or a share
+ * of the leaf's lifetime: a fixed 30 days is most of a 47-day
+ * certificate's life and more than a 6-day one's); fail as an error
+ * within --crit-days.
+ */
 void
 check_expires_soon(const struct check_input *in, struct verdict *v)
 {
+	const struct policy *p = in->policy;
 	struct time_walk w = { .in = in };
-	char when[32], *ref;
+	char when[32], lim[48], *ref;
 
+	soon_limits(p, chain_leaf(in->chain), &w.warn, &w.crit);
 	chain_foreach(in->chain, soon_each, &w);
-	if (w.p.count > 0)
-		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s (warning at %d "
-		    "days)", w.p.text.ptr, in->policy->warn_days);
-	else if (w.soonest_cert != NULL) {
+	if (w.p.count > 0 && w.critical) {
+		policy_limit_text(p->crit_days, p->crit_percent, lim, sizeof(lim));
+		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s (an error "
+		    "at %s, --crit-days)", w.p.text.ptr, lim);
+		v->severity = SEV_ERROR;
+	} else if (w.p.count > 0) {
+		policy_limit_text(p->warn_days, p->warn_percent, lim, sizeof(lim));
+		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s (warning "
+		    "at %s)", w.p.text.ptr, lim);
+	} else if (w.soonest_cert != NULL) {
 		time_format(w.soonest, when, sizeof(when));
 		ref = cert_ref(w.soonest_cert, w.soonest_idx);
-		verdict_set(v, STATUS_PASS, w.soonest_idx, "%s expires in %ld "
-		    "days (%s), more than %d", ref,
-		    time_days_until(in->now, w.soonest), when, in->policy->warn_days);
+		policy_limit_text(p->warn_days, p->warn_percent, lim, sizeof(lim));
+		if (p->warn_percent)
+			verdict_set(v, STATUS_PASS, w.soonest_idx, "%s expires "
+			    "in %ld days (%s), more than %s (%lld days)", ref,
+			    time_days_until(in->now, w.soonest), when, lim,
+			    (long long)w.warn / 86400);
+		else
+			verdict_set(v, STATUS_PASS, w.soonest_idx, "%s expires "
+			    "in %ld days (%s), more than %d", ref,
+			    time_days_until(in->now, w.soonest), when,
+			    p->warn_days);
 		free(ref);
 	} else
 		verdict_set(v, STATUS_FAIL, -1, "no validity period could be read");

@@ -68,7 +68,8 @@ rules_judge(const struct judge_ctx *jc, struct subject *s)
 		r = &rule_table[i];
 		if (!applies(r, s))
 			continue;
-		v = (struct verdict){ .status = STATUS_SKIP, .cert = -1 };
+		v = (struct verdict){ .status = STATUS_SKIP, .cert = -1,
+		    .severity = r->severity };
 		if ((why = skip_reason(jc, r, i, s)) != NULL)
 			verdict_set(&v, STATUS_SKIP, -1, "%s", why);
 		else
@@ -80,15 +81,16 @@ rules_judge(const struct judge_ctx *jc, struct subject *s)
 		f->status = v.status;
 		f->cert = v.cert;
 		f->message = v.message;
+		f->severity = v.severity;
 		/* A disabled rule or an optional input is the user's choice. */
 		f->not_checked = v.status == STATUS_SKIP &&
 		    r->severity == SEV_ERROR && !(r->needs & NEEDS_KEY) &&
 		    !(jc->disabled != NULL && i < RULES_MAX && jc->disabled[i]);
 		if (v.status != STATUS_FAIL)
 			continue;
-		if (r->severity == SEV_ERROR)
+		if (f->severity == SEV_ERROR)
 			s->result = result_worst(s->result, RESULT_FAIL);
-		else if (r->severity == SEV_WARNING)
+		else if (f->severity == SEV_WARNING)
 			s->result = result_worst(s->result, RESULT_WARN);
 	}
 }

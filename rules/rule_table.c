@@ -83,10 +83,15 @@ const struct rule rule_table[] = {
 	    "install the CA's current chain.",
 	  .check = check_not_expired },
 	{ .id = "expires-soon", .severity = SEV_WARNING, .needs = NEEDS_CHAIN,
-	  .title = "no certificate in the chain expires within --warn-days",
+	  .title = "no certificate in the chain expires within --warn-days "
+	    "(an error within --crit-days)",
 	  .source = "operations: renew before the SBC refuses the handshake",
 	  .explain = "Warns when any certificate of the path, root included, "
-	    "expires within --warn-days (default 30) of the evaluation time.",
+	    "expires within --warn-days (default 30) of the evaluation time, "
+	    "and fails as an error within --crit-days (default 0: never). "
+	    "Either may be a share of the leaf's lifetime (33%), the renewal "
+	    "cadence: a fixed 30 days is most of a 47-day certificate's life "
+	    "and more than a 6-day one's.",
 	  .fix = "Renew now, and automate renewal (certbot renew, acme.sh).",
 	  .check = check_expires_soon },
 	{ .id = "root-retiring", .severity = SEV_WARNING, .needs = NEEDS_CHAIN,

@@ -40,6 +40,11 @@ struct verdict {
 	enum status status;
 	int cert;		/* input index, or -1 */
 	char *message;		/* owned by the verdict until the engine takes it */
+	/*
+	 * The rule's severity, which a check may raise for this finding
+	 * (expires-soon within --crit-days fails as an error).
+	 */
+	enum severity severity;
 };
 
 /* Set a verdict's status, cert and message (printf-style; escape untrusted parts first). */

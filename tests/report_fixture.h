@@ -49,6 +49,7 @@ add_finding(struct subject *s, const char *id, enum status st,
 	f = &s->findings[s->n_findings++];
 	memset(f, 0, sizeof(*f));
 	f->rule = rule;
+	f->severity = rule->severity;
 	f->status = st;
 	f->cert = st == STATUS_FAIL ? 0 : -1;
 	f->message = xstrdup(msg);

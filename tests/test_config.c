@@ -205,6 +205,16 @@ test_policy_apply_sets_each_key(void **state)
 	assert_false(p.wildcards);
 	assert_int_equal(policy_apply(&p, "warn-days", "45", &err), 0);
 	assert_int_equal(p.warn_days, 45);
+	assert_false(p.warn_percent);
+	assert_int_equal(policy_apply(&p, "warn-days", "33%", &err), 0);
+	assert_int_equal(p.warn_days, 33);
+	assert_true(p.warn_percent);
+	assert_int_equal(policy_apply(&p, "crit-days", "7", &err), 0);
+	assert_int_equal(p.crit_days, 7);
+	assert_false(p.crit_percent);
+	assert_int_equal(policy_apply(&p, "crit-days", "10%", &err), 0);
+	assert_int_equal(p.crit_days, 10);
+	assert_true(p.crit_percent);
 	assert_int_equal(policy_apply(&p, "port", "5062", &err), 0);
 	assert_int_equal(p.port, 5062);
 	assert_null(err);
@@ -228,14 +238,24 @@ test_policy_apply_bad_values_say_why(void **state)
 		{ "min-rsa-bits", "2048x", "'min-rsa-bits' must be a number "
 		  "from 512 to 16384, not '2048x'" },
 		{ "port", "0", "'port' must be a number from 1 to 65535, not '0'" },
-		{ "warn-days", "-1", "'warn-days' must be a number from 0 to "
-		  "36500, not '-1'" },
+		{ "warn-days", "-1", "'warn-days' must be a number of days from "
+		  "0 to 36500, or a share of the lifetime from 0% to 100%, not "
+		  "'-1'" },
+		{ "warn-days", "101%", "'warn-days' must be a number of days "
+		  "from 0 to 36500, or a share of the lifetime from 0% to 100%, "
+		  "not '101%'" },
+		{ "crit-days", "7d", "'crit-days' must be a number of days from "
+		  "0 to 36500, or a share of the lifetime from 0% to 100%, not "
+		  "'7d'" },
+		{ "crit-days", "%", "'crit-days' must be a number of days from "
+		  "0 to 36500, or a share of the lifetime from 0% to 100%, not "
+		  "'%'" },
 		{ "wildcards", "sometimes", "'wildcards' takes yes or no, not "
 		  "'sometimes'" },
 		{ "name", "a\tb", "'name' may hold only printable UTF-8 text (no control characters, no backslash)" },
 		{ "colour", "red", "unknown policy key 'colour' (known: name, "
 		  "brands, suites, default-suite, min-rsa-bits, wildcards, "
-		  "warn-days, port)" },
+		  "warn-days, crit-days, port)" },
 	};
 	struct policy p;
 

@@ -19,10 +19,34 @@ test_nagios_one_subject_line_names_failed_rules_and_days_left(void **state)
 
 	assert_string_equal(out, "BWCERTCHECK WARNING - soon.pem: compliant "
 	    "with warnings: expires-soon; expires in 10 days | "
-	    "days_left=10;30;0\n"
+	    "days_left=10;30:;0:\n"
 	    "[WARNING] soon.pem: expires-soon: soon.example.test expires in "
 	    "10 days\n"
 	    "policy: test <policy> & \"co\"\n");
+	free(out);
+}
+
+/*
+ * --warn-days 40% --crit-days 10%: the ranges are that share of each
+ * subject's leaf lifetime in days (good.pem's leaf lives 75 days: 30
+ * and 7); a subject without a chain has no thresholds.
+ */
+static void
+test_nagios_percent_limits_are_days_of_the_leaf_lifetime(void **state)
+{
+	struct fixture *fx = *state;
+	struct policy saved = fx->run.policy;
+	char *out;
+
+	fx->run.policy.warn_days = 40;
+	fx->run.policy.warn_percent = true;
+	fx->run.policy.crit_days = 10;
+	fx->run.policy.crit_percent = true;
+	out = render(&report_nagios, fx, REPORT_LINT,
+	    (const int[]){ S_GOOD, S_MISSING, -1 });
+	fx->run.policy = saved;
+	assert_contains(out, "'days_left good.pem'=45;30:;7: ");
+	assert_contains(out, "'days_left missing.pem'=U;;\n");
 	free(out);
 }
 
@@ -35,10 +59,10 @@ test_nagios_many_subjects_give_counts_and_labelled_perfdata(void **state)
 	assert_string_equal(line, "BWCERTCHECK CRITICAL - 5 subjects: "
 	    "2 compliant, 1 with warnings, 1 not compliant, 1 unknown; "
 	    "not checked: fqdn-match in 1 of 5; a certificate expired 3 days ago (evil<&\"'\\x01\\x7f\\xff/=.pem) | "
-	    "'days_left good.pem'=45;30;0 'days_left soon.pem'=10;30;0 "
-	    "'days_left evil<&\"_\\x01\\x7f\\xff__.pem'=-3;30;0 "
-	    "'days_left missing.pem'=U;30;0 "
-	    "'days_left pbx.example.test:5061 (192.0.2.10)'=60;30;0 "
+	    "'days_left good.pem'=45;30:;0: 'days_left soon.pem'=10;30:;0: "
+	    "'days_left evil<&\"_\\x01\\x7f\\xff__.pem'=-3;30:;0: "
+	    "'days_left missing.pem'=U;30:;0: "
+	    "'days_left pbx.example.test:5061 (192.0.2.10)'=60;30:;0: "
 	    "'handshake pbx.example.test:5061 (192.0.2.10)'=0.013s;;;0");
 	assert_contains(out, "\n[CRITICAL] evil<&\"'\\x01\\x7f\\xff/=.pem: "
 	    "not-expired: cert 0 \"<x&y>\" expired / 3 days ago \\x00\n");
@@ -211,6 +235,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nagios_one_subject_line_names_failed_rules_and_days_left),
+		cmocka_unit_test(test_nagios_percent_limits_are_days_of_the_leaf_lifetime),
 		cmocka_unit_test(test_nagios_many_subjects_give_counts_and_labelled_perfdata),
 		cmocka_unit_test(test_nagios_long_output_and_perfdata_are_bounded),
 		cmocka_unit_test(test_nagios_empty_run_is_unknown),

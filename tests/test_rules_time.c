@@ -399,6 +399,132 @@ test_expires_soon_later_evaluation_time_warns_then_expires(void **state)
 	judge_run_done(&run);
 }
 
+/* --crit-days: within it expires-soon fails as an error, so the chain is not compliant. */
+static void
+test_expires_soon_within_crit_days_fails_as_an_error(void **state)
+{
+	struct subject s;
+	struct run run;
+	X509 *leaf = leaf_valid(base - 80 * PKI_DAY, base + 5 * PKI_DAY);
+	const struct finding *f;
+
+	(void)state;
+	run_at_base(&run, 30);
+	run.policy.crit_days = 7;
+	judge(&run, FQDN, NULL, &s, leaf, env.w.intermediate, NULL);
+	assert_finding(&s, "expires-soon", STATUS_FAIL,
+	    "(an error at 7 days, --crit-days)");
+	f = judge_finding(&s, "expires-soon");
+	assert_int_equal(f->severity, SEV_ERROR);
+	assert_int_equal(f->rule->severity, SEV_WARNING);
+	assert_result(&s, RESULT_FAIL);
+	subject_free(&s);
+
+	/* Outside --crit-days but within --warn-days: a warning, as before. */
+	run.policy.crit_days = 3;
+	judge(&run, FQDN, NULL, &s, leaf, env.w.intermediate, NULL);
+	assert_finding(&s, "expires-soon", STATUS_FAIL, "(warning at 30 days)");
+	assert_int_equal(judge_finding(&s, "expires-soon")->severity,
+	    SEV_WARNING);
+	assert_result(&s, RESULT_WARN);
+	subject_free(&s);
+	X509_free(leaf);
+	judge_run_done(&run);
+}
+
+/* --crit-days 0, the default: never an error, whatever is left. */
+static void
+test_expires_soon_crit_days_0_never_raises_the_severity(void **state)
+{
+	struct subject s;
+	struct run run;
+	X509 *leaf = leaf_valid(base - 80 * PKI_DAY, base + 3600);
+
+	(void)state;
+	run_at_base(&run, 30);
+	judge(&run, FQDN, NULL, &s, leaf, env.w.intermediate, NULL);
+	assert_finding(&s, "expires-soon", STATUS_FAIL, "expires in 0 days");
+	assert_int_equal(judge_finding(&s, "expires-soon")->severity,
+	    SEV_WARNING);
+	assert_result(&s, RESULT_WARN);
+	subject_free(&s);
+	X509_free(leaf);
+	judge_run_done(&run);
+}
+
+/*
+ * --warn-days 33%: a share of the leaf's lifetime.  A 47-day
+ * certificate warns at 15 days left (not 30); a 5-day one at about 1.7
+ * (not never).  The intermediate (5 years left of 6) and the root are
+ * judged against the same number of days, never a third of their own
+ * decade.
+ */
+static void
+test_expires_soon_percent_is_a_share_of_each_lifetime(void **state)
+{
+	struct subject s;
+	struct run run;
+	X509 *l47 = leaf_valid(base - 27 * PKI_DAY, base + 20 * PKI_DAY);
+	X509 *l47late = leaf_valid(base - 33 * PKI_DAY, base + 14 * PKI_DAY);
+	X509 *l6 = leaf_valid(base - 4 * PKI_DAY, base + PKI_DAY + 3600);
+	X509 *ca;
+
+	(void)state;
+	run_at_base(&run, 33);
+	run.policy.warn_percent = true;
+	/* 20 of 47 days left: more than 33% (15 days). */
+	judge(&run, FQDN, NULL, &s, l47, env.w.intermediate, NULL);
+	assert_finding(&s, "expires-soon", STATUS_PASS,
+	    "more than 33% of the lifetime (15 days)");
+	subject_free(&s);
+	/* 14 of 47 days left: within. */
+	judge(&run, FQDN, NULL, &s, l47late, env.w.intermediate, NULL);
+	assert_finding(&s, "expires-soon", STATUS_FAIL,
+	    "(warning at 33% of the lifetime)");
+	subject_free(&s);
+	/* A 5-day certificate with 25 hours left: within 33% (40 hours). */
+	judge(&run, FQDN, NULL, &s, l6, env.w.intermediate, NULL);
+	assert_finding(&s, "expires-soon", STATUS_FAIL, "expires in 1 day");
+	subject_free(&s);
+	/* --crit-days 25% as well (30 hours): within it, an error. */
+	run.policy.crit_days = 25;
+	run.policy.crit_percent = true;
+	judge(&run, FQDN, NULL, &s, l6, env.w.intermediate, NULL);
+	assert_int_equal(judge_finding(&s, "expires-soon")->severity, SEV_ERROR);
+	assert_result(&s, RESULT_FAIL);
+	subject_free(&s);
+	/* An intermediate of 6 years with 2 years left: not a third of its life. */
+	ca = pki_issue(&(struct pki_spec){
+		.c = "US", .o = "BWC Test PKI", .cn = "BWC Old Issuing CA",
+		.ca = true,
+		.not_before = base - 4 * 365 * PKI_DAY,
+		.not_after = base + 2 * 365 * PKI_DAY,
+		.key = env.w.intermediate_key,
+		.issuer = env.w.root, .issuer_key = env.w.root_key,
+	});
+	assert_non_null(ca);
+	run.policy.crit_days = 0;
+	{
+		struct pki_spec spec = pki_world_leaf_spec(&env.w, FQDN);
+		X509 *leaf;
+
+		spec.issuer = ca;
+		spec.not_before = base - 10 * PKI_DAY;
+		spec.not_after = base + 80 * PKI_DAY;
+		leaf = pki_issue(&spec);
+		assert_non_null(leaf);
+		judge(&run, FQDN, NULL, &s, leaf, ca, NULL);
+		assert_finding(&s, "expires-soon", STATUS_PASS, NULL);
+		subject_free(&s);
+		X509_free(leaf);
+	}
+	X509_free(ca);
+	X509_free(l47);
+	X509_free(l47late);
+	X509_free(l6);
+	judge_run_done(&run);
+}
+
 /* The subject's result. */
 
 static void
@@ -472,6 +598,9 @@ main(void)
 		cmocka_unit_test(test_expires_soon_one_day_left_is_singular),
 		cmocka_unit_test(test_expires_soon_intermediate_within_warn_days_warns_naming_it),
 		cmocka_unit_test(test_expires_soon_later_evaluation_time_warns_then_expires),
+		cmocka_unit_test(test_expires_soon_within_crit_days_fails_as_an_error),
+		cmocka_unit_test(test_expires_soon_crit_days_0_never_raises_the_severity),
+		cmocka_unit_test(test_expires_soon_percent_is_a_share_of_each_lifetime),
 		cmocka_unit_test(test_subject_result_clean_chain_is_pass),
 		cmocka_unit_test(test_subject_result_warning_only_chain_is_warn),
 		cmocka_unit_test(test_subject_result_error_and_warning_chain_is_fail),

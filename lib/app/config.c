@@ -292,6 +292,30 @@ config_parse_int(const char *v, long min, long max, long *out)
 	return 0;
 }
 
+int
+config_parse_limit(const char *v, int *n, bool *percent)
+{
+	size_t len = strlen(v);
+	char *days;
+	long out;
+	int rc;
+
+	if (len > 0 && v[len - 1] == '%') {
+		days = xstrndup(v, len - 1);
+		rc = config_parse_int(days, 0, 100, &out);
+		free(days);
+		if (rc == -1)
+			return -1;
+		*percent = true;
+	} else {
+		if (config_parse_int(v, 0, 36500, &out) == -1)
+			return -1;
+		*percent = false;
+	}
+	*n = (int)out;
+	return 0;
+}
+
 /* Prefix *err with the entry's location, or give a generic cause. */
 static char *
 located(const struct config *cf, const struct config_entry *e, char *cause)

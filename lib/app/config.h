@@ -111,5 +111,10 @@ int config_parse_bool(const char *value, bool *out);
 
 /* A decimal integer in [min, max] into *out; -1 if not. */
 int config_parse_int(const char *value, long min, long max, long *out);
+/*
+ * A limit before expiry: "N" days (0 to 36500) or "N%" of each
+ * certificate's lifetime (0 to 100).  Returns 0, or -1 (nothing set).
+ */
+int config_parse_limit(const char *value, int *n, bool *percent);
 
 #endif

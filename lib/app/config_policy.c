@@ -99,6 +99,19 @@ policy_int(const char *key, const char *value, long min, long max, int *out,
 	return 0;
 }
 
+static int
+policy_limit(const char *key, const char *value, int *n, bool *percent,
+    char **err)
+{
+	if (config_parse_limit(value, n, percent) == -1) {
+		*err = xasprintf("'%s' must be a number of days from 0 to "
+		    "36500, or a share of the lifetime from 0%% to 100%%, not "
+		    "'%s'", key, value);
+		return -1;
+	}
+	return 0;
+}
+
 int
 policy_apply(struct policy *p, const char *key, const char *value,
     char **err)
@@ -164,7 +177,11 @@ policy_apply(struct policy *p, const char *key, const char *value,
 	if (strcmp(key, "min-rsa-bits") == 0)
 		return policy_int(key, value, 512, 16384, &p->min_rsa_bits, err);
 	if (strcmp(key, "warn-days") == 0)
-		return policy_int(key, value, 0, 36500, &p->warn_days, err);
+		return policy_limit(key, value, &p->warn_days, &p->warn_percent,
+		    err);
+	if (strcmp(key, "crit-days") == 0)
+		return policy_limit(key, value, &p->crit_days, &p->crit_percent,
+		    err);
 	if (strcmp(key, "port") == 0)
 		return policy_int(key, value, 1, 65535, &p->port, err);
 	if (strcmp(key, "wildcards") == 0) {
@@ -177,7 +194,7 @@ policy_apply(struct policy *p, const char *key, const char *value,
 	}
 	*err = xasprintf("unknown policy key '%s' (known: name, brands, "
 	    "suites, default-suite, min-rsa-bits, wildcards, warn-days, "
-	    "port)", key);
+	    "crit-days, port)", key);
 	return -1;
 }
 

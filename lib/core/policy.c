@@ -43,6 +43,25 @@ policy_default(struct policy *p)
 	p->port = 5061;
 }
 
+time_t
+policy_limit_seconds(int n, bool percent, time_t not_before, time_t not_after)
+{
+	long long life = (long long)not_after - (long long)not_before;
+
+	if (!percent)
+		return (time_t)n * 86400;
+	return life > 0 ? (time_t)(life / 100 * n + life % 100 * n / 100) : 0;
+}
+
+void
+policy_limit_text(int n, bool percent, char *buf, size_t len)
+{
+	if (percent)
+		snprintf(buf, len, "%d%% of the lifetime", n);
+	else
+		snprintf(buf, len, "%d day%s", n, n == 1 ? "" : "s");
+}
+
 const char *
 brand_name(enum brand b)
 {

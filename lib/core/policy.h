@@ -9,6 +9,8 @@
 #define BWC_POLICY_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
 
 /* The CA brands a chain may anchor at. */
 enum brand {
@@ -36,12 +38,25 @@ struct policy {
 	int default_suite;	/* enum suite the carrier uses by default, or -1 */
 	int min_rsa_bits;
 	bool wildcards;		/* may a wildcard SAN cover the FQDN? */
-	int warn_days;
+	int warn_days;		/* expires-soon warns within this (days, or % of */
+	bool warn_percent;	/* each certificate's lifetime when set) */
+	int crit_days;		/* ... and fails as an error within this; */
+	bool crit_percent;	/* 0 days: never (not-expired judges expiry) */
 	int port;
 };
 
 /* Fill *p with the carrier's built-in policy. */
 void policy_default(struct policy *p);
+
+/*
+ * The limit in seconds for a certificate valid from not_before to
+ * not_after: n days, or n percent of its lifetime.
+ */
+time_t policy_limit_seconds(int n, bool percent, time_t not_before,
+    time_t not_after);
+
+/* "30 days", "1 day" or "33% of the lifetime", into buf. */
+void policy_limit_text(int n, bool percent, char *buf, size_t len);
 
 const char *brand_name(enum brand);		/* "Let's Encrypt" */
 const char *brand_key(enum brand);		/* "letsencrypt" */

@@ -17,6 +17,7 @@ struct finding {
 	enum status status;
 	int cert;			/* input index, -1 for the chain or none */
 	char *message;			/* owned; escaped, printable UTF-8 */
+	enum severity severity;		/* the rule's, or raised by the check */
 	/*
 	 * An error-severity rule skipped for want of input (no --fqdn, no
 	 * DNS look-up, no chain): the verdict is not the whole story, and

@@ -188,7 +188,7 @@ subject_json(const struct subject *s)
 		f = json_object();
 		json_object_set_new(f, "rule", jstr(fd->rule->id));
 		json_object_set_new(f, "severity",
-		    jstr(severity_name(fd->rule->severity)));
+		    jstr(severity_name(fd->severity)));
 		json_object_set_new(f, "status", jstr(status_name(fd->status)));
 		json_object_set_new(f, "cert", fd->cert >= 0 ?
 		    json_integer(fd->cert) : json_null());
@@ -232,7 +232,15 @@ json_begin(struct report *r)
 	json_object_set_new(pol, "suites", suites);
 	json_object_set_new(pol, "min_rsa_bits", json_integer(p->min_rsa_bits));
 	json_object_set_new(pol, "wildcards", json_boolean(p->wildcards));
-	json_object_set_new(pol, "warn_days", json_integer(p->warn_days));
+	/* Days, or a share of the leaf's lifetime: one of each pair is null. */
+	json_object_set_new(pol, "warn_days", p->warn_percent ? json_null() :
+	    json_integer(p->warn_days));
+	json_object_set_new(pol, "warn_percent", p->warn_percent ?
+	    json_integer(p->warn_days) : json_null());
+	json_object_set_new(pol, "crit_days", p->crit_percent ? json_null() :
+	    json_integer(p->crit_days));
+	json_object_set_new(pol, "crit_percent", p->crit_percent ?
+	    json_integer(p->crit_days) : json_null());
 	json_object_set_new(pol, "port", json_integer(p->port));
 	fprintf(r->out, "{\"tool\": \"bwcertcheck\", \"version\": \"%s\", "
 	    "\"schema\": %d, \"command\": \"%s\", \"evaluated_at\": \"%s\", "

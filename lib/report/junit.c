@@ -126,7 +126,7 @@ testcase(struct buf *b, const char *classname, const struct finding *f)
 		attr(b, "message", f->message != NULL ? f->message :
 		    "skipped");
 		buf_adds(b, "/>\n");
-	} else if (rule->severity == SEV_NOTICE) {
+	} else if (f->severity == SEV_NOTICE) {
 		/* A notice never fails compliance: report it, as output. */
 		buf_adds(b, "      <system-out>notice: ");
 		text(b, f->message);
@@ -134,13 +134,13 @@ testcase(struct buf *b, const char *classname, const struct finding *f)
 	} else {
 		buf_adds(b, "      <failure");
 		attr(b, "message", f->message);
-		attr(b, "type", severity_name(rule->severity));
+		attr(b, "type", severity_name(f->severity));
 		buf_addc(b, '>');
 		text(b, f->message);
 		buf_adds(b, "\n\nRule: ");
 		text(b, rule->id);
 		buf_adds(b, " (");
-		text(b, severity_name(rule->severity));
+		text(b, severity_name(f->severity));
 		buf_adds(b, "): ");
 		text(b, rule->title);
 		if (rule->fix != NULL) {
@@ -178,7 +178,7 @@ junit_subject(struct report *r, const struct subject *s)
 		if (f->status == STATUS_SKIP)
 			skipped++;
 		else if (f->status == STATUS_FAIL &&
-		    f->rule->severity != SEV_NOTICE)
+		    f->severity != SEV_NOTICE)
 			failures++;
 	}
 	if (error)

@@ -37,6 +37,8 @@ struct nagios_perf {
 	char *name;		/* subject, printable */
 	bool known;
 	long days;
+	bool limits_known;	/* false: a share of an unknown lifetime */
+	long warn, crit;	/* --warn-days, --crit-days in days */
 	bool has_handshake;
 	double handshake_ms;
 };
@@ -187,7 +189,7 @@ subject_summary(const char *name, const struct subject *s, long days,
 	for (size_t i = 0; i < s->n_findings; i++) {
 		const struct finding *f = &s->findings[i];
 
-		if (f->status != STATUS_FAIL || f->rule->severity == SEV_NOTICE)
+		if (f->status != STATUS_FAIL || f->severity == SEV_NOTICE)
 			continue;
 		buf_adds(&b, any ? ", " : ": ");
 		buf_adds(&b, f->rule->id);
@@ -212,6 +214,31 @@ subject_summary(const char *name, const struct subject *s, long days,
 		buf_adds(&b, "...");
 	}
 	return buf_steal(&b);
+}
+
+/*
+ * The thresholds for a subject's days_left, in days: --warn-days and
+ * --crit-days, a share (N%) being of the leaf's lifetime as in
+ * expires-soon.
+ */
+static void
+perf_limits(const struct policy *pol, const struct subject *s,
+    struct nagios_perf *p)
+{
+	const struct cert_facts *leaf = s->has_chain ? chain_leaf(&s->chain) :
+	    NULL;
+	time_t nb = 0, na = 0;
+
+	p->limits_known = !pol->warn_percent && !pol->crit_percent;
+	if (leaf != NULL && leaf->times_valid) {
+		nb = leaf->not_before;
+		na = leaf->not_after;
+		p->limits_known = true;
+	}
+	p->warn = (long)(policy_limit_seconds(pol->warn_days,
+	    pol->warn_percent, nb, na) / 86400);
+	p->crit = (long)(policy_limit_seconds(pol->crit_days,
+	    pol->crit_percent, nb, na) / 86400);
 }
 
 static void
@@ -240,6 +267,7 @@ nagios_subject(struct report *r, const struct subject *s)
 		p->name = xstrdup(shown);
 		p->known = so.found;
 		p->days = so.days;
+		perf_limits(r->policy, s, p);
 		p->has_handshake = s->has_probe && s->probe.tls12;
 		p->handshake_ms = s->probe.handshake_ms;
 	} else {
@@ -254,7 +282,7 @@ nagios_subject(struct report *r, const struct subject *s)
 		const struct finding *f = &s->findings[i];
 
 		if (f->status == STATUS_FAIL)
-			long_line(st, tag_of(f->rule->severity), shown,
+			long_line(st, tag_of(f->severity), shown,
 			    f->rule->id, f->message);
 	}
 	for (size_t i = 0; i < s->n_findings; i++) {
@@ -303,7 +331,7 @@ perf_label(struct buf *b, const char *prefix, const char *name)
 }
 
 static void
-perfdata(struct buf *b, const struct report *r, const struct nagios_state *st)
+perfdata(struct buf *b, const struct nagios_state *st)
 {
 	bool one = st->n_perf == 1 && st->perf_dropped == 0;
 
@@ -312,11 +340,18 @@ perfdata(struct buf *b, const struct report *r, const struct nagios_state *st)
 
 		buf_addc(b, ' ');
 		perf_label(b, "days_left", one ? NULL : p->name);
+		/*
+		 * Plugin ranges: "30:" alerts below 30, so a healthy
+		 * certificate with 199 days left is inside both.
+		 */
 		if (p->known)
-			buf_addf(b, "=%ld;%d;0", p->days,
-			    r->policy->warn_days);
+			buf_addf(b, "=%ld", p->days);
 		else
-			buf_addf(b, "=U;%d;0", r->policy->warn_days);
+			buf_adds(b, "=U");
+		if (p->limits_known)
+			buf_addf(b, ";%ld:;%ld:", p->warn, p->crit);
+		else
+			buf_adds(b, ";;");
 		if (p->has_handshake) {
 			buf_addc(b, ' ');
 			perf_label(b, "handshake", one ? NULL : p->name);
@@ -362,7 +397,7 @@ nagios_end(struct report *r)
 	}
 	if (st->n_perf > 0) {
 		buf_adds(&b, " |");
-		perfdata(&b, r, st);
+		perfdata(&b, st);
 	}
 	buf_addc(&b, '\n');
 	buf_add(&b, st->longout.ptr, st->longout.len);

@@ -249,7 +249,7 @@ prom_subject(struct report *r, const struct subject *s)
 		if (f->status == STATUS_SKIP)
 			continue;
 		one_label(&extra, "rule", f->rule->id);
-		label(&extra, "severity", severity_name(f->rule->severity));
+		label(&extra, "severity", severity_name(f->severity));
 		sample(st, PROM_RULE_FAILED, labels, &extra,
 		    f->status == STATUS_FAIL ? "1" : "0");
 	}

@@ -241,12 +241,12 @@ result(const struct subject *s, const struct finding *f)
 
 	set(res, "ruleId", jstr(f->rule->id));
 	set(res, "ruleIndex", json_integer(f->rule - rule_table));
-	set(res, "level", json_string(level(f->rule->severity)));
+	set(res, "level", json_string(level(f->severity)));
 	set(res, "message", message(f->message));
 	append(locs, location(s));
 	set(res, "locations", locs);
 	set(props, "subject", jstr(s->name));
-	set(props, "severity", json_string(severity_name(f->rule->severity)));
+	set(props, "severity", json_string(severity_name(f->severity)));
 	if (f->cert >= 0)
 		set(props, "cert", json_integer(f->cert));
 	if (s->fqdn != NULL)

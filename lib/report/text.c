@@ -38,10 +38,10 @@ mark(const struct finding *f, const char **word, const char **color)
 	} else if (f->status == STATUS_SKIP) {
 		*word = "SKIP";
 		*color = C_DIM;
-	} else if (f->rule->severity == SEV_ERROR) {
+	} else if (f->severity == SEV_ERROR) {
 		*word = "FAIL";
 		*color = C_RED;
-	} else if (f->rule->severity == SEV_WARNING) {
+	} else if (f->severity == SEV_WARNING) {
 		*word = "WARN";
 		*color = C_YELLOW;
 	} else {

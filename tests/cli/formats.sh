@@ -154,7 +154,7 @@ nagios expiring 1 WARNING "$T/expiring.pem"
 nagios expired 2 CRITICAL "$T/expired.pem"
 nagios missing 3 UNKNOWN "$WORK/missing.pem"
 nagios hostile 0 OK "$WORK/$HOSTILE"
-expect_grep '^BWCERTCHECK OK - .*; expires in [0-9]* days | days_left=[0-9]*;30;0$' "nagios: one chain gives days_left=N;30;0" "$WORK/out"
+expect_grep '^BWCERTCHECK OK - .*; expires in [0-9]* days | days_left=[0-9]*;30:;0:$' "nagios: one chain gives days_left=N;30:;0:" "$WORK/out"
 expect_exit 2 "nagios: several chains" -- $L --format nagios --each $MIX
 expect_grep "^\[CRITICAL\] .*expired.pem: not-expired: " "nagios: long output lists the failed rule" "$WORK/out"
 
@@ -171,7 +171,7 @@ warn-days = 100
 EOF
 expect_exit 2 "config: [policy] min-rsa-bits 3072 fails the good chain" -- \
     $BWC lint --config "$WORK/strict.ini" --fqdn pbx.example.test "$T/good.pem"
-expect_grep '^BWCERTCHECK CRITICAL - .*rsa-key-size.* days_left=[0-9]*;100;0$' "config: format and warn-days from the file" "$WORK/out"
+expect_grep '^BWCERTCHECK CRITICAL - .*rsa-key-size.* days_left=[0-9]*;100:;0:$' "config: format and warn-days from the file" "$WORK/out"
 expect_grep '^policy: strict$' "config: the report names the policy" "$WORK/out"
 expect_exit 2 "config: the command line wins over the file" -- \
     $BWC lint --config "$WORK/strict.ini" --fqdn pbx.example.test --warn-days 7 --format prometheus "$T/good.pem"

@@ -102,4 +102,34 @@ expect_grep '^BWCERTCHECK OK - 2 subjects: .*; not checked: fqdn-match in 2 of 2
 $NF --each --color never "$T/good.pem" "$T/no-ku.pem" >"$WORK/nc2.txt" 2>/dev/null
 expect_grep '^COMPLIANT (not checked: fqdn-match in 2 of 2): 2 chains' "text: the fleet summary says not checked" "$WORK/nc2.txt"
 
+## Nagios thresholds are plugin ranges; --crit-days; N% of the lifetime.
+$L --format nagios "$T/good.pem" >"$WORK/r.nagios" 2>/dev/null
+expect_grep '| days_left=[0-9]*;30:;0:$' "nagios: days_left=N;30:;0: (alert below)" "$WORK/r.nagios"
+expect_exit 1 "expiring: a warning by default" -- $L "$T/expiring.pem"
+expect_exit 2 "--crit-days 7: expiring (4 days) is an error" -- $L --crit-days 7 "$T/expiring.pem"
+expect_exit 1 "--crit-days 2: expiring (4 days) still a warning" -- $L --crit-days 2 "$T/expiring.pem"
+$L --crit-days 7 --format nagios "$T/expiring.pem" >"$WORK/crit.nagios" 2>/dev/null
+expect_grep '^BWCERTCHECK CRITICAL - .*not compliant: expires-soon; .*| days_left=[0-9]*;30:;7:$' \
+    "nagios: CRITICAL, critical range 7:" "$WORK/crit.nagios"
+expect_grep '^\[CRITICAL\] .*expires-soon: .*(an error at 7 days, --crit-days)' "nagios: the finding is CRITICAL" "$WORK/crit.nagios"
+$L --crit-days 7 --format json "$T/expiring.pem" >"$WORK/crit.json" 2>/dev/null
+expect_json '[f["severity"] for f in d["subjects"][0]["findings"] if f["rule"] == "expires-soon"] == ["error"] and d["policy"]["crit_days"] == 7' \
+    "json: the finding's severity is error; policy crit_days" "$WORK/crit.json"
+$L --crit-days 7 --format junit "$T/expiring.pem" >"$WORK/crit.junit" 2>/dev/null
+expect_grep '<failure message=".*" type="error">' "junit: the failure's type is error" "$WORK/crit.junit"
+# good.pem lives 91 days: 33% is 30 days; 99% warns at once.
+expect_exit 0 "--warn-days 33%: good passes" -- $L --warn-days 33% "$T/good.pem"
+expect_exit 1 "--warn-days 99%: good warns" -- $L --warn-days 99% "$T/good.pem"
+expect_exit 2 "--crit-days 99%: good is an error" -- $L --crit-days 99% "$T/good.pem"
+$L --warn-days 33% --format json "$T/good.pem" >"$WORK/pct.json" 2>/dev/null
+expect_json 'd["policy"]["warn_percent"] == 33 and d["policy"]["warn_days"] is None' "json: policy warn_percent" "$WORK/pct.json"
+$L --warn-days 33% --format nagios "$T/good.pem" >"$WORK/pct.nagios" 2>/dev/null
+expect_grep '| days_left=[0-9]*;30:;0:$' "nagios: 33% of 91 days is the range 30:" "$WORK/pct.nagios"
+expect_exit 3 "--crit-days 101% is refused" -- $L --crit-days 101% "$T/good.pem"
+expect_exit 3 "--warn-days 7d is refused" -- $L --warn-days 7d "$T/good.pem"
+printf '[policy]\nwarn-days = 99%%\ncrit-days = 3\n' >"$WORK/pct.ini"
+expect_exit 1 "[policy] warn-days = 99%" -- $L --config "$WORK/pct.ini" "$T/good.pem"
+printf 'crit-days = 99%%\n' >"$WORK/crit.ini"
+expect_exit 2 "crit-days = 99% as a setting" -- $L --config "$WORK/crit.ini" "$T/good.pem"
+
 finish
