@@ -21,6 +21,7 @@
 #include "core/outfile.h"
 #include "probe/fetch.h"
 #include "rules/rules.h"
+#include "core/ossl_err.h"
 #include "x509/chain_fix.h"
 #include "x509/load.h"
 
@@ -138,7 +139,7 @@ p12_bytes(STACK_OF(X509) *chain, EVP_PKEY *key, const char *password,
 	ERR_clear_error();
 	p12 = PKCS12_create(password, name, key, leaf, cas, 0, 0, 0, 0, 0);
 	if (p12 == NULL || (n = i2d_PKCS12(p12, NULL)) <= 0) {
-		reason = load_openssl_reason("cannot make the PKCS#12");
+		reason = ossl_err_reason("cannot make the PKCS#12");
 		*err = xasprintf("--p12: %s", reason);
 		free(reason);
 	} else {

@@ -24,6 +24,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "core/ossl_err.h"
 #include "probe/probe.h"
 
 /* Every TLS 1.2 suite OpenSSL knows, except those without authentication. */
@@ -98,8 +99,8 @@ probe_ctx_new(char **err)
 
 	ERR_clear_error();
 	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
-		*err = xasprintf("TLS setup: %s", ERR_reason_error_string(
-		    ERR_peek_last_error()));
+		*err = xasprintf("TLS setup: %s", ossl_err_string(
+		    ERR_peek_last_error(), "cannot make a TLS context"));
 		ERR_clear_error();
 		return NULL;
 	}

@@ -26,6 +26,7 @@
 #include <openssl/x509.h>
 
 #include "core/esc.h"
+#include "core/ossl_err.h"
 #include "probe/probe.h"
 
 /* Bytes of SIP answer (provisional responses included) worth reading. */
@@ -168,11 +169,10 @@ sip_finish(struct hs_job *j, int code, char *status_line, char *error)
 static char *
 ssl_reason(const char *def)
 {
-	unsigned long e = ERR_peek_last_error();
-	const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
+	char *r = xstrdup(ossl_err_string(ERR_peek_last_error(), def));
 
 	ERR_clear_error();
-	return xstrdup(r != NULL ? r : def);
+	return r;
 }
 
 /* Classify a failed SSL_connect(); e from SSL_get_error(). */
@@ -312,8 +312,8 @@ step_sip_write(struct hs_job *j)
 		return;
 	}
 	sip_finish(j, 0, NULL, xasprintf("could not send OPTIONS: %s",
-	    e == SSL_ERROR_SSL ? ERR_reason_error_string(ERR_peek_last_error()) :
-	    "connection closed"));
+	    e == SSL_ERROR_SSL ? ossl_err_string(ERR_peek_last_error(),
+	    "TLS error") : "connection closed"));
 	ERR_clear_error();
 }
 

@@ -17,6 +17,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "core/ossl_err.h"
 #include "x509/chain.h"
 #include "core/esc.h"
 #include "x509/load.h"
@@ -553,7 +554,7 @@ chain_analyse(const struct trust *trust, struct stack_st_X509 *certs,
 	out->certs = xcalloc((size_t)n, sizeof(*out->certs));
 	for (i = 0; i < n; i++)
 		if (facts_from_x509(sk_X509_value(certs, i), &out->certs[i]) != 0) {
-			char *reason = load_openssl_reason("cannot digest");
+			char *reason = ossl_err_reason("cannot digest");
 
 			*err = xasprintf("certificate %d: %s", i, reason);
 			free(reason);

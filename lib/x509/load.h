@@ -76,10 +76,5 @@ char *load_password(const char *spec, char **err);
 
 const char *load_format_name(enum load_format);
 
-/*
- * Drain OpenSSL's error queue into one short reason ("bad base64
- * decode"), or def if the queue is empty.  Returns a new string.
- */
-char *load_openssl_reason(const char *def);
 
 #endif

@@ -21,6 +21,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "core/fileio.h"
+#include "core/ossl_err.h"
 #include "x509/load.h"
 #include "x509/trust.h"
 
@@ -59,7 +60,7 @@ trust_add(struct trust *t, X509 *x, const struct root_info *info,
 	}
 	ERR_clear_error();
 	if (facts_from_anchor(x, &f) == -1) {
-		reason = load_openssl_reason("undecodable field");
+		reason = ossl_err_reason("undecodable field");
 		*err = xasprintf("%s: root %zu: cannot read the certificate: "
 		    "%s", name, t->n + 1, reason);
 		free(reason);
@@ -67,7 +68,7 @@ trust_add(struct trust *t, X509 *x, const struct root_info *info,
 	}
 	ERR_clear_error();
 	if (X509_STORE_add_cert(t->store, x) != 1) {
-		reason = load_openssl_reason("cannot add to the store");
+		reason = ossl_err_reason("cannot add to the store");
 		*err = xasprintf("%s: root %zu: %s", name, t->n + 1, reason);
 		free(reason);
 		goto out;

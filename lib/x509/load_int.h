@@ -1,0 +1,50 @@
+/*
+ * load_int.h - what the loaders (load.c, load_pkcs12.c, load_cache.c,
+ * key.c) share among themselves.  Not for use outside lib/x509/.
+ */
+#ifndef BWC_LOAD_INT_H
+#define BWC_LOAD_INT_H
+
+#include "core/common.h"
+
+typedef struct x509_st X509;
+typedef struct evp_pkey_st EVP_PKEY;
+typedef struct PKCS12_st PKCS12;
+struct stack_st_X509;
+struct load_cache;
+
+/*
+ * Password-based encryption repeats its key derivation as often as the
+ * file says; the work one file may ask for, in all (load_pkcs12.c).
+ */
+#define LOAD_MAX_KDF_ITER 5000000L
+
+/* "NAME: WHAT more than N key derivation iterations WHERE: refused (...)". */
+char *load_kdf_refusal(const char *name, const char *what, const char *where);
+
+/* Is an encrypted PKCS#8 key (DER) within the cap?  True for other bytes. */
+bool load_pkcs8_work_ok(const unsigned char *der, long len);
+/* The same for every ENCRYPTED PRIVATE KEY block of a PEM file. */
+bool load_pem_keys_work_ok(const unsigned char *data, size_t len);
+
+/*
+ * Append p12's certificates to certs, and its key to *key when key is
+ * not NULL and *key is NULL.  Returns 0, or -1 with *err set.
+ */
+int load_pkcs12(const char *name, PKCS12 *p12, const char *password,
+    struct stack_st_X509 *certs, EVP_PKEY **key, char **err);
+
+/* d2i_X509() of *pp through cache (NULL: no cache); see load_cache.c. */
+X509 *load_cache_d2i(struct load_cache *cache, struct stack_st_X509 *certs,
+    const unsigned char **pp, long len);
+
+/* PEM password callback: never prompts; u is the password or NULL. */
+int load_pem_pass(char *buf, int size, int rwflag, void *u);
+
+/* A "-----BEGIN " line anywhere in data. */
+bool load_is_pem(const unsigned char *data, size_t len);
+
+/* Push x (owned) onto certs; out of memory is fatal. */
+void load_push_cert(struct stack_st_X509 *certs, X509 *x);
+
+#endif
