@@ -347,6 +347,71 @@ record_violations(struct stack_st_X509 *certs, X509_STORE_CTX *ctx,
 	}
 }
 
+/* Why issuer, which bears the name x names as its issuer, is not it. */
+static const char *
+not_issuer_why(X509 *issuer, X509 *x)
+{
+	EVP_PKEY *pk;
+	int rc;
+
+	switch (X509_check_issued(issuer, x)) {
+	case X509_V_OK:
+		break;
+	case X509_V_ERR_AKID_SKID_MISMATCH:
+	case X509_V_ERR_AKID_ISSUER_SERIAL_MISMATCH:
+		return "its key identifier is not the one the certificate "
+		    "names (another key of that CA)";
+	case X509_V_ERR_KEYUSAGE_NO_CERTSIGN:
+		return "its keyUsage lacks keyCertSign";
+	default:
+		return "names and key identifiers do not match";
+	}
+	pk = X509_get0_pubkey(issuer);
+	/* 1 verified, 0 bad signature, -1 error. */
+	rc = pk != NULL ? X509_verify(x, pk) : -1;
+	ERR_clear_error();
+	return rc == 1 ? "OpenSSL did not link them" :
+	    "the signature does not verify with its key";
+}
+
+/*
+ * The path stopped at certs[top] for want of its issuer, yet a
+ * certificate of that name is in the input or in the store: say which
+ * and why it is not the issuer, rather than call it missing.  Returns
+ * true when it set out's status and words.
+ */
+static bool
+issuer_present(const struct trust *trust, struct stack_st_X509 *certs,
+    struct chain_facts *out)
+{
+	X509 *x = sk_X509_value(certs, (int)out->top);
+	const char *want = out->certs[out->top].issuer;
+	size_t i;
+
+	for (i = 0; i < out->n; i++) {
+		if (i == out->top || strcmp(out->certs[i].subject, want) != 0)
+			continue;
+		out->status = CHAIN_INVALID;
+		free(out->verify_error_str);
+		out->verify_error_str = xasprintf("cert %zu bears the name of "
+		    "the issuer of cert %zu but did not issue it: %s", i,
+		    out->top, not_issuer_why(sk_X509_value(certs, (int)i), x));
+		return true;
+	}
+	for (i = 0; i < trust->n; i++) {
+		if (strcmp(trust->roots[i].facts.subject, want) != 0)
+			continue;
+		out->status = CHAIN_INVALID;
+		free(out->verify_error_str);
+		out->verify_error_str = xasprintf("the trust store holds %s, "
+		    "named as the issuer of cert %zu, but it did not issue it: "
+		    "%s", want, out->top, not_issuer_why(trust->roots[i].x509,
+		    x));
+		return true;
+	}
+	return false;
+}
+
 static void
 classify(const struct trust *trust, struct stack_st_X509 *certs,
     X509_STORE_CTX *ctx, int ok, struct chain_facts *out)
@@ -407,6 +472,8 @@ classify(const struct trust *trust, struct stack_st_X509 *certs,
 			    "built on it, links it to no issuer", idx);
 			break;
 		}
+		if (issuer_present(trust, certs, out))
+			break;
 		out->status = CHAIN_ISSUER_MISSING;
 		out->missing_issuer = xstrdup(out->certs[out->top].issuer);
 		if (out->certs[out->top].aia_ca_issuers != NULL)
@@ -421,34 +488,41 @@ out:
 }
 
 /*
- * Run X509_verify_cert() from certs[leaf].  Returns the context (free
- * with verify_free()); *ok is set when a path reached the store.
+ * Run X509_verify_cert() from certs[leaf].  The untrusted candidates
+ * are the n_only input certificates listed in only, or, with only NULL,
+ * every input certificate.  Returns the context (free with
+ * verify_free()); *ok is set when a path reached the store.
  */
 static X509_STORE_CTX *
 verify_run(const struct trust *trust, struct stack_st_X509 *certs,
-    const struct chain_facts *out, size_t leaf, bool *ok)
+    const struct chain_facts *out, size_t leaf, const size_t *only,
+    size_t n_only, bool *ok)
 {
 	X509_STORE_CTX *ctx;
 	STACK_OF(X509) *untrusted;
 	struct verify_log *log;
+	unsigned long flags;
+	size_t k;
 	int i;
 
 	if ((ctx = X509_STORE_CTX_new()) == NULL)
 		fatal_oom();
 	log = xcalloc(1, sizeof(*log));
+	if ((untrusted = sk_X509_new_reserve(NULL, sk_X509_num(certs))) == NULL)
+		fatal_oom();
 	/*
 	 * OpenSSL takes the first matching issuer from the untrusted stack
 	 * and does not try the others.  Put self-signed certificates last,
 	 * so a cross-signed copy of a root (which leads to the store) is
 	 * found before its self-signed twin; a chain whose only root is
-	 * self-signed still ends at it.
+	 * self-signed still ends at it.  backtrack() tries the others.
 	 */
-	if ((untrusted = sk_X509_new_reserve(NULL, sk_X509_num(certs))) == NULL)
-		fatal_oom();
-	for (i = 0; i < sk_X509_num(certs); i++)
+	for (k = 0; only != NULL && k < n_only; k++)
+		(void)sk_X509_push(untrusted, sk_X509_value(certs, (int)only[k]));
+	for (i = 0; only == NULL && i < sk_X509_num(certs); i++)
 		if (!out->certs[i].self_signed)
 			(void)sk_X509_push(untrusted, sk_X509_value(certs, i));
-	for (i = 0; i < sk_X509_num(certs); i++)
+	for (i = 0; only == NULL && i < sk_X509_num(certs); i++)
 		if (out->certs[i].self_signed)
 			(void)sk_X509_push(untrusted, sk_X509_value(certs, i));
 	ERR_clear_error();
@@ -458,12 +532,16 @@ verify_run(const struct trust *trust, struct stack_st_X509 *certs,
 	/*
 	 * Build the path: validity is judged by its own rules, key sizes
 	 * and digests too (no auth level), and so are EKUs (no purpose).
-	 * Roots only: no partial chains.  RFC 5280's rules of structure,
-	 * strict ones included, are recorded by verify_cb() for path-valid
-	 * and do not stop the path.
+	 * RFC 5280's rules of structure, strict ones included, are
+	 * recorded by verify_cb() for path-valid and do not stop the path.
+	 * The built-in store holds roots only; a certificate the user put
+	 * in --trust-store is an anchor whether or not it is self-signed
+	 * (an intermediate trusted as such), so partial chains end there.
 	 */
-	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME |
-	    X509_V_FLAG_X509_STRICT);
+	flags = X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_X509_STRICT;
+	if (!trust->builtin)
+		flags |= X509_V_FLAG_PARTIAL_CHAIN;
+	X509_STORE_CTX_set_flags(ctx, flags);
 	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
 	/* 1 on success. */
 	if (X509_STORE_CTX_set_app_data(ctx, log) != 1)
@@ -496,6 +574,113 @@ verify_free(X509_STORE_CTX *ctx)
  * another certificate than the guess, the path is verified again from
  * it, so the outcome is always that of the leaf found by signatures.
  */
+/* How good a verification is: a clean verified path beats a verified
+ * path with violations, which beats none. */
+static int
+verify_rank(X509_STORE_CTX *ctx, bool ok)
+{
+	const struct verify_log *log = X509_STORE_CTX_get_app_data(ctx);
+
+	return !ok ? 0 : log != NULL && log->n > 0 ? 1 : 2;
+}
+
+/*
+ * Other paths to try when the first one did not verify cleanly.
+ * OpenSSL takes the first issuer whose names and key identifiers match
+ * and never comes back: of two CA certificates with the same subject and
+ * key (a reissued intermediate, a cross-sign beside its self-signed
+ * twin, a name-constrained twin) the wrong one decides the verdict.
+ * Here every path of input certificates from the leaf up, each link a
+ * verified signature, is offered to OpenSSL alone, depth first, until
+ * one verifies with no violation.  Bounded: at most BACKTRACK_MAX paths
+ * and BACKTRACK_STEPS links looked at.
+ */
+#define BACKTRACK_MAX 16
+#define BACKTRACK_STEPS 1024
+
+struct backtrack {
+	const struct trust *trust;
+	struct stack_st_X509 *certs;
+	struct links *l;
+	const struct chain_facts *out;
+	size_t *path;		/* path[0] is the leaf */
+	size_t len;
+	bool *on;		/* on[i]: certs[i] is on path */
+	int tries, steps;
+	X509_STORE_CTX *best;	/* owned */
+	bool best_ok;
+};
+
+static void
+backtrack_try(struct backtrack *b)
+{
+	X509_STORE_CTX *ctx;
+	bool ok;
+
+	b->tries++;
+	ctx = verify_run(b->trust, b->certs, b->out, b->path[0], b->path + 1,
+	    b->len - 1, &ok);
+	if (verify_rank(ctx, ok) > verify_rank(b->best, b->best_ok)) {
+		verify_free(b->best);
+		b->best = ctx;
+		b->best_ok = ok;
+	} else
+		verify_free(ctx);
+}
+
+static void
+backtrack_from(struct backtrack *b)
+{
+	size_t top = b->path[b->len - 1];
+	bool extended = false;
+	int i;
+
+	for (i = 0; i < b->l->n; i++) {
+		if (verify_rank(b->best, b->best_ok) == 2 ||
+		    b->tries >= BACKTRACK_MAX || b->steps >= BACKTRACK_STEPS)
+			return;
+		b->steps++;
+		if (b->on[i] || !link_signs(b->l, i, (int)top))
+			continue;
+		extended = true;
+		b->on[i] = true;
+		b->path[b->len++] = (size_t)i;
+		backtrack_from(b);
+		b->len--;
+		b->on[i] = false;
+	}
+	/* A path ends where no other input certificate signs its top. */
+	if (!extended && b->len > 1)
+		backtrack_try(b);
+}
+
+/*
+ * ctx (taken) is the first verification from the leaf; returns the best
+ * one found, ctx itself when no other path does better.
+ */
+static X509_STORE_CTX *
+backtrack(const struct trust *trust, struct stack_st_X509 *certs,
+    struct links *l, const struct chain_facts *out, X509_STORE_CTX *ctx,
+    bool *ok)
+{
+	struct backtrack b = {
+		.trust = trust, .certs = certs, .l = l, .out = out,
+		.best = ctx, .best_ok = *ok,
+	};
+
+	if (verify_rank(ctx, *ok) == 2 || l->n < 3)
+		return ctx;
+	b.path = xcalloc((size_t)l->n, sizeof(*b.path));
+	b.on = xcalloc((size_t)l->n, sizeof(*b.on));
+	b.path[b.len++] = out->leaf;
+	b.on[out->leaf] = true;
+	backtrack_from(&b);
+	free(b.path);
+	free(b.on);
+	*ok = b.best_ok;
+	return b.best;
+}
+
 static void
 verify(const struct trust *trust, struct stack_st_X509 *certs,
     struct links *l, struct chain_facts *out)
@@ -506,14 +691,15 @@ verify(const struct trust *trust, struct stack_st_X509 *certs,
 
 	find_leaf(l, out->certs, true, out);
 	guess = out->leaf;
-	ctx = verify_run(trust, certs, out, guess, &ok);
+	ctx = verify_run(trust, certs, out, guess, NULL, 0, &ok);
 	if (ok)
 		links_mark_path(l, ctx);
 	find_leaf(l, out->certs, false, out);
 	if (out->leaf != guess) {
 		verify_free(ctx);
-		ctx = verify_run(trust, certs, out, out->leaf, &ok);
+		ctx = verify_run(trust, certs, out, out->leaf, NULL, 0, &ok);
 	}
+	ctx = backtrack(trust, certs, l, out, ctx, &ok);
 	classify(trust, certs, ctx, ok, out);
 	ERR_clear_error();
 	verify_free(ctx);
