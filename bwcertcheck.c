@@ -669,7 +669,6 @@ main(int argc, char **argv)
 		goto out;
 	rc = run_command(&run, &cli, argv + optind, argc - optind);
 out:
-	free((char *)run.fqdn);
 	run_free(&run);
 	config_free(&cli.cfg);
 	return rc;

@@ -55,7 +55,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	run_init(&run);
 	run.now = 1795000000;	/* 2026-11-18: a fixed instant, reproducible */
-	run.fqdn = "pbx.example.test";
+	run.fqdn = xstrdup("pbx.example.test");
 	run.trust = path != NULL ? trust_load_path(path, &err) :
 	    trust_load_builtin(&run.policy, &err);
 	if (run.trust == NULL) {
@@ -131,7 +131,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		err = NULL;
 		if (chain_analyse(run.trust, certs, key, &s.chain, &err) != 0) {
 			subject_set_error(&s, "%s: %s", NAME, err);
-			chain_free(&s.chain);
 		} else {
 			s.has_chain = true;
 			if (s.chain.leaf >= s.chain.n ||

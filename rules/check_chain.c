@@ -224,15 +224,6 @@ check_root_retiring(const struct check_input *in, struct verdict *v)
 	long days;
 	char *name;
 
-	if (c->status != CHAIN_VERIFIED) {
-		verdict_set(v, STATUS_SKIP, -1, "no accepted root reached");
-		return;
-	}
-	if (c->anchor_info == NULL) {
-		verdict_set(v, STATUS_SKIP, -1, "the root is from --trust-store; "
-		    "no removal date is known");
-		return;
-	}
 	name = anchor_name(c);
 	if (c->anchor_info->mozilla_removal == NULL ||
 	    (when = root_removal_time(c->anchor_info)) == (time_t)-1) {

@@ -11,21 +11,6 @@
 
 #include "rules/rules.h"
 
-/* The probe rules never pass for lack of input. */
-static bool
-no_probe(const struct check_input *in, struct verdict *v)
-{
-	if (in->probe == NULL) {
-		verdict_set(v, STATUS_SKIP, -1, "no probe");
-		return true;
-	}
-	if (!in->probe->handshake_tried) {
-		verdict_set(v, STATUS_SKIP, -1, "no address was probed");
-		return true;
-	}
-	return false;
-}
-
 /* "AES128-SHA, AES256-SHA256" for the suites in state st, with reasons. */
 static char *
 suite_list(const struct check_input *in, enum suite_state st, bool reasons)
@@ -54,8 +39,6 @@ check_tls12(const struct check_input *in, struct verdict *v)
 {
 	const struct probe_facts *p;
 
-	if (no_probe(in, v))
-		return;
 	p = in->probe;
 	if (p->tls12 && p->tls12_cipher != NULL)
 		verdict_set(v, STATUS_PASS, -1, "TLS 1.2 handshake completed "
@@ -78,8 +61,6 @@ check_cipher_allowed(const struct check_input *in, struct verdict *v)
 {
 	char *acc, *rej;
 
-	if (no_probe(in, v))
-		return;
 	if ((in->policy->suites & ((1u << SUITE__MAX) - 1)) == 0) {
 		verdict_set(v, STATUS_SKIP, -1, "the policy allows no suite");
 		return;
@@ -107,8 +88,6 @@ check_cipher_default(const struct check_input *in, struct verdict *v)
 	const struct suite_result *sr;
 	int d = in->policy->default_suite;
 
-	if (no_probe(in, v))
-		return;
 	if (d < 0 || d >= SUITE__MAX || !(in->policy->suites & (1u << d))) {
 		verdict_set(v, STATUS_SKIP, -1, "the policy names no default "
 		    "suite");
@@ -134,8 +113,6 @@ check_sni_independent(const struct check_input *in, struct verdict *v)
 	const struct probe_facts *p;
 	const char *detail;
 
-	if (no_probe(in, v))
-		return;
 	p = in->probe;
 	detail = p->sni_detail != NULL ? p->sni_detail : "";
 	if (!p->sni_sent || p->sni_same < 0)
@@ -154,10 +131,6 @@ check_dns_a_record(const struct check_input *in, struct verdict *v)
 {
 	const struct probe_facts *p = in->probe;
 
-	if (p == NULL || p->dns_a_count < 0) {
-		verdict_set(v, STATUS_SKIP, -1, "no DNS look-up");
-		return;
-	}
 	if (p->dns_a_count > 0)
 		verdict_set(v, STATUS_PASS, -1, "%d A record%s; every address "
 		    "is probed", p->dns_a_count, p->dns_a_count == 1 ? "" : "s");
@@ -177,8 +150,6 @@ check_sip_options(const struct check_input *in, struct verdict *v)
 {
 	const struct probe_facts *p;
 
-	if (no_probe(in, v))
-		return;
 	p = in->probe;
 	if (p->sip_code < 0)
 		verdict_set(v, STATUS_SKIP, -1, "OPTIONS not sent");

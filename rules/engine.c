@@ -30,6 +30,14 @@ skip_reason(const struct judge_ctx *jc, const struct rule *r, size_t idx,
 		    "no DNS look-up";
 	if ((r->needs & NEEDS_SNI) && !s->probe.sni_sent)
 		return "no SNI was sent, so there is nothing to compare";
+	if ((r->needs & NEEDS_HANDSHAKE) && !s->probe.handshake_tried)
+		return "no address was probed";
+	if ((r->needs & NEEDS_ANCHOR) &&
+	    !(s->has_chain && s->chain.status == CHAIN_VERIFIED))
+		return "no accepted root reached";
+	if ((r->needs & NEEDS_BUILTIN_ROOT) &&
+	    !(s->has_chain && s->chain.anchor_info != NULL))
+		return "the root is from --trust-store; no removal date is known";
 	return NULL;
 }
 

@@ -94,7 +94,8 @@ const struct rule rule_table[] = {
 	    "and more than a 6-day one's.",
 	  .fix = "Renew now, and automate renewal (certbot renew, acme.sh).",
 	  .check = check_expires_soon },
-	{ .id = "root-retiring", .severity = SEV_WARNING, .needs = NEEDS_CHAIN,
+	{ .id = "root-retiring", .severity = SEV_WARNING,
+	  .needs = NEEDS_CHAIN | NEEDS_ANCHOR | NEEDS_BUILTIN_ROOT,
 	  .title = "the root reached is not leaving Mozilla's root store within --warn-days",
 	  .source = "Mozilla Root Store Policy 7.4 (root lifecycle)",
 	  .explain = "Roots are removed from TLS trust on a schedule set by "
@@ -191,14 +192,16 @@ const struct rule rule_table[] = {
 	  .fix = "Pair the certificate with the key it was requested with "
 	    "(compare openssl x509 -noout -pubkey and openssl pkey -pubout).",
 	  .check = check_key_match },
-	{ .id = "tls12", .severity = SEV_ERROR, .needs = NEEDS_PROBE,
+	{ .id = "tls12", .severity = SEV_ERROR,
+	  .needs = NEEDS_PROBE | NEEDS_HANDSHAKE,
 	  .title = "the server completes a TLS 1.2 handshake",
 	  .source = "carrier: TLS 1.2 is the supported version",
 	  .explain = "The SBC speaks TLS 1.2 only; a server that insists on "
 	    "TLS 1.3 or on older versions cannot talk to it.",
 	  .fix = "Enable TLS 1.2 on the server's SIP/TLS listener.",
 	  .check = check_tls12 },
-	{ .id = "cipher-allowed", .severity = SEV_ERROR, .needs = NEEDS_PROBE,
+	{ .id = "cipher-allowed", .severity = SEV_ERROR,
+	  .needs = NEEDS_PROBE | NEEDS_HANDSHAKE,
 	  .title = "the server accepts at least one of the allowed suites",
 	  .source = "carrier: AES128-SHA, AES128-SHA256 or AES256-SHA256",
 	  .explain = "Each allowed suite is offered alone in its own TLS 1.2 "
@@ -207,13 +210,15 @@ const struct rule rule_table[] = {
 	    "server's cipher list (they are static-RSA suites: an RSA "
 	    "certificate is required).",
 	  .check = check_cipher_allowed },
-	{ .id = "cipher-default", .severity = SEV_WARNING, .needs = NEEDS_PROBE,
+	{ .id = "cipher-default", .severity = SEV_WARNING,
+	  .needs = NEEDS_PROBE | NEEDS_HANDSHAKE,
 	  .title = "the server accepts AES128-SHA, the carrier's default",
 	  .source = "carrier: TLS_RSA_WITH_AES_128_CBC_SHA is the default",
 	  .explain = "The carrier uses AES128-SHA unless configured otherwise.",
 	  .fix = "Add AES128-SHA to the server's cipher list.",
 	  .check = check_cipher_default },
-	{ .id = "sni-independent", .severity = SEV_WARNING, .needs = NEEDS_PROBE | NEEDS_SNI,
+	{ .id = "sni-independent", .severity = SEV_WARNING,
+	  .needs = NEEDS_PROBE | NEEDS_SNI | NEEDS_HANDSHAKE,
 	  .title = "the server presents the same valid chain without SNI",
 	  .source = "operations: SIP clients often send no SNI",
 	  .explain = "Many SBCs connect by address and send no server name; "
@@ -229,7 +234,8 @@ const struct rule rule_table[] = {
 	  .fix = "Publish an A record for the FQDN pointing at the "
 	    "equipment's public IPv4 address.",
 	  .check = check_dns_a_record },
-	{ .id = "sip-options", .severity = SEV_WARNING, .needs = NEEDS_PROBE | NEEDS_SIP,
+	{ .id = "sip-options", .severity = SEV_WARNING,
+	  .needs = NEEDS_PROBE | NEEDS_SIP | NEEDS_HANDSHAKE,
 	  .title = "the server answers SIP OPTIONS over TLS (with --sip)",
 	  .source = "RFC 3261 11; carrier SBCs ping with OPTIONS",
 	  .explain = "After the handshake an OPTIONS request is sent over the "

@@ -24,6 +24,9 @@ enum rule_needs {
 	NEEDS_SIP = 1u << 4,
 	NEEDS_DNS = 1u << 5,	/* the probe resolved the FQDN itself */
 	NEEDS_SNI = 1u << 6,	/* the probe sent SNI and compared without it */
+	NEEDS_HANDSHAKE = 1u << 7,	/* the probe reached an address */
+	NEEDS_ANCHOR = 1u << 8,	/* the chain reached a root of the store */
+	NEEDS_BUILTIN_ROOT = 1u << 9,	/* ... a built-in one, whose dates are known */
 };
 
 struct check_input {

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "rules/engine.h"
 #include "rules/rules.h"
 
 struct fixture {
@@ -55,6 +56,31 @@ set_suite(struct fixture *f, enum suite s, enum suite_state st,
 	f->pf.suites[s].ms = 1.5;
 }
 
+/*
+ * The status of rule id when the engine judges a probed host with the
+ * fixture's facts: the engine, not the check, skips a rule whose input
+ * is missing.
+ */
+static enum status
+judged(struct fixture *f, const char *id)
+{
+	struct judge_ctx jc = { .policy = &f->pol, .sip = true };
+	struct subject s;
+	enum status st = STATUS__MAX;
+	size_t i;
+
+	subject_init(&s, SUBJECT_HOST, "pbx.example.test");
+	probe_facts_free(&s.probe);
+	s.probe = f->pf;
+	rules_judge(&jc, &s);
+	for (i = 0; i < s.n_findings; i++)
+		if (strcmp(s.findings[i].rule->id, id) == 0)
+			st = s.findings[i].status;
+	probe_facts_init(&s.probe);	/* the fixture's, freed in teardown */
+	subject_free(&s);
+	return st;
+}
+
 static void
 run(struct fixture *f, check_fn fn)
 {
@@ -93,8 +119,7 @@ test_check_tls12_without_address_is_skipped(void **state)
 	struct fixture *f = *state;
 
 	f->pf.handshake_tried = false;
-	run(f, check_tls12);
-	assert_int_equal(f->v.status, STATUS_SKIP);
+	assert_int_equal(judged(f, "tls12"), STATUS_SKIP);
 }
 
 static void
@@ -195,8 +220,7 @@ test_check_dns_a_record_aaaa_only_is_named(void **state)
 	run(f, check_dns_a_record);
 	assert_int_equal(f->v.status, STATUS_PASS);
 	f->pf.dns_a_count = -1;
-	run(f, check_dns_a_record);
-	assert_int_equal(f->v.status, STATUS_SKIP);
+	assert_int_equal(judged(f, "dns-a-record"), STATUS_SKIP);
 }
 
 static void

@@ -286,7 +286,6 @@ write_fixed(struct fix_state *st, STACK_OF(X509) *chain)
 	    &s.chain, &err) != 0) {
 		diag_error("%s: %s", run->chain_out, err);
 		subject_set_error(&s, "%s: %s", run->chain_out, err);
-		chain_free(&s.chain);
 		goto report;
 	}
 	s.has_chain = true;

@@ -47,7 +47,6 @@ op_report_chain(const struct run *run, struct report *rep, const char *name,
 	} else if (chain_analyse(run->trust, certs, key, &s.chain, &err) != 0) {
 		diag_error("%s: %s", name, err);
 		subject_set_error(&s, "%s: %s", name, err);
-		chain_free(&s.chain);
 		free(err);
 	} else
 		s.has_chain = true;

@@ -299,7 +299,6 @@ report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
 		    e->res.chain, NULL, &s.chain, &err) != 0) {
 			diag_error("%s: %s", where, err);
 			subject_set_error(&s, "%s", err);
-			chain_free(&s.chain);
 			free(err);
 		} else if (e->res.chain != NULL)
 			s.has_chain = true;

@@ -1,6 +1,7 @@
 /*
  * run.c - the run's defaults and its end.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/run.h"
@@ -23,6 +24,8 @@ run_free(struct run *r)
 		return;
 	trust_free(r->trust);
 	r->trust = NULL;
+	free(r->fqdn);
+	r->fqdn = NULL;
 }
 
 void

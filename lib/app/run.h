@@ -10,21 +10,18 @@
 #include "rules/engine.h"
 #include "x509/trust.h"
 
-enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
-
 struct run {
 	struct policy policy;
 	time_t now;			/* from --at or the clock, read once */
 	struct trust *trust;		/* owned */
 
-	const char *fqdn;		/* --fqdn, or NULL */
+	char *fqdn;			/* --fqdn normalised, or NULL; owned */
 	const char *key_path;		/* --key */
 	const char *password_spec;	/* --password */
 	const char *trust_path;		/* --trust-store */
 	bool disabled[RULES_MAX];	/* by index into rule_table */
 	bool each;			/* --each */
 	bool quiet;
-	enum color_when color;
 	const char *format;
 	const char *output;
 

@@ -27,8 +27,7 @@ subject_free(struct subject *s)
 	free(s->name);
 	free(s->fqdn);
 	free(s->address);
-	if (s->has_chain)
-		chain_free(&s->chain);
+	chain_free(&s->chain);
 	probe_facts_free(&s->probe);
 	for (i = 0; i < s->n_findings; i++)
 		free(s->findings[i].message);

@@ -34,7 +34,8 @@ struct subject {
 	char *address;		/* probed address, or NULL */
 	int port;
 
-	bool has_chain;
+	bool has_chain;		/* chain holds facts to judge; subject_free()
+				 * frees chain whether or not it is set */
 	struct chain_facts chain;
 	bool has_probe;
 	struct probe_facts probe;

@@ -38,8 +38,6 @@ struct report_format {
 	void (*begin)(struct report *);
 	void (*subject)(struct report *, const struct subject *);
 	void (*end)(struct report *);
-	/* Set when the format keeps whole subjects until end() (none does). */
-	bool buffers;
 };
 
 /* The format called name, or NULL. */
