@@ -8,6 +8,7 @@
 struct key_walk {
 	const struct check_input *in;
 	struct problems p;
+	struct problems odd;	/* moduli that are not a whole number of bytes */
 	bool leaf_seen;
 };
 
@@ -60,11 +61,13 @@ key_size_each(const struct cert_facts *f, int idx, void *arg)
 	struct key_walk *w = arg;
 	char *ref;
 
-	if ((f->key_type != KEY_RSA && f->key_type != KEY_RSA_PSS) ||
-	    f->key_bits >= w->in->policy->min_rsa_bits)
+	if (f->key_type != KEY_RSA && f->key_type != KEY_RSA_PSS)
 		return;
 	ref = cert_ref(f, idx);
-	problems_add(&w->p, idx, "%s has RSA-%d", ref, f->key_bits);
+	if (f->key_bits < w->in->policy->min_rsa_bits)
+		problems_add(&w->p, idx, "%s has RSA-%d", ref, f->key_bits);
+	if (f->key_bits % 8 != 0)
+		problems_add(&w->odd, idx, "%s has RSA-%d", ref, f->key_bits);
 	free(ref);
 }
 
@@ -75,9 +78,18 @@ check_rsa_key_size(const struct check_input *in, struct verdict *v)
 	struct key_walk w = { .in = in };
 
 	chain_foreach(in->chain, key_size_each, &w);
-	if (w.p.count > 0)
+	if (w.p.count > 0 && w.odd.count > 0)
+		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s, under the "
+		    "minimum of %d bits; %s: a modulus that is not a whole "
+		    "number of bytes (BR 6.1.5: a multiple of 8 bits)",
+		    w.p.text.ptr, in->policy->min_rsa_bits, w.odd.text.ptr);
+	else if (w.p.count > 0)
 		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s, under the "
 		    "minimum of %d bits", w.p.text.ptr, in->policy->min_rsa_bits);
+	else if (w.odd.count > 0)
+		verdict_set(v, STATUS_FAIL, w.odd.first_cert, "%s: a modulus "
+		    "that is not a whole number of bytes (BR 6.1.5: a multiple "
+		    "of 8 bits)", w.odd.text.ptr);
 	else if (chain_leaf(in->chain)->key_type == KEY_RSA)
 		verdict_set(v, STATUS_PASS, -1, "every RSA key is at least %d "
 		    "bits (leaf: %d)", in->policy->min_rsa_bits,
@@ -88,6 +100,7 @@ check_rsa_key_size(const struct check_input *in, struct verdict *v)
 		    in->policy->min_rsa_bits,
 		    key_type_name(chain_leaf(in->chain)->key_type));
 	buf_free(&w.p.text);
+	buf_free(&w.odd.text);
 }
 
 void

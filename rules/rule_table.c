@@ -28,9 +28,11 @@ const struct rule rule_table[] = {
 	  .source = "carrier: RSA key pair; CA/Browser Forum Baseline Requirements 6.1.5",
 	  .explain = "RSA keys under 2048 bits are refused by current TLS "
 	    "stacks at their default security level and are no longer issued "
-	    "by public CAs.",
-	  .fix = "Generate a new key of at least 2048 bits and have the "
-	    "certificate reissued.",
+	    "by public CAs. The modulus must also be a whole number of bytes "
+	    "(a multiple of 8 bits, BR 6.1.5): a 2052-bit key fails, in the "
+	    "leaf and in every CA.",
+	  .fix = "Generate a new key of at least 2048 bits, a multiple of 8 "
+	    "(2048, 3072, 4096), and have the certificate reissued.",
 	  .check = check_rsa_key_size },
 	{ .id = "accepted-ca", .severity = SEV_ERROR, .needs = NEEDS_CHAIN,
 	  .title = "the chain verifies up to a root of an accepted CA",

@@ -170,13 +170,17 @@ static const struct match_case cases[] = {
 	{ STR("2001:db8::1"), "2001:db8::1", true, NO,
 	  "IPv6 literal as a dNSName" },
 
-	/* Underscores are tolerated (SRV-style and legacy names). */
-	{ STR("_sips._tcp.example.com"), "_sips._tcp.example.com", true, EXACT,
-	  "underscore labels, exact" },
-	{ STR("*.example.com"), "under_score.example.com", true, WILD,
-	  "wildcard over a label with an underscore" },
+	/* No underscore in a host name: --fqdn refuses one, no SAN matches. */
+	{ STR("_sips._tcp.example.com"), "_sips._tcp.example.com", true, NO,
+	  "underscore labels never match, even exactly" },
+	{ STR("*.example.com"), "under_score.example.com", true, NO,
+	  "no wildcard over a label with an underscore" },
 	{ STR("under_score.example.com"), "underscore.example.com", true, NO,
 	  "underscore is not ignored" },
+
+	/* An IP literal is never a host name. */
+	{ STR("8.8.8.8"), "8.8.8.8", true, NO, "IPv4 literal as a dNSName" },
+	{ STR("*.8.8.8"), "8.8.8.8", true, NO, "wildcard over an octet" },
 
 	/* Internationalised names compare as A-labels. */
 	{ STR("xn--bcher-kva.example"), "xn--bcher-kva.example", true, EXACT,
@@ -345,8 +349,13 @@ static const struct norm_case norm_cases[] = {
 	{ "b\xc3\xbc" "cher.example", "xn--bcher-kva.example", NULL },
 	{ "pbx.b\xc3\xbc" "cher.example.", "pbx.xn--bcher-kva.example", NULL },
 	{ "xn--bcher-kva.example", "xn--bcher-kva.example", NULL },
-	{ "_sips._tcp.example.com", "_sips._tcp.example.com", NULL },
-	{ "192.0.2.1", "192.0.2.1", NULL },
+	{ "_sips._tcp.example.com", NULL, "only letters, digits, '-' and '.'" },
+	{ "pbx_1.example.com", NULL, "only letters, digits, '-' and '.'" },
+	{ "192.0.2.1", NULL, "an IP address, not a host name" },
+	{ "8.8.8.8", NULL, "an IP address, not a host name" },
+	{ "2001:db8::1", NULL, "an IP address, not a host name" },
+	{ "[2001:db8::1]", NULL, "an IP address, not a host name" },
+	{ "8.8.8.8.example.com", "8.8.8.8.example.com", NULL },
 	{ "pbx example.com", NULL, "not a host name" },
 	{ "pbx.example.com/", NULL, "not a host name" },
 	{ "*.example.com", NULL, "not a host name" },

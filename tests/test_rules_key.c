@@ -181,6 +181,74 @@ test_rsa_key_size_1024_intermediate_fails_naming_it(void **state)
 }
 
 static void
+test_rsa_key_size_2052_bit_leaf_fails_as_no_whole_number_of_bytes(void **state)
+{
+	struct subject s;
+	struct run run;
+	EVP_PKEY *odd = pki_key_rsa(2052);
+	X509 *leaf;
+
+	(void)state;
+	assert_non_null(odd);
+	judge_run_init(&run, env.trust);
+	leaf = leaf_with_key(odd, env.w.intermediate, env.w.intermediate_key);
+	judge(&run, FQDN, NULL, &s, leaf, env.w.intermediate, NULL);
+	assert_finding(&s, "rsa-key-size", STATUS_FAIL,
+	    "cert 0 (" FQDN ") has RSA-2052: a modulus that is not a whole "
+	    "number of bytes (BR 6.1.5: a multiple of 8 bits)");
+	assert_int_equal(judge_finding(&s, "rsa-key-size")->cert, 0);
+	assert_result(&s, RESULT_FAIL);
+	subject_free(&s);
+	X509_free(leaf);
+	judge_run_done(&run);
+}
+
+static void
+test_rsa_key_size_2052_bit_intermediate_fails_naming_it(void **state)
+{
+	struct subject s;
+	struct run run;
+	EVP_PKEY *odd = pki_key_rsa(2052);
+	X509 *ca, *leaf;
+
+	(void)state;
+	assert_non_null(odd);
+	judge_run_init(&run, env.trust);
+	ca = intermediate_with_key("BWC Odd Issuing CA", odd);
+	leaf = leaf_with_key(env.w.leaf_key, ca, odd);
+	judge(&run, FQDN, NULL, &s, leaf, ca, NULL);
+	assert_finding(&s, "rsa-key-size", STATUS_FAIL,
+	    "cert 1 (BWC Odd Issuing CA) has RSA-2052: a modulus that is not "
+	    "a whole number of bytes");
+	assert_int_equal(judge_finding(&s, "rsa-key-size")->cert, 1);
+	subject_free(&s);
+	X509_free(leaf);
+	X509_free(ca);
+	judge_run_done(&run);
+}
+
+static void
+test_rsa_key_size_1028_bit_leaf_names_both_faults(void **state)
+{
+	struct subject s;
+	struct run run;
+	EVP_PKEY *odd = pki_key_rsa(1028);
+	X509 *leaf;
+
+	(void)state;
+	assert_non_null(odd);
+	judge_run_init(&run, env.trust);
+	leaf = leaf_with_key(odd, env.w.intermediate, env.w.intermediate_key);
+	judge(&run, FQDN, NULL, &s, leaf, env.w.intermediate, NULL);
+	assert_finding(&s, "rsa-key-size", STATUS_FAIL,
+	    "has RSA-1028, under the minimum of 2048 bits; cert 0 (" FQDN ") "
+	    "has RSA-1028: a modulus that is not a whole number of bytes");
+	subject_free(&s);
+	X509_free(leaf);
+	judge_run_done(&run);
+}
+
+static void
 test_rsa_key_size_policy_3072_fails_a_2048_chain_naming_every_key(void **state)
 {
 	struct subject s;
@@ -357,6 +425,9 @@ main(void)
 		cmocka_unit_test(test_rsa_key_ec_intermediate_under_rsa_root_fails_naming_it),
 		cmocka_unit_test(test_rsa_key_size_1024_leaf_fails),
 		cmocka_unit_test(test_rsa_key_size_1024_intermediate_fails_naming_it),
+		cmocka_unit_test(test_rsa_key_size_2052_bit_leaf_fails_as_no_whole_number_of_bytes),
+		cmocka_unit_test(test_rsa_key_size_2052_bit_intermediate_fails_naming_it),
+		cmocka_unit_test(test_rsa_key_size_1028_bit_leaf_names_both_faults),
 		cmocka_unit_test(test_rsa_key_size_policy_3072_fails_a_2048_chain_naming_every_key),
 		cmocka_unit_test(test_rsa_key_size_policy_1024_passes_a_1024_leaf),
 		cmocka_unit_test(test_key_match_right_key_passes),

@@ -21,11 +21,15 @@ lower(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-/* A DNS label character: letters, digits, hyphen; '_' is tolerated. */
+/*
+ * A host name character: letters, digits, hyphen (RFC 952, RFC 1123
+ * 2.1).  No underscore: public CAs may not put one in a dNSName (CA/B
+ * Forum Ballot SC12), so neither --fqdn nor a SAN that has one matches.
+ */
 static bool
 label_char(unsigned char c)
 {
-	return isalnum(c) || c == '-' || c == '_';
+	return isalnum(c) || c == '-';
 }
 
 /* Count the labels of a name (no trailing dot); 0 if a label is empty. */
@@ -85,6 +89,15 @@ fqdn_match(const unsigned char *san, size_t san_len, const char *fqdn,
 			return FQDN_NO_MATCH;
 	if (count_labels(f, flen) == 0)
 		return FQDN_NO_MATCH;
+	/* An address is not a name: never a dNSName, nor a wildcard's octet. */
+	if (flen < 64) {
+		char tmp[64];
+
+		memcpy(tmp, f, flen);
+		tmp[flen] = '\0';
+		if (fqdn_is_ip_literal(tmp))
+			return FQDN_NO_MATCH;
+	}
 
 	if (san[0] != '*') {
 		if (count_labels(san, san_len) == 0)
@@ -96,15 +109,6 @@ fqdn_match(const unsigned char *san, size_t san_len, const char *fqdn,
 	/* "*." + at least two labels: never "*", "*.", "*.com". */
 	if (!allow_wildcard || san_len < 3 || san[1] != '.')
 		return FQDN_NO_MATCH;
-	/* An address is not a name: no wildcard stands for an octet. */
-	if (flen < 64) {
-		char tmp[64];
-
-		memcpy(tmp, f, flen);
-		tmp[flen] = '\0';
-		if (fqdn_is_ip_literal(tmp))
-			return FQDN_NO_MATCH;
-	}
 	rest = san_len - 2;
 	if (count_labels(san + 2, rest) < 2)
 		return FQDN_NO_MATCH;
@@ -141,6 +145,12 @@ fqdn_normalize(const char *name, char **err)
 	bool ascii = true;
 	int rc;
 
+	/* The carrier's SBC reaches the equipment by name, never by address. */
+	if (fqdn_is_ip_literal(name)) {
+		*err = xstrdup("an IP address, not a host name: give the FQDN "
+		    "the carrier's SBC uses to reach the equipment");
+		return NULL;
+	}
 	for (i = 0; name[i] != '\0'; i++)
 		if ((unsigned char)name[i] >= 0x80)
 			ascii = false;

@@ -6,7 +6,8 @@
  * wildcard only as the whole left-most label and for exactly one label,
  * never for the bare apex, never inside a label ("p*.example.com"), and
  * never on a public suffix of two labels or fewer ("*.com").  An
- * embedded NUL or a byte outside printable ASCII never matches.
+ * embedded NUL, an underscore or a byte outside printable ASCII never
+ * matches, and an IP address is never a host name.
  */
 #ifndef BWC_FQDN_H
 #define BWC_FQDN_H

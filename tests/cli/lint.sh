@@ -153,6 +153,10 @@ expect_grep 'wrong password' "wrong password is named" "$WORK/err"
 expect_exit 3 "usage: unknown option" -- $BWC lint --frobnicate "$T/good.pem"
 expect_exit 3 "usage: unknown rule in --disable" -- $L --disable no-such-rule "$T/good.pem"
 expect_exit 3 "usage: bad --at" -- $L --at yesterday "$T/good.pem"
+expect_exit 3 "usage: an IP address as --fqdn" -- $BWC lint --trust-store "$T/root.pem" --fqdn 8.8.8.8 "$T/good.pem"
+expect_grep "^bwcertcheck: --fqdn '8.8.8.8': an IP address, not a host name" "--fqdn IP: one line naming the cause" "$WORK/err"
+expect_exit 3 "usage: an underscore in --fqdn" -- $BWC lint --trust-store "$T/root.pem" --fqdn pbx_1.example.test "$T/good.pem"
+expect_grep "only letters, digits, '-' and '.'" "--fqdn underscore: the message says which characters" "$WORK/err"
 expect_exit 3 "usage: no file" -- $BWC lint
 expect_exit 3 "trust store missing" -- $BWC lint --trust-store "$WORK/none.pem" "$T/good.pem"
 $L --format json "$T/good.pem" "$T/empty.pem" >"$WORK/err.json" 2>/dev/null
