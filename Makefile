@@ -44,6 +44,8 @@ LIB_OBJ = $(LIB_SRC:.c=.o)
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
 TEST_BIN = $(TEST_SRC:.c=)
 TEST_SUPPORT = tests/pki.o
+# Test programs that are not cmocka binaries (tests/cli/hostile.sh runs it).
+TEST_TOOLS = tests/hostile_gen
 
 # Quiet by default ("CC lib/load.o"); make V=1 shows the commands.
 V ?= 0
@@ -56,6 +58,17 @@ say =
 endif
 
 all: bwcertcheck
+
+# Say which libraries are missing before the compiler does it in a
+# hundred lines (pkg-config's own answers are silenced above).
+pkg-check:
+	@command -v $(PKG_CONFIG) >/dev/null 2>&1 || \
+		{ echo "missing $(PKG_CONFIG): run make deps" >&2; exit 1; }
+	@missing=$$(for p in $(PKGS); do $(PKG_CONFIG) --exists $$p || printf ' %s' $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "missing libraries:$$missing (pkg-config); run make deps" >&2; exit 1; fi
+
+$(LIB_OBJ) bwcertcheck.o: | pkg-check
 
 bwcertcheck: bwcertcheck.o libbwc.a
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ bwcertcheck.o libbwc.a $(LIBS)
@@ -79,6 +92,9 @@ tests/test_%: tests/test_%.o $(TEST_SUPPORT) libbwc.a
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT) libbwc.a \
 		$(LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
+tests/hostile_gen: tests/hostile_gen.o $(TEST_SUPPORT)
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 tests/%.o: tests/%.c
 	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags cmocka) -MMD -MP -c -o $@ $<
 
@@ -99,7 +115,7 @@ check: deps
 	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory test-sanitize
 
-test: layers bwcertcheck $(TEST_BIN)
+test: layers bwcertcheck $(TEST_BIN) $(TEST_TOOLS)
 	@sh tests/run.sh $(TEST_BIN)
 
 # The unit tests alone, several binaries at once: the fast inner loop.
@@ -148,7 +164,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bwcertcheck $(DESTDIR)$(MANDIR)/man1/bwcertcheck.1
 
 clean-objects:
-	rm -f bwcertcheck *.o lib/*/*.o rules/*.o tests/*.o libbwc.a $(TEST_BIN) \
+	rm -f bwcertcheck *.o lib/*/*.o rules/*.o tests/*.o libbwc.a $(TEST_BIN) $(TEST_TOOLS) \
 		$(GEN_SRC) *.d lib/*/*.d rules/*.d tests/*.d
 
 clean: clean-objects
@@ -156,7 +172,7 @@ clean: clean-objects
 
 .SECONDARY:
 
-.PHONY: all deps demo check test unit layers test-sanitize deb deb-check install \
+.PHONY: all pkg-check deps demo check test unit layers test-sanitize deb deb-check install \
 	uninstall clean clean-objects
 
 # Fuzzing and valgrind (fuzz/fuzz.mk: fuzz, fuzz-smoke, valgrind) and the

@@ -21,12 +21,11 @@ LIMIT=${BWC_HOSTILE_LIMIT:-30}
 FAST=3
 [ "${BWC_VALGRIND:-}" = 1 ] && FAST=$LIMIT
 
-if ! cc -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 \
-    $(pkg-config --cflags openssl) -o "$WORK/hostile_gen" \
-    "$TOP/tests/hostile_gen.c" "$TOP/tests/pki.c" \
-    $(pkg-config --libs openssl) 2>"$WORK/cc.err" ||
-    ! "$WORK/hostile_gen" "$T" "$H" 2>"$WORK/gen.err"; then
-	not_ok "hostile_gen" "$(cat "$WORK/cc.err" "$WORK/gen.err" | head -c 600)"
+# tests/hostile_gen is built by the Makefile (make test) with the
+# project's warning flags.
+if [ ! -x "$TOP/tests/hostile_gen" ] ||
+    ! "$TOP/tests/hostile_gen" "$T" "$H" 2>"$WORK/gen.err"; then
+	not_ok "hostile_gen" "$(cat "$WORK/gen.err" 2>/dev/null | head -c 600)"
 	finish
 	exit 1
 fi
