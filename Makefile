@@ -15,7 +15,7 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = openssl libcares jansson inih libidn2 libcurl
+PKGS = openssl libcares jansson inih libidn2 libcurl libmicrohttpd
 # The version is kept in one place, VERSION; debian/changelog repeats it
 # (tests/cli/version.sh checks that the two agree).
 VERSION := $(shell cat VERSION)

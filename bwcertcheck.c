@@ -30,6 +30,7 @@ enum {
 	OPT_PORT, OPT_TIMEOUT, OPT_SERVERNAME, OPT_NO_SNI, OPT_CONNECT,
 	OPT_RESOLVER, OPT_SRV, OPT_SIP, OPT_TARGETS, OPT_JOBS, OPT_SHARD,
 	OPT_EACH, OPT_FETCH, OPT_P12, OPT_HELP, OPT_VERSION, OPT_CRIT_DAYS,
+	OPT_LISTEN, OPT_INTERVAL, OPT_ALLOW,
 };
 
 /* The long options: one table, shared by the command line and --config. */
@@ -62,6 +63,9 @@ static const struct option long_options[] = {
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "fetch", no_argument, NULL, OPT_FETCH },
 	{ "p12", required_argument, NULL, OPT_P12 },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "allow", required_argument, NULL, OPT_ALLOW },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -72,6 +76,7 @@ static const char usage_text[] =
 "       bwcertcheck probe [OPTIONS] HOST[:PORT]...  TLS 1.2 probe of live endpoints, then lint\n"
 "       bwcertcheck fix-chain [OPTIONS] -o OUT FILE...  write the chain the SBC wants\n"
 "                                                   (leaf, intermediates in order, no root), then lint it\n"
+"       bwcertcheck exporter [OPTIONS]             Prometheus exporter: /probe?target=HOST[:PORT], /metrics\n"
 "       bwcertcheck rules [--format text|json] [ID] list the rules, or explain one\n"
 "       bwcertcheck --help | --version\n"
 "\n"
@@ -109,11 +114,17 @@ static const char usage_text[] =
 "  --timeout SEC          bound on all fetches together (10)\n"
 "  --p12 FILE             also write a PKCS#12 (key, leaf, intermediates; needs\n"
 "                         --password and the key: --key or a PKCS#12 input)\n"
+"exporter (also takes the probe options):\n"
+"  --listen ADDR:PORT     address to serve HTTP on (127.0.0.1:9219)\n"
+"  --targets FILE         sweep these targets every --interval; /probe only them\n"
+"  --interval SEC         probe a target at most once per SEC seconds (300)\n"
+"  --allow PATTERN,...    /probe only NAME, *.ZONE, IP or IP/PREFIX[:PORT]\n"
 "\n"
 "exit status: 0 compliant, 1 warnings, 2 not compliant, 3 could not evaluate\n"
 "see bwcertcheck(1)\n";
 
-enum command { CMD_NONE, CMD_LINT, CMD_PROBE, CMD_FIX_CHAIN, CMD_RULES };
+enum command { CMD_NONE, CMD_LINT, CMD_PROBE, CMD_FIX_CHAIN, CMD_RULES,
+	CMD_EXPORTER };
 
 /* Settings whose final value depends on config + command line. */
 struct cli {
@@ -124,6 +135,7 @@ struct cli {
 	const char *disable;
 	const char *color;
 	const char *output_cli;		/* -o on the command line (fix-chain's chain file) */
+	bool jobs_given;
 	struct config cfg;		/* from --config, applied first */
 };
 
@@ -268,7 +280,22 @@ apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
 		run->targets_path = arg;
 		return 0;
 	case OPT_JOBS:
+		cli->jobs_given = true;
 		return parse_int("--jobs", arg, 1, 1024, &run->jobs, err);
+	case OPT_LISTEN:
+		run->listen_addr = arg;
+		return 0;
+	case OPT_INTERVAL:
+		return parse_int("--interval", arg, 1, 86400, &run->interval_sec,
+		    err);
+	case OPT_ALLOW: {
+		char *joined = run->allow == NULL ? xstrdup(arg) :
+		    xasprintf("%s,%s", run->allow, arg);
+
+		free(run->allow);
+		run->allow = joined;
+		return 0;
+	}
 	case OPT_SHARD:
 		return parse_shard(arg, &run->shard_i, &run->shard_n, err);
 	case OPT_FETCH:
@@ -326,6 +353,8 @@ command_name(enum command cmd)
 		return "probe";
 	case CMD_FIX_CHAIN:
 		return "fix-chain";
+	case CMD_EXPORTER:
+		return "exporter";
 	default:
 		return "rules";
 	}
@@ -469,6 +498,7 @@ finish_run(struct run *run, struct cli *cli)
 	if (cli->at != NULL && time_parse(cli->at, &run->now) != 0)
 		return usage_error("--at: not an RFC 3339 time or @EPOCH: '%s'",
 		    cli->at);
+	run->now_fixed = cli->at != NULL;
 	if (cli->disable != NULL && (rc = apply_disable(run, cli->disable)) != 0)
 		return rc;
 	if (cli->fqdn_raw != NULL) {
@@ -532,6 +562,17 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 	char *tmp = NULL, *err = NULL;
 	int rc;
 
+	if (cli->cmd == CMD_EXPORTER) {
+		if (nargs > 0)
+			return usage_error("exporter: no HOST arguments (targets "
+			    "come in /probe requests, or --targets FILE)");
+		if (run->srv || run->output != NULL || run->shard_n > 1)
+			return usage_error("exporter: --srv, -o and --shard are "
+			    "not for the exporter");
+		if (!cli->jobs_given)
+			run->jobs = 4;
+		return result_exit_code(op_exporter(run));
+	}
 	if (cli->cmd == CMD_LINT && nargs == 0)
 		return usage_error("lint: no FILE given ('-' reads stdin)");
 	if (cli->cmd == CMD_PROBE && nargs == 0 && run->targets_path == NULL)
@@ -617,9 +658,11 @@ main(int argc, char **argv)
 		cli.cmd = CMD_PROBE;
 	else if (strcmp(argv[1], "fix-chain") == 0)
 		cli.cmd = CMD_FIX_CHAIN;
+	else if (strcmp(argv[1], "exporter") == 0)
+		cli.cmd = CMD_EXPORTER;
 	else
 		return usage_error("unknown command '%s' (lint, probe, fix-chain, "
-		    "rules)", argv[1]);
+		    "exporter, rules)", argv[1]);
 
 	run_init(&run);
 	/* First pass: find --config, whose settings the command line overrides. */

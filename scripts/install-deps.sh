@@ -21,6 +21,7 @@ have_pc libcares || add libc-ares-dev
 have_pc inih || add libinih-dev
 have_pc libidn2 || add libidn2-dev
 have_pc libcurl || add libcurl4-openssl-dev
+have_pc libmicrohttpd || add libmicrohttpd-dev
 [ -x /usr/bin/python3 ] || add python3
 # Consumers that check our output formats, and real servers for the
 # probe's integration tests (all on 127.0.0.1).

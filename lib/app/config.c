@@ -34,7 +34,8 @@ struct parse_state {
 	char *err;		/* its cause, without the location */
 };
 
-enum section_class { SEC_GENERAL, SEC_LINT, SEC_PROBE, SEC_POLICY, SEC_UNKNOWN };
+enum section_class { SEC_GENERAL, SEC_LINT, SEC_PROBE, SEC_POLICY, SEC_EXPORTER,
+	SEC_UNKNOWN };
 
 static enum section_class
 section_class(const char *name)
@@ -47,6 +48,8 @@ section_class(const char *name)
 		return SEC_PROBE;
 	if (strcmp(name, "policy") == 0)
 		return SEC_POLICY;
+	if (strcmp(name, "exporter") == 0)
+		return SEC_EXPORTER;
 	return SEC_UNKNOWN;
 }
 
@@ -384,6 +387,8 @@ config_apply_options(const struct config *cf, const char *command,
 		want = SEC_LINT;
 	else if (command != NULL && strcmp(command, "probe") == 0)
 		want = SEC_PROBE;
+	else if (command != NULL && strcmp(command, "exporter") == 0)
+		want = SEC_EXPORTER;
 
 	for (size_t i = 0; i < cf->n; i++) {
 		e = &cf->entries[i];

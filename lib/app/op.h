@@ -56,6 +56,28 @@ enum result op_probe(const struct run *, struct report *,
 enum result op_fix_chain(const struct run *, const struct lint_inputs *,
     struct report *, char *const files[], int nfiles);
 
+/*
+ * exporter: serve /probe and /metrics over HTTP (run->listen_addr)
+ * until SIGTERM or SIGINT.  Returns RESULT_PASS after a clean stop,
+ * RESULT_ERROR (with a line on stderr) when it could not start.
+ */
+enum result op_exporter(const struct run *);
+
+/*
+ * The probe of one target in two steps, for callers that schedule
+ * targets themselves (the exporter).  op_probe_one() does the network
+ * work only (DNS, handshakes) and may run in any thread; dns_global_init()
+ * must have been called first.  op_probe_report_one() judges and
+ * reports each address found into rep, frees out, and returns the
+ * worst result (RESULT_ERROR when nothing could be reported).
+ */
+struct probe_target;
+struct target_out;
+struct target_out *op_probe_one(const struct run *,
+    const struct probe_target *);
+enum result op_probe_report_one(const struct run *, struct report *,
+    struct target_out *out);
+
 /* One line on stderr: "bwcertcheck: " + message.  Honours nothing: errors always show. */
 void diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning line on stderr, silenced by --quiet. */

@@ -451,3 +451,30 @@ op_probe(const struct run *run, struct report *rep, char *const targets[],
 	dns_global_cleanup();
 	return worst;
 }
+
+struct target_out *
+op_probe_one(const struct run *run, const struct probe_target *t)
+{
+	struct target_out *out = xcalloc(1, sizeof(*out));
+
+	probe_target(run, t, out);
+	return out;
+}
+
+enum result
+op_probe_report_one(const struct run *run, struct report *rep,
+    struct target_out *out)
+{
+	enum result worst = RESULT_PASS;
+	size_t k;
+
+	if (out == NULL)
+		return RESULT_ERROR;
+	for (k = 0; k < out->n; k++)
+		worst = result_worst(worst, report_entry(run, rep, &out->e[k]));
+	if (out->n == 0)
+		worst = RESULT_ERROR;
+	target_out_free(out);
+	free(out);
+	return worst;
+}

@@ -15,6 +15,7 @@ run_init(struct run *r)
 	r->timeout_sec = 10;
 	r->jobs = 1;
 	r->format = "text";
+	r->interval_sec = 300;
 }
 
 void
@@ -26,6 +27,8 @@ run_free(struct run *r)
 	r->trust = NULL;
 	free(r->fqdn);
 	r->fqdn = NULL;
+	free(r->allow);
+	r->allow = NULL;
 }
 
 void

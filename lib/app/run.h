@@ -42,6 +42,12 @@ struct run {
 	const char *chain_out;		/* -o: the chain file to write */
 	const char *p12_out;		/* --p12 */
 	bool fetch;			/* --fetch */
+
+	/* exporter */
+	const char *listen_addr;	/* --listen ADDR:PORT */
+	char *allow;			/* --allow patterns, comma-joined; owned */
+	int interval_sec;		/* --interval */
+	bool now_fixed;			/* --at given: no fresh clock per probe */
 };
 
 void run_init(struct run *);

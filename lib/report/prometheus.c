@@ -36,6 +36,7 @@ enum prom_family {
 	PROM_PROBE_SUCCESS,
 	PROM_HANDSHAKE,
 	PROM_SUITE_ACCEPTED,
+	PROM_PROBE_DURATION,
 	PROM__MAX
 };
 
@@ -66,17 +67,21 @@ static const struct {
 	    "1 for an error-severity rule skipped for want of input (no "
 	    "--fqdn, no DNS look-up, no chain): the result does not cover it" },
 	[PROM_PROBE_SUCCESS] = { "bwcertcheck_probe_success",
-	    "1 if a TLS 1.2 handshake with the address completed" },
+	    "1 if a TLS 1.2 handshake with the address completed (without "
+	    "labels: with every address of the target probed)" },
 	[PROM_HANDSHAKE] = { "bwcertcheck_handshake_seconds",
 	    "Duration of the fastest completed TLS handshake" },
 	[PROM_SUITE_ACCEPTED] = { "bwcertcheck_suite_accepted",
 	    "1 if the server accepted the cipher suite, 0 if it refused it" },
+	[PROM_PROBE_DURATION] = { "bwcertcheck_probe_duration_seconds",
+	    "How long probing and judging the target took" },
 };
 
 struct prom_state {
 	struct buf fam[PROM__MAX];
 	char **seen;		/* subject labels used so far */
 	size_t n_seen;
+	bool some_failed;	/* a subject without a TLS 1.2 handshake */
 };
 
 /* Append 'name="value"' to a label list, comma-separated; value cleaned. */
@@ -201,6 +206,8 @@ probe_metrics(struct prom_state *st, const char *labels,
 	char val[32];
 
 	sample(st, PROM_PROBE_SUCCESS, labels, NULL, ok ? "1" : "0");
+	if (!ok || s->result == RESULT_ERROR)
+		st->some_failed = true;
 	if (!s->has_probe)
 		return;
 	if (ok) {
@@ -295,6 +302,22 @@ prom_end(struct report *r)
 	free(st->seen);
 	free(st);
 	r->state = NULL;
+}
+
+bool
+report_prometheus_probe_summary(struct report *r, double seconds)
+{
+	struct prom_state *st = r->state;
+	bool success;
+
+	if (r->fmt != &report_prometheus || st == NULL)
+		return false;
+	success = r->n_subjects > 0 && !st->some_failed;
+	buf_addf(&st->fam[PROM_PROBE_SUCCESS], "%s %d\n",
+	    prom_families[PROM_PROBE_SUCCESS].name, success ? 1 : 0);
+	buf_addf(&st->fam[PROM_PROBE_DURATION], "%s %.6f\n",
+	    prom_families[PROM_PROBE_DURATION].name, seconds);
+	return success;
 }
 
 const struct report_format report_prometheus = {

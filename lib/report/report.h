@@ -69,6 +69,16 @@ void report_not_checked_text(const struct subject *s, struct buf *b);
  */
 void report_not_checked_run(const struct report *r, struct buf *b);
 
+/*
+ * Prometheus only, between report_begin() and report_end(): the two
+ * samples without labels that a single-target scrape ends with, as
+ * blackbox_exporter's /probe does: bwcertcheck_probe_success (1 when
+ * subjects were reported and every one completed a TLS 1.2 handshake
+ * and was judged) and bwcertcheck_probe_duration_seconds.  Returns that
+ * success; false and a no-op for other formats.
+ */
+bool report_prometheus_probe_summary(struct report *, double seconds);
+
 /* The formats. */
 extern const struct report_format report_text;
 extern const struct report_format report_json;
