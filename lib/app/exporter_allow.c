@@ -65,23 +65,28 @@ mask_net(unsigned char *net, int bytes, int prefix)
 
 /* IP or IP/PREFIX into r.  Returns 0, or -1 when pat is not one. */
 static int
-parse_net(char *pat, struct allow_rule *r)
+parse_net(const char *pat, struct allow_rule *r)
 {
-	char *slash = strchr(pat, '/');
-	int bits;
+	const char *slash = strchr(pat, '/');
+	char *ip = slash != NULL ? xstrndup(pat, (size_t)(slash - pat)) :
+	    xstrdup(pat);
+	int bits, rc = -1;
 
-	if (slash != NULL)
-		*slash = '\0';
-	if (inet_pton(AF_INET, pat, r->net) == 1) {
+	if (inet_pton(AF_INET, ip, r->net) == 1) {
 		r->family = AF_INET;
 		bits = 32;
-	} else if (inet_pton(AF_INET6, pat, r->net) == 1) {
+	} else if (inet_pton(AF_INET6, ip, r->net) == 1) {
 		r->family = AF_INET6;
 		bits = 128;
 	} else
-		return -1;
+		goto out;
 	r->prefix = bits;
 	if (slash != NULL && parse_num(slash + 1, 0, bits, &r->prefix) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(ip);
+	if (rc == -1)
 		return -1;
 	mask_net(r->net, bits / 8, r->prefix);
 	r->kind = ALLOW_NET;
@@ -115,7 +120,7 @@ parse_pattern(char *pat, struct allow_rule *r, char **err)
 	if (parse_net(host, r) == 0)
 		return 0;
 	if (pat[0] == '[' || strchr(host, '/') != NULL ||
-	    strchr(host, ':') != NULL)
+	    strchr(host, ':') != NULL || fqdn_is_ip_literal(host))
 		goto bad;
 	r->kind = ALLOW_NAME;
 	if (strncmp(host, "*.", 2) == 0) {
