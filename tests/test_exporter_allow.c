@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "../lib/exporter.h"
+#include "app/exporter.h"
 
 /* One row: a /probe target (and fqdn) and what comes of it. */
 struct target_case {
