@@ -26,8 +26,7 @@ skip_reason(const struct judge_ctx *jc, const struct rule *r, size_t idx,
 	if ((r->needs & NEEDS_SIP) && !jc->sip)
 		return "--sip not given";
 	if ((r->needs & NEEDS_DNS) && s->probe.dns_a_count < 0)
-		return "the address was given (--connect or an IP literal); "
-		    "no DNS look-up";
+		return "no DNS look-up: the address was given";
 	if ((r->needs & NEEDS_SNI) && !s->probe.sni_sent)
 		return "no SNI was sent, so there is nothing to compare";
 	if ((r->needs & NEEDS_HANDSHAKE) && !s->probe.handshake_tried)

@@ -167,9 +167,17 @@ probe_host(const struct run *run, const char *host, bool host_is_ip,
 	struct probe_params p = { 0 };
 	struct probe_result *res = NULL;
 	struct probe_entry *e;
-	char *name = host_port(host, port), *err = NULL, ip[INET6_ADDRSTRLEN];
+	char *name, *err = NULL, ip[INET6_ADDRSTRLEN];
 	size_t i;
 
+	/*
+	 * A fleet line "203.0.113.7 pbx3.example.com" is named by its FQDN,
+	 * the name people know; the address stays a field of its own.
+	 */
+	if (host_is_ip && fqdn != NULL && !fqdn_is_ip_literal(fqdn))
+		name = host_port(fqdn, port);
+	else
+		name = host_port(host, port);
 	probe_facts_init(&dnsf);
 	p.deadline_ms = net_now_ms() + (int64_t)run->timeout_sec * 1000;
 	p.timeout_sec = run->timeout_sec;
@@ -210,6 +218,17 @@ probe_host(const struct run *run, const char *host, bool host_is_ip,
 		e->res.error = NULL;
 		e->res.facts.dns_a_count = dnsf.dns_a_count;
 		e->res.facts.dns_aaaa_count = dnsf.dns_aaaa_count;
+		/*
+		 * A name with AAAA records only: the SBC, which uses the A
+		 * record, cannot reach it whatever its IPv6 port does, and
+		 * dns-a-record fails.  So a refused or silent IPv6 port is a
+		 * failed handshake to judge, not a host that could not be
+		 * evaluated.
+		 */
+		if (e->error != NULL && dnsf.dns_a_count == 0) {
+			e->res.facts.tls12_error = e->error;
+			e->error = NULL;
+		}
 	}
 out:
 	if (res != NULL)

@@ -57,8 +57,9 @@ void report_end(struct report *);
 
 /*
  * Append to b the rules of s that were not checked and why, grouped by
- * reason: "fqdn-match: no --fqdn given; dns-a-record, tls12: ...".
- * Nothing when there are none.
+ * reason: "fqdn-match: no --fqdn given; dns-a-record, tls12: ...", or
+ * "11 rules: no certificate chain was obtained" when one reason covers
+ * more than four.  Nothing when there are none.
  */
 void report_not_checked_text(const struct subject *s, struct buf *b);
 

@@ -81,11 +81,14 @@ report_end(struct report *r)
 	r->nc_first = NULL;
 }
 
+/* Beyond this many rules for one reason, the words count them. */
+#define NOT_CHECKED_NAMED 4
+
 void
 report_not_checked_text(const struct subject *s, struct buf *b)
 {
 	const struct finding *f, *g;
-	size_t i, j, k;
+	size_t i, j, k, n;
 	bool first = true;
 
 	for (i = 0; i < s->n_findings; i++) {
@@ -101,6 +104,16 @@ report_not_checked_text(const struct subject *s, struct buf *b)
 			continue;
 		buf_adds(b, first ? "" : "; ");
 		first = false;
+		for (n = 0, j = i; j < s->n_findings; j++) {
+			g = &s->findings[j];
+			if (g->not_checked && strcmp(g->message, f->message) == 0)
+				n++;
+		}
+		/* A chain that was never obtained skips a dozen: count them. */
+		if (n > NOT_CHECKED_NAMED) {
+			buf_addf(b, "%zu rules: %s", n, f->message);
+			continue;
+		}
 		buf_adds(b, f->rule->id);
 		for (j = i + 1; j < s->n_findings; j++) {
 			g = &s->findings[j];

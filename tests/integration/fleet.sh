@@ -1,0 +1,97 @@
+#!/bin/sh
+# fleet.sh - the probe's reports over a fleet, against real servers on
+# 127.0.0.1 (and ::1): one non-compliant host is never hidden behind an
+# unreachable one, a targets line "ADDRESS FQDN" is named by its FQDN, a
+# probe of an address without --fqdn says what it did not check, and an
+# AAAA-only name is the dns-a-record failure it is (dnsmasq).
+#
+# Needs TOP and BWC (tests/run.sh sets them); TESTDATA is made here with
+# testdata/mkpki.sh when it is not given.
+SUITE=fleet
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+BWC=${BWC:-$TOP/bwcertcheck}
+. "$TOP/tests/lib.sh"
+. "$TOP/tests/integration/servers.sh"
+servers_init
+if [ -z "${TESTDATA:-}" ]; then
+	TESTDATA=$WORK/pki
+	sh "$TOP/testdata/mkpki.sh" "$TESTDATA" >/dev/null 2>&1 ||
+	    { echo "fleet: mkpki.sh failed"; exit 1; }
+fi
+T=$TESTDATA
+FQ=pbx.example.test
+P="$BWC probe --trust-store $T/root.pem --timeout 5"
+CH="-cert_chain $T/intermediate.pem"
+SUITES='AES128-SHA:AES128-SHA256:AES256-SHA256'
+
+start_s_server GOOD -cert "$T/good-leaf.pem" -key "$T/good.key" $CH \
+    -tls1_2 -cipher "$SUITES" || exit 1
+start_s_server WRONG -cert "$T/wrong-name-leaf.pem" -key "$T/wrong-name.key" $CH \
+    -tls1_2 -cipher "$SUITES" || exit 1
+CLOSED_PORT=$(free_port)
+
+## A fleet: compliant, not compliant, unreachable.
+cat >"$WORK/targets" <<EOF
+127.0.0.1:$GOOD_PORT $FQ
+127.0.0.1:$WRONG_PORT $FQ
+127.0.0.1:$CLOSED_PORT $FQ
+EOF
+expect_exit 2 "fleet: a non-compliant host outranks an unreachable one" -- \
+    $P --targets "$WORK/targets" --format nagios
+cp "$WORK/out" "$WORK/fleet.nagios"
+expect_grep '^BWCERTCHECK CRITICAL - 3 subjects: 1 compliant, 0 with warnings, 1 not compliant, 1 unknown' \
+    "fleet: nagios CRITICAL, each class counted" "$WORK/fleet.nagios"
+expect_grep "^\\[UNKNOWN\\] $FQ:$CLOSED_PORT (127.0.0.1): .*connection refused" \
+    "fleet: the unreachable host is still listed" "$WORK/fleet.nagios"
+expect_exit 3 "fleet: compliant + unreachable is still 3" -- \
+    $P --fqdn $FQ "127.0.0.1:$GOOD_PORT" "127.0.0.1:$CLOSED_PORT"
+
+## Names: the FQDN of the line, the address beside it.
+expect_exit 2 "fleet: json" -- $P --targets "$WORK/targets" --format json -o "$WORK/fleet.json"
+expect_json '[s["name"] for s in d["subjects"]] == ["'"$FQ:$GOOD_PORT"'", "'"$FQ:$WRONG_PORT"'", "'"$FQ:$CLOSED_PORT"'"]' \
+    "json: each subject is named FQDN:PORT" "$WORK/fleet.json"
+expect_json 'all(s["address"] == "127.0.0.1" for s in d["subjects"][:2])' \
+    "json: the address is its own field" "$WORK/fleet.json"
+expect_exit 2 "fleet: prometheus" -- $P --targets "$WORK/targets" --format prometheus -o "$WORK/fleet.prom"
+expect_grep "^bwcertcheck_subject_result{subject=\"$FQ:$GOOD_PORT\",address=\"127.0.0.1\"} 0\$" \
+    "prometheus: subject is the FQDN, address a label" "$WORK/fleet.prom"
+expect_grep "'days_left $FQ:$GOOD_PORT (127.0.0.1)'=" "nagios: perfdata labelled by the FQDN" "$WORK/fleet.nagios"
+expect_exit 2 "fleet: text" -- $P --targets "$WORK/targets" --color never
+expect_grep "^$FQ:$GOOD_PORT \\[127.0.0.1\\]:$GOOD_PORT  COMPLIANT (not checked: dns-a-record: no DNS look-up: the address was given)\$" \
+    "text: the header names the FQDN, then the address" "$WORK/out"
+
+## An address without --fqdn: what was not checked is said.
+expect_exit 0 "address without --fqdn: exit 0" -- $P --format nagios "127.0.0.1:$GOOD_PORT"
+expect_grep '^BWCERTCHECK OK - .*compliant (not checked: fqdn-match: no --fqdn given and HOST is an address; dns-a-record: ' \
+    "nagios: OK, not checked: fqdn-match and dns-a-record" "$WORK/out"
+expect_exit 0 "address without --fqdn: json" -- $P --format json -o "$WORK/lit.json" "127.0.0.1:$GOOD_PORT"
+expect_json 'sorted(n["rule"] for n in d["subjects"][0]["not_checked"]) == ["dns-a-record", "fqdn-match"]' \
+    "json: not_checked lists fqdn-match and dns-a-record" "$WORK/lit.json"
+expect_exit 0 "address without --fqdn: text" -- $P --color never "127.0.0.1:$GOOD_PORT"
+expect_grep '^COMPLIANT (not checked: fqdn-match: ' "text: no bare COMPLIANT" "$WORK/out"
+
+## A name with an AAAA record only, its IPv6 port closed.
+if have_ipv6; then
+	start_dnsmasq DNS --local=/example.test/ \
+	    --host-record=v6only.example.test,::1 \
+	    --address=/pbx.example.test/127.0.0.1 || exit 1
+	R="--resolver 127.0.0.1:$DNS_PORT"
+	expect_exit 2 "AAAA only, IPv6 port closed: not compliant, not exit 3" -- \
+	    $P $R --format json -o "$WORK/v6.json" "v6only.example.test:$CLOSED_PORT"
+	expect_rule dns-a-record fail "AAAA only: dns-a-record fails" "$WORK/v6.json"
+	expect_json 'd["subjects"][0]["result"] == "fail" and "error" not in d["subjects"][0]' \
+	    "AAAA only: judged, not an error" "$WORK/v6.json"
+	expect_json '"connection refused" in [f for f in d["subjects"][0]["findings"] if f["rule"] == "tls12"][0]["message"]' \
+	    "AAAA only: the refused IPv6 port is the tls12 finding" "$WORK/v6.json"
+	expect_exit 2 "AAAA only: nagios CRITICAL, not UNKNOWN" -- \
+	    $P $R --format nagios "v6only.example.test:$CLOSED_PORT"
+	expect_grep '^BWCERTCHECK CRITICAL - .*dns-a-record' "AAAA only: the status line names dns-a-record" "$WORK/out"
+	expect_exit 2 "AAAA only: text" -- $P $R --color never "v6only.example.test:$CLOSED_PORT"
+	expect_grep '^NOT COMPLIANT (not checked: [0-9]* rules: no certificate chain was obtained): ' \
+	    "AAAA only: the rules without a chain are counted, not listed" "$WORK/out"
+	expect_exit 0 "a name with an A record still passes" -- $P $R "$FQ:$GOOD_PORT"
+else
+	echo "# no IPv6 on this machine: AAAA-only tests skipped"
+fi
+
+finish
