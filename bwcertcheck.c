@@ -159,12 +159,9 @@ static int
 parse_int(const char *opt, const char *s, int min, int max, int *out,
     char **err)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+	if (parse_long(s, min, max, &v) == -1) {
 		*err = xasprintf("%s: expected a whole number from %d to %d, "
 		    "got '%s'", opt, min, max, s);
 		return -1;

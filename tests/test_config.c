@@ -479,11 +479,11 @@ test_config_parse_bool_and_int(void **state)
 	assert_int_equal(config_parse_bool("0", &b), 0);
 	assert_false(b);
 	assert_int_equal(config_parse_bool("", &b), -1);
-	assert_int_equal(config_parse_int("42", 0, 100, &n), 0);
+	assert_int_equal(parse_long("42", 0, 100, &n), 0);
 	assert_int_equal(n, 42);
-	assert_int_equal(config_parse_int("101", 0, 100, &n), -1);
-	assert_int_equal(config_parse_int(" 1", 0, 100, &n), -1);
-	assert_int_equal(config_parse_int("", 0, 100, &n), -1);
+	assert_int_equal(parse_long("101", 0, 100, &n), -1);
+	assert_int_equal(parse_long(" 1", 0, 100, &n), -1);
+	assert_int_equal(parse_long("", 0, 100, &n), -1);
 }
 
 int

@@ -15,7 +15,7 @@ assert_clean_lines(const char *out)
 
 	for (line = strtok_r(copy, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save))
-		if (!report_is_clean(line))
+		if (!esc_is_clean(line))
 			fail_msg("unclean line: %s", line);
 	free(copy);
 }

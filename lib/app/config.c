@@ -280,22 +280,6 @@ config_parse_bool(const char *v, bool *out)
 }
 
 int
-config_parse_int(const char *v, long min, long max, long *out)
-{
-	char *end;
-	long n;
-
-	if (!isdigit((unsigned char)v[0]) && v[0] != '-')
-		return -1;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n < min || n > max)
-		return -1;
-	*out = n;
-	return 0;
-}
-
-int
 config_parse_limit(const char *v, int *n, bool *percent)
 {
 	size_t len = strlen(v);
@@ -305,13 +289,13 @@ config_parse_limit(const char *v, int *n, bool *percent)
 
 	if (len > 0 && v[len - 1] == '%') {
 		days = xstrndup(v, len - 1);
-		rc = config_parse_int(days, 0, 100, &out);
+		rc = parse_long(days, 0, 100, &out);
 		free(days);
 		if (rc == -1)
 			return -1;
 		*percent = true;
 	} else {
-		if (config_parse_int(v, 0, 36500, &out) == -1)
+		if (parse_long(v, 0, 36500, &out) == -1)
 			return -1;
 		*percent = false;
 	}

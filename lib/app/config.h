@@ -109,8 +109,6 @@ int policy_apply(struct policy *p, const char *key, const char *value,
 /* yes/no, true/false, on/off, 1/0 (any case) into *out; -1 if none. */
 int config_parse_bool(const char *value, bool *out);
 
-/* A decimal integer in [min, max] into *out; -1 if not. */
-int config_parse_int(const char *value, long min, long max, long *out);
 /*
  * A limit before expiry: "N" days (0 to 36500) or "N%" of each
  * certificate's lifetime (0 to 100).  Returns 0, or -1 (nothing set).

@@ -90,7 +90,7 @@ policy_int(const char *key, const char *value, long min, long max, int *out,
 {
 	long n;
 
-	if (config_parse_int(value, min, max, &n) == -1) {
+	if (parse_long(value, min, max, &n) == -1) {
 		*err = xasprintf("'%s' must be a number from %ld to %ld, "
 		    "not '%s'", key, min, max, value);
 		return -1;

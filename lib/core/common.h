@@ -84,6 +84,14 @@ char *xvasprintf(const char *, va_list)
     __attribute__((format(printf, 1, 0)));
 void fatal_oom(void) __attribute__((noreturn));
 
+/*
+ * s as a decimal number from min to max: digits with an optional
+ * leading '-', nothing else (no spaces, no '+').  Returns 0 with *out
+ * set, or -1.  The one integer parser of the options, the config file
+ * and the targets file.
+ */
+int parse_long(const char *s, long min, long max, long *out);
+
 /* in[0..n) as lower-case hex into out, which holds 2 * n + 1 bytes. */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 

@@ -45,6 +45,34 @@ utf8_seq(const unsigned char *p, size_t len, unsigned long *cp)
 	return n;
 }
 
+/*
+ * What esc_printable() escapes besides invalid bytes: C0 and C1
+ * controls, DEL, the line and paragraph separators, and the bidi
+ * overrides and isolates that could reorder what a reader sees.
+ */
+static bool
+unsafe_cp(unsigned long cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
+	    cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool
+esc_is_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), i = 0, n;
+	unsigned long cp;
+
+	while (i < len) {
+		if ((n = utf8_seq(p + i, len - i, &cp)) == 0 || unsafe_cp(cp))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
 static char *
 esc_printable_flags(const unsigned char *p, size_t len, bool keepbs)
 {
@@ -55,11 +83,7 @@ esc_printable_flags(const unsigned char *p, size_t len, bool keepbs)
 
 	while (i < len) {
 		n = utf8_seq(p + i, len - i, &cp);
-		if (n == 0 || cp < 0x20 || cp == 0x7f ||
-		    (cp >= 0x80 && cp < 0xa0) ||
-		    cp == 0x2028 || cp == 0x2029 ||
-		    (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2066 && cp <= 0x2069)) {
+		if (n == 0 || unsafe_cp(cp)) {
 			/* Controls, bidi overrides and invalid bytes. */
 			if (n == 0)
 				n = 1;

@@ -18,6 +18,8 @@
  */
 char *esc_printable(const unsigned char *p, size_t len);
 char *esc_printable_str(const char *s);
+/* True if s is valid UTF-8 holding nothing esc_printable() would escape. */
+bool esc_is_clean(const char *s);
 /* The same, but a backslash is kept as it is (for RFC 2253 names, already escaped). */
 char *esc_printable_keepbs(const unsigned char *p, size_t len);
 

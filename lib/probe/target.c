@@ -43,14 +43,9 @@ probe_targets_free(struct probe_target *list, size_t n)
 static int
 parse_port(const char *s, int *port)
 {
-	char *end;
 	long v;
 
-	if (*s == '\0' || !isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 1 || v > 65535)
+	if (!isdigit((unsigned char)*s) || parse_long(s, 1, 65535, &v) == -1)
 		return -1;
 	*port = (int)v;
 	return 0;

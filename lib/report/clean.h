@@ -1,5 +1,5 @@
 /*
- * report_clean.h - make text safe for the machine-readable reporters
+ * clean.h - make text safe for the machine-readable reporters
  * without escaping twice.
  *
  * Findings arrive already escaped; subject errors, certificate names
@@ -13,9 +13,6 @@
 #define BWC_REPORT_CLEAN_H
 
 #include "core/common.h"
-
-/* True if s is valid UTF-8 with no C0/C1 control character or DEL. */
-bool report_is_clean(const char *s);
 
 /* A new string (caller frees): s itself if clean, else its escaped form; "" for NULL. */
 char *report_clean(const char *s);
