@@ -34,24 +34,18 @@ static void
 expired_each(const struct cert_facts *f, int idx, void *arg)
 {
 	struct time_walk *w = arg;
-	char when[32], *ref;
+	char when[32];
 
 	if (!f->times_valid) {
-		ref = cert_ref(f, idx);
-		problems_add(&w->p, idx, "%s has an undecodable validity", ref);
-		free(ref);
+		problems_add_cert(&w->p, f, idx, " has an undecodable validity");
 		return;
 	}
 	if (w->in->now < f->not_before) {
 		time_format(f->not_before, when, sizeof(when));
-		ref = cert_ref(f, idx);
-		problems_add(&w->p, idx, "%s is not valid before %s", ref, when);
-		free(ref);
+		problems_add_cert(&w->p, f, idx, " is not valid before %s", when);
 	} else if (w->in->now > f->not_after) {
 		time_format(f->not_after, when, sizeof(when));
-		ref = cert_ref(f, idx);
-		problems_add(&w->p, idx, "%s expired on %s", ref, when);
-		free(ref);
+		problems_add_cert(&w->p, f, idx, " expired on %s", when);
 	}
 	note_soonest(w, f, idx);
 }
@@ -101,7 +95,7 @@ static void
 soon_each(const struct cert_facts *f, int idx, void *arg)
 {
 	struct time_walk *w = arg;
-	char when[32], *ref;
+	char when[32];
 	time_t left;
 	long days;
 	bool crit;
@@ -118,13 +112,11 @@ soon_each(const struct cert_facts *f, int idx, void *arg)
 	if (crit)
 		w->critical = true;
 	time_format(f->not_after, when, sizeof(when));
-	ref = cert_ref(f, idx);
 	if (days < 0)
-		problems_add(&w->p, idx, "%s has expired (%s)", ref, when);
+		problems_add_cert(&w->p, f, idx, " has expired (%s)", when);
 	else
-		problems_add(&w->p, idx, "%s expires in %ld day%s (%s)", ref,
+		problems_add_cert(&w->p, f, idx, " expires in %ld day%s (%s)",
 		    days, days == 1 ? "" : "s", when);
-	free(ref);
 }
 
 /*
