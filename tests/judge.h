@@ -32,6 +32,28 @@
 
 #define JUDGE_FN static __attribute__((unused))
 
+/*
+ * The group fixtures most test binaries share: one struct judge_env
+ * called env for the whole binary, built by group_setup() and released
+ * by group_teardown().
+ */
+#define JUDGE_GROUP_FIXTURES						\
+	static struct judge_env env;					\
+	static int group_setup(void **state)				\
+	{ (void)state; return judge_env_init(&env); }			\
+	static int group_teardown(void **state)				\
+	{ (void)state; judge_env_free(&env); return 0; }
+
+/* pki_issue(), asserting that it worked. */
+JUDGE_FN X509 *
+judge_issue(const struct pki_spec *spec)
+{
+	X509 *x = pki_issue(spec);
+
+	assert_non_null(x);
+	return x;
+}
+
 /* What every rules test builds once, in its group setup. */
 struct judge_env {
 	struct pki_world w;	/* owned: the two test hierarchies */

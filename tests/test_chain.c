@@ -108,15 +108,6 @@ path_str(const struct chain_facts *c)
 	free(p_); \
 } while (0)
 
-static X509 *
-issue(const struct pki_spec *spec)
-{
-	X509 *x = pki_issue(spec);
-
-	assert_non_null(x);
-	return x;
-}
-
 /* The leaf */
 
 static void
@@ -300,16 +291,16 @@ cross_build(struct cross *x)
 	struct pki_spec spec = pki_world_leaf_spec(&env.w, FQDN);
 
 	/* CA keys reused under other names: no new key to generate. */
-	x->yr_self = issue(&(struct pki_spec){
+	x->yr_self = judge_issue(&(struct pki_spec){
 		.c = "US", .o = "BWC Test PKI", .cn = "BWC YR Root",
 		.ca = true, .key = env.w.other_root_key,
 	});
-	x->yr_cross = issue(&(struct pki_spec){
+	x->yr_cross = judge_issue(&(struct pki_spec){
 		.c = "US", .o = "BWC Test PKI", .cn = "BWC YR Root",
 		.ca = true, .key = env.w.other_root_key,
 		.issuer = env.w.root, .issuer_key = env.w.root_key,
 	});
-	x->yr1 = issue(&(struct pki_spec){
+	x->yr1 = judge_issue(&(struct pki_spec){
 		.c = "US", .o = "BWC Test PKI", .cn = "BWC YR1",
 		.ca = true, .has_pathlen = true, .pathlen = 0,
 		.key = env.w.other_intermediate_key,
@@ -317,7 +308,7 @@ cross_build(struct cross *x)
 	});
 	spec.issuer = x->yr1;
 	spec.issuer_key = env.w.other_intermediate_key;
-	x->leaf = issue(&spec);
+	x->leaf = judge_issue(&spec);
 }
 
 static void
@@ -426,7 +417,7 @@ test_chain_analyse_leaf_only_records_the_missing_issuer_and_aia(void **state)
 
 	(void)state;
 	spec.aia_ca_issuers = AIA_URL;
-	aia_leaf = issue(&spec);
+	aia_leaf = judge_issue(&spec);
 	analyse(env.trust, NULL, &c, aia_leaf, NULL);
 	assert_chain_status(&c, CHAIN_ISSUER_MISSING);
 	assert_false(c.has_anchor);
@@ -467,7 +458,7 @@ test_chain_analyse_bad_signature_is_invalid(void **state)
 	(void)state;
 	/* Names and key identifiers say the intermediate; another key signed. */
 	spec.issuer_key = env.w.other_intermediate_key;
-	forged = issue(&spec);
+	forged = judge_issue(&spec);
 	analyse(env.trust, NULL, &c, forged, env.w.intermediate, NULL);
 	assert_int_equal(c.leaf, 0);
 	assert_false(c.signed_by_next[0]);
@@ -489,12 +480,12 @@ test_chain_analyse_loop_terminates_with_a_verdict(void **state)
 	(void)state;
 	/* A hang fails the test instead of stalling the suite. */
 	alarm(20);
-	b0 = issue(&(struct pki_spec){ .cn = "BWC Loop B", .ca = true,
+	b0 = judge_issue(&(struct pki_spec){ .cn = "BWC Loop B", .ca = true,
 	    .key = env.w.other_intermediate_key });
-	a = issue(&(struct pki_spec){ .cn = "BWC Loop A", .ca = true,
+	a = judge_issue(&(struct pki_spec){ .cn = "BWC Loop A", .ca = true,
 	    .key = env.w.other_root_key,
 	    .issuer = b0, .issuer_key = env.w.other_intermediate_key });
-	b = issue(&(struct pki_spec){ .cn = "BWC Loop B", .ca = true,
+	b = judge_issue(&(struct pki_spec){ .cn = "BWC Loop B", .ca = true,
 	    .key = env.w.other_intermediate_key,
 	    .issuer = a, .issuer_key = env.w.other_root_key });
 	analyse(env.trust, NULL, &c, a, b, NULL);

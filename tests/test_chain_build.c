@@ -14,31 +14,7 @@
 
 #define FQDN "pbx.example.test"
 
-static struct judge_env env;
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	return judge_env_init(&env);
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	judge_env_free(&env);
-	return 0;
-}
-
-static X509 *
-issue(const struct pki_spec *spec)
-{
-	X509 *x = pki_issue(spec);
-
-	assert_non_null(x);
-	return x;
-}
+JUDGE_GROUP_FIXTURES
 
 /*
  * "BWC Test Issuing CA" again, with the same key as the world's, issued
@@ -150,7 +126,7 @@ test_chain_dead_end_twin_first_still_finds_the_path_through_the_other(
 
 	(void)state;
 	/* Issued by "Other Test Root", which is neither given nor trusted. */
-	dead = issue(&t);
+	dead = judge_issue(&t);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, leaf, dead, env.w.intermediate, NULL);
 	assert_int_equal(s.chain.status, CHAIN_VERIFIED);
@@ -177,7 +153,7 @@ test_chain_constrained_twin_first_does_not_decide_the_verdict(void **state)
 
 	(void)state;
 	t.nc_exclude[0] = FQDN;
-	fenced = issue(&t);
+	fenced = judge_issue(&t);
 	judge_run_init(&run, env.trust);
 	/* Alone, the constrained twin fails path-valid... */
 	judge(&run, FQDN, NULL, &s, leaf, fenced, NULL);
@@ -208,21 +184,21 @@ test_chain_dead_end_cross_sign_first_still_reaches_the_root(void **state)
 
 	(void)state;
 	/* leaf <- YR1 <- "BWC YR Root", cross-signed twice. */
-	self = issue(&yr);
+	self = judge_issue(&yr);
 	yr.issuer = env.w.other_root;
 	yr.issuer_key = env.w.other_root_key;
-	cross_dead = issue(&yr);
+	cross_dead = judge_issue(&yr);
 	yr.issuer = env.w.root;
 	yr.issuer_key = env.w.root_key;
-	cross_good = issue(&yr);
-	mid = issue(&(struct pki_spec){
+	cross_good = judge_issue(&yr);
+	mid = judge_issue(&(struct pki_spec){
 		.c = "US", .o = "BWC Test PKI", .cn = "BWC YR1", .ca = true,
 		.key = env.w.intermediate_key,
 		.issuer = self, .issuer_key = env.w.other_intermediate_key,
 	});
 	spec = pki_world_leaf_spec(&env.w, FQDN);
 	spec.issuer = mid;
-	leaf = issue(&spec);
+	leaf = judge_issue(&spec);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, leaf, mid, cross_dead, cross_good, self,
 	    NULL);
@@ -247,7 +223,7 @@ test_chain_only_a_dead_end_twin_names_the_issuer_it_lacks(void **state)
 	X509 *leaf = good_leaf(), *dead;
 
 	(void)state;
-	dead = issue(&t);
+	dead = judge_issue(&t);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, leaf, dead, NULL);
 	assert_int_equal(s.chain.status, CHAIN_ISSUER_MISSING);
@@ -272,7 +248,7 @@ test_chain_issuer_name_with_another_key_is_named_not_missing(void **state)
 	(void)state;
 	/* Same name, another key: the leaf's AKI names the real one. */
 	t.key = env.w.other_intermediate_key;
-	other_key = issue(&t);
+	other_key = judge_issue(&t);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, leaf, other_key, NULL);
 	assert_finding(&s, "accepted-ca", STATUS_FAIL, "cert 1 bears the name "
@@ -299,10 +275,10 @@ test_chain_issuer_name_without_key_identifiers_is_a_bad_signature_not_missing(
 	(void)state;
 	t.key = env.w.other_intermediate_key;
 	t.no_skid = true;
-	other_key = issue(&t);
+	other_key = judge_issue(&t);
 	spec = pki_world_leaf_spec(&env.w, FQDN);
 	spec.no_akid = true;
-	leaf = issue(&spec);
+	leaf = judge_issue(&spec);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, leaf, other_key, NULL);
 	assert_finding(&s, "accepted-ca", STATUS_FAIL, "certificate signature "
@@ -329,7 +305,7 @@ test_chain_store_root_of_the_issuer_name_with_another_key_is_named(
 
 	(void)state;
 	/* The store's "BWC Test Root CA" has another key than the real one. */
-	imposter = issue(&r);
+	imposter = judge_issue(&r);
 	trust = judge_trust(env.dir, "imposter.pem", imposter);
 	assert_non_null(trust);
 	judge_run_init(&run, trust);

@@ -21,31 +21,7 @@
 #define FQDN "pbx.example.test"
 #define AIA_URL "http://pki.example.test/issuing.der"
 
-static struct judge_env env;
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	return judge_env_init(&env);
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	judge_env_free(&env);
-	return 0;
-}
-
-static X509 *
-issue(const struct pki_spec *spec)
-{
-	X509 *x = pki_issue(spec);
-
-	assert_non_null(x);
-	return x;
-}
+JUDGE_GROUP_FIXTURES
 
 /* Every field of two facts structs, compared by value. */
 static void
@@ -114,7 +90,7 @@ test_facts_copy_of_a_full_leaf_is_equal_and_owns_its_memory(void **state)
 	spec.dns[2] = (struct pki_bytes)PKI_BYTES("nul\0.example.test");
 	spec.ip[0] = "192.0.2.1";
 	spec.aia_ca_issuers = AIA_URL;
-	x = issue(&spec);
+	x = judge_issue(&spec);
 	assert_int_equal(facts_from_x509(x, &f), 0);
 	facts_copy(&g, &f);
 	assert_facts_equal(&f, &g);
@@ -142,7 +118,7 @@ test_facts_copy_of_an_ec_cert_without_names_is_equal(void **state)
 	spec.key = pki_key_ec("P-256");
 	spec.cn = NULL;
 	spec.dns[0] = (struct pki_bytes){ NULL, 0 };
-	x = issue(&spec);
+	x = judge_issue(&spec);
 	assert_int_equal(facts_from_x509(x, &f), 0);
 	facts_copy(&g, &f);
 	assert_facts_equal(&f, &g);
@@ -380,7 +356,7 @@ test_chain_bad_signature_under_matching_names_is_not_signed(void **state)
 	(void)state;
 	/* Issuer name and key identifier of the intermediate, wrong key. */
 	spec.issuer_key = env.w.other_intermediate_key;
-	bad = issue(&spec);
+	bad = judge_issue(&spec);
 	analyse(&c, bad, env.w.intermediate, NULL);
 	assert_int_equal(c.leaf, 0);
 	assert_true(c.leaf_ambiguous);
@@ -411,10 +387,10 @@ test_chain_bad_signature_moving_the_leaf_verifies_from_the_real_leaf(void **stat
 	bspec.key = pki_key_rsa_nth(2048, 7);
 	bspec.issuer = env.w.other_intermediate;
 	bspec.issuer_key = env.w.other_intermediate_key;
-	b = issue(&bspec);
+	b = judge_issue(&bspec);
 	aspec.issuer = b;
 	aspec.issuer_key = env.w.intermediate_key;	/* not b's key */
-	a = issue(&aspec);
+	a = judge_issue(&aspec);
 	analyse(&c, b, a, NULL);
 	assert_int_equal(c.leaf, 0);
 	assert_true(c.leaf_ambiguous);

@@ -20,31 +20,7 @@
 #define ISSUING_DN "CN=BWC Test Issuing CA,O=BWC Test PKI,C=US"
 #define OTHER_ROOT_DN "CN=Other Test Root,O=BWC Test PKI,C=US"
 
-static struct judge_env env;
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	return judge_env_init(&env);
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	judge_env_free(&env);
-	return 0;
-}
-
-static X509 *
-issue(const struct pki_spec *spec)
-{
-	X509 *x = pki_issue(spec);
-
-	assert_non_null(x);
-	return x;
-}
+JUDGE_GROUP_FIXTURES
 
 static X509 *
 good_leaf(void)
@@ -147,7 +123,7 @@ test_chain_complete_leaf_only_names_the_issuer_and_its_aia_url(void **state)
 
 	(void)state;
 	spec.aia_ca_issuers = AIA_URL;
-	leaf = issue(&spec);
+	leaf = judge_issue(&spec);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, leaf, NULL);
 	assert_finding(&s, "chain-complete", STATUS_FAIL,
@@ -287,7 +263,7 @@ test_not_self_signed_self_signed_leaf_fails(void **state)
 	(void)state;
 	spec.issuer = NULL;
 	spec.issuer_key = NULL;
-	leaf = issue(&spec);
+	leaf = judge_issue(&spec);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, leaf, NULL);
 	assert_finding(&s, "not-self-signed", STATUS_FAIL,
@@ -312,7 +288,7 @@ test_not_self_signed_self_issued_leaf_signed_by_another_key_passes(void **state)
 	(void)state;
 	spec.issuer = NULL;	/* issuer name = subject */
 	spec.issuer_key = env.w.intermediate_key;
-	leaf = issue(&spec);
+	leaf = judge_issue(&spec);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, leaf, NULL);
 	assert_finding(&s, "not-self-signed", STATUS_PASS,
@@ -336,7 +312,7 @@ test_leaf_not_ca_leaf_with_ca_true_fails(void **state)
 	spec.ca = true;
 	spec.ku = PKI_KU_DIGITAL_SIGNATURE | PKI_KU_KEY_ENCIPHERMENT;
 	spec.eku = PKI_EKU_SERVER_AUTH | PKI_EKU_CLIENT_AUTH;
-	leaf = issue(&spec);
+	leaf = judge_issue(&spec);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, leaf, env.w.intermediate, NULL);
 	assert_int_equal(s.chain.leaf, 0);
@@ -360,7 +336,7 @@ test_leaf_not_ca_leaf_with_key_cert_sign_fails(void **state)
 	(void)state;
 	spec.ku = PKI_KU_DIGITAL_SIGNATURE | PKI_KU_KEY_ENCIPHERMENT |
 	    PKI_KU_KEY_CERT_SIGN;
-	leaf = issue(&spec);
+	leaf = judge_issue(&spec);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, leaf, env.w.intermediate, NULL);
 	assert_finding(&s, "leaf-not-ca", STATUS_FAIL,

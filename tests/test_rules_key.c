@@ -14,22 +14,7 @@
 
 #define FQDN "pbx.example.test"
 
-static struct judge_env env;
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	return judge_env_init(&env);
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	judge_env_free(&env);
-	return 0;
-}
+JUDGE_GROUP_FIXTURES
 
 /* A CA under the test root with the given key (for weak or EC CAs). */
 static X509 *

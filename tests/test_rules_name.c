@@ -18,22 +18,7 @@
 
 #define FQDN "pbx.example.test"
 
-static struct judge_env env;
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	return judge_env_init(&env);
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	judge_env_free(&env);
-	return 0;
-}
+JUDGE_GROUP_FIXTURES
 
 /* A leaf under the test intermediate with CN FQDN and spec's names. */
 static X509 *

@@ -23,31 +23,7 @@
 #define OID_INHIBIT_ANY "2.5.29.54"
 #define OID_UNKNOWN "1.3.6.1.4.1.55555.1"
 
-static struct judge_env env;
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	return judge_env_init(&env);
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	judge_env_free(&env);
-	return 0;
-}
-
-static X509 *
-issue(const struct pki_spec *spec)
-{
-	X509 *x = pki_issue(spec);
-
-	assert_non_null(x);
-	return x;
-}
+JUDGE_GROUP_FIXTURES
 
 /* A well-formed CA under the test root, with the issuing CA's key. */
 static struct pki_spec
@@ -98,10 +74,10 @@ static void
 expect_specs(struct pki_spec *ca_in, struct pki_spec *leaf_in,
     enum status st, const char *needle)
 {
-	X509 *ca = issue(ca_in), *leaf;
+	X509 *ca = judge_issue(ca_in), *leaf;
 
 	leaf_in->issuer = ca;
-	leaf = issue(leaf_in);
+	leaf = judge_issue(leaf_in);
 	expect(leaf, ca, st, needle);
 	X509_free(leaf);
 	X509_free(ca);
@@ -293,7 +269,7 @@ test_path_valid_name_constraints_in_the_leaf_fail(void **state)
 
 	(void)state;
 	leaf.nc_permit[0] = "example.test";
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "cert 0 (" FQDN "): "
 	    "nameConstraints in an end-entity certificate");
 	X509_free(x);
@@ -309,7 +285,7 @@ test_path_valid_non_critical_name_constraints_in_the_leaf_fail_twice(
 	(void)state;
 	leaf.nc_exclude[0] = "other.test";
 	leaf.nc_noncritical = true;
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "nameConstraints in an "
 	    "end-entity certificate (RFC 5280 4.2.1.10: CA certificates only); "
 	    "cert 0 (" FQDN "): nameConstraints is not critical");
@@ -353,7 +329,7 @@ test_path_valid_leaf_without_authority_key_identifier_fails(void **state)
 
 	(void)state;
 	leaf.no_akid = true;
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "cert 0 (" FQDN "): no "
 	    "authorityKeyIdentifier (RFC 5280 4.2.1.1");
 	X509_free(x);
@@ -439,13 +415,13 @@ test_path_valid_pathlen_exceeded_fails_naming_the_ca(void **state)
 	ca.cn = "BWC Top CA";
 	ca.key = env.w.other_root_key;
 	ca.has_pathlen = true;
-	top = issue(&ca);
+	top = judge_issue(&ca);
 	ca = ca_spec();
 	ca.issuer = top;
 	ca.issuer_key = env.w.other_root_key;
-	sub = issue(&ca);
+	sub = judge_issue(&ca);
 	leaf = leaf_spec(sub);
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, x, sub, top, NULL);
 	assert_finding(&s, "path-valid", STATUS_FAIL, "cert 2 (BWC Top CA): "
@@ -480,7 +456,7 @@ test_path_valid_empty_subject_with_non_critical_san_fails(void **state)
 
 	(void)state;
 	leaf.cn = NULL;
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "an empty subject beside a "
 	    "non-critical subjectAltName");
 	X509_free(x);
@@ -495,7 +471,7 @@ test_path_valid_empty_subject_with_critical_san_passes(void **state)
 	(void)state;
 	leaf.cn = NULL;
 	leaf.san_critical = true;
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_PASS, NULL);
 	X509_free(x);
 }
@@ -508,7 +484,7 @@ test_path_valid_unknown_critical_extension_fails(void **state)
 
 	(void)state;
 	leaf.ext[0] = (struct pki_ext){ OID_UNKNOWN, true, PKI_BYTES("\x05\x00") };
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "cert 0 (" FQDN "): a "
 	    "critical extension no verifier knows");
 	X509_free(x);
@@ -522,7 +498,7 @@ test_path_valid_unknown_non_critical_extension_passes(void **state)
 
 	(void)state;
 	leaf.ext[0] = (struct pki_ext){ OID_UNKNOWN, false, PKI_BYTES("\x05\x00") };
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_PASS, NULL);
 	X509_free(x);
 }
@@ -541,14 +517,14 @@ expect_root(const struct pki_spec *root_spec, enum status st,
 	struct run run;
 	X509 *root, *mid, *x;
 
-	root = issue(root_spec);
+	root = judge_issue(root_spec);
 	trust = judge_trust(env.dir, "odd-root.pem", root);
 	assert_non_null(trust);
 	ca.issuer = root;
 	ca.issuer_key = root_spec->key;
-	mid = issue(&ca);
+	mid = judge_issue(&ca);
 	leaf = leaf_spec(mid);
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	judge_run_init(&run, trust);
 	judge(&run, FQDN, NULL, &s, x, mid, NULL);
 	assert_finding(&s, "path-valid", st, needle);
@@ -610,7 +586,7 @@ test_path_valid_serial_zero_fails(void **state)
 
 	(void)state;
 	leaf.serial = (struct pki_bytes){ "\0", 1 };
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "cert 0 (" FQDN "): serial "
 	    "number zero (RFC 5280 4.1.2.2");
 	X509_free(x);
@@ -625,7 +601,7 @@ test_path_valid_negative_serial_fails(void **state)
 	(void)state;
 	leaf.serial = (struct pki_bytes){ "\x01\x02", 2 };
 	leaf.serial_negative = true;
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "a negative serial number");
 	X509_free(x);
 }
@@ -640,7 +616,7 @@ test_path_valid_serial_of_21_octets_fails(void **state)
 	leaf.serial = (struct pki_bytes)PKI_BYTES(
 	    "\x11\x22\x33\x44\x55\x66\x77\x11\x22\x33\x44\x55\x66\x77"
 	    "\x11\x22\x33\x44\x55\x66\x77");
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "a serial number of 21 "
 	    "octets (RFC 5280 4.1.2.2: at most 20)");
 	X509_free(x);
@@ -657,7 +633,7 @@ test_path_valid_serial_of_20_octets_with_the_top_bit_set_fails(void **state)
 	leaf.serial = (struct pki_bytes)PKI_BYTES(
 	    "\x81\x22\x33\x44\x55\x66\x77\x11\x22\x33\x44\x55\x66\x77"
 	    "\x11\x22\x33\x44\x55\x66");
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "a serial number of 21 "
 	    "octets");
 	X509_free(x);
@@ -673,7 +649,7 @@ test_path_valid_serial_of_20_octets_passes(void **state)
 	leaf.serial = (struct pki_bytes)PKI_BYTES(
 	    "\x71\x22\x33\x44\x55\x66\x77\x11\x22\x33\x44\x55\x66\x77"
 	    "\x11\x22\x33\x44\x55\x66");
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_PASS, NULL);
 	X509_free(x);
 }
@@ -759,7 +735,7 @@ test_path_valid_empty_authority_info_access_fails(void **state)
 
 	(void)state;
 	leaf.ext[0] = (struct pki_ext){ OID_AIA, false, PKI_BYTES("\x30\x00") };
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "cert 0 (" FQDN "): a "
 	    "malformed authorityInfoAccess");
 	X509_free(x);
@@ -775,7 +751,7 @@ test_path_valid_undecodable_authority_info_access_fails(void **state)
 	/* An access description whose method is not an OID. */
 	leaf.ext[0] = (struct pki_ext){ OID_AIA, false,
 	    PKI_BYTES("\x30\x05\x30\x03\x02\x01\x01") };
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "a malformed "
 	    "authorityInfoAccess");
 	X509_free(x);
@@ -790,7 +766,7 @@ test_path_valid_authority_info_access_with_urls_passes(void **state)
 	(void)state;
 	leaf.aia_ca_issuers = "http://pki.example.test/ca.der";
 	leaf.aia_ocsp = "http://ocsp.example.test";
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_PASS, NULL);
 	X509_free(x);
 }
@@ -803,7 +779,7 @@ test_path_valid_critical_san_beside_a_subject_fails(void **state)
 
 	(void)state;
 	leaf.san_critical = true;
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	expect(x, env.w.intermediate, STATUS_FAIL, "cert 0 (" FQDN "): "
 	    "subjectAltName is critical beside a non-empty subject");
 	X509_free(x);
@@ -821,10 +797,10 @@ test_path_valid_names_every_violation_of_one_chain(void **state)
 	(void)state;
 	ca.nc_noncritical = true;
 	ca.nc_exclude[0] = "other.test";
-	c = issue(&ca);
+	c = judge_issue(&ca);
 	leaf = leaf_spec(c);
 	leaf.serial = (struct pki_bytes){ "\0", 1 };
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, x, c, NULL);
 	f = judge_finding(&s, "path-valid");
@@ -849,7 +825,7 @@ test_path_valid_disabled_is_skipped_never_passed(void **state)
 
 	(void)state;
 	leaf.serial = (struct pki_bytes){ "\0", 1 };
-	x = issue(&leaf);
+	x = judge_issue(&leaf);
 	judge_run_init(&run, env.trust);
 	judge_disable(&run, "path-valid");
 	judge(&run, FQDN, NULL, &s, x, env.w.intermediate, NULL);
