@@ -4,6 +4,7 @@
 #   expect_json PYEXPR NAME FILE         the JSON document in FILE makes
 #                                        PYEXPR (over variable d) true
 #   expect_grep PATTERN NAME FILE        FILE has a line matching PATTERN
+#   check_formats NAME CODE CMD...       CMD in every format, each checked
 # Output lines: "ok - NAME" or "not ok - NAME: details"; finish prints
 # "SUITE: N passed, N failed" and returns non-zero on any failure.
 PASS=0
@@ -73,5 +74,33 @@ if got != sys.argv[2]:
 		ok "$3"
 	else
 		not_ok "$3" "$1 expected $2: $(head -c 300 "$WORK/pyerr")"
+	fi
+}
+
+# check_formats NAME CODE CMD...: run CMD --format FMT -o FILE for every
+# format; each exits CODE, each output parses and no control character
+# reaches text, nagios or stderr (tests/hostile_check.py), and promtool
+# accepts the metrics.  Outputs are left in $WORK/NAME.FMT.
+check_formats() {
+	n=$1
+	code=$2
+	shift 2
+	for fmt in text json junit sarif nagios prometheus; do
+		o="$WORK/$n.$fmt"
+		expect_exit "$code" "$n: --format $fmt exits $code" -- \
+			"$@" --format "$fmt" -o "$o"
+		if $PY "$TOP/tests/hostile_check.py" "$fmt" "$o" "$WORK/err" \
+		    >"$WORK/pyerr" 2>&1; then
+			ok "$n: --format $fmt output is valid and escaped"
+		else
+			not_ok "$n: --format $fmt output is valid and escaped" "$(head -c 300 "$WORK/pyerr")"
+		fi
+	done
+	if command -v promtool >/dev/null 2>&1; then
+		if promtool check metrics <"$WORK/$n.prometheus" >"$WORK/prom.err" 2>&1; then
+			ok "$n: promtool check metrics"
+		else
+			not_ok "$n: promtool check metrics" "$(head -c 300 "$WORK/prom.err")"
+		fi
 	fi
 }

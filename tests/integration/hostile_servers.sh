@@ -164,36 +164,12 @@ expect_json 'sum(s["result"] == "error" for s in d["subjects"]) == 5' \
 	"fleet: the five that do not speak TLS are errors" "$WORK/fleet.json"
 
 # Names and status lines from servers, through every format.
-# check_formats NAME CODE ARGS...: probe ARGS in every format.
-check_formats() {
-	n=$1
-	code=$2
-	shift 2
-	for fmt in text json junit sarif nagios prometheus; do
-		o="$WORK/$n.$fmt"
-		expect_exit "$code" "$n: --format $fmt exits $code" -- \
-			$P "$@" --format "$fmt" -o "$o"
-		if $PY "$TOP/tests/hostile_check.py" "$fmt" "$o" "$WORK/err" \
-		    >"$WORK/pyerr" 2>&1; then
-			ok "$n: --format $fmt output is valid and escaped"
-		else
-			not_ok "$n: --format $fmt output is valid and escaped" "$(head -c 300 "$WORK/pyerr")"
-		fi
-	done
-	if command -v promtool >/dev/null 2>&1; then
-		if promtool check metrics <"$WORK/$n.prometheus" >"$WORK/prom.err" 2>&1; then
-			ok "$n: promtool check metrics"
-		else
-			not_ok "$n: promtool check metrics" "$(head -c 300 "$WORK/prom.err")"
-		fi
-	fi
-}
-check_formats garbage 3 --connect "127.0.0.1:$(port_of garbage)" "$FQ:$(port_of garbage)"
+check_formats garbage 3 $P --connect "127.0.0.1:$(port_of garbage)" "$FQ:$(port_of garbage)"
 expect_grep 'x1b\]0;pwned' "garbage: the answer is quoted, escaped" "$WORK/garbage.text"
-check_formats evil-names 2 --connect "127.0.0.1:$EVIL_PORT" "$FQ:$EVIL_PORT"
+check_formats evil-names 2 $P --connect "127.0.0.1:$EVIL_PORT" "$FQ:$EVIL_PORT"
 expect_grep 'x1b\[31mred' "evil names: the SAN is shown, escaped" "$WORK/evil-names.text"
 SIP_PORT=$(port_of sip)
-check_formats sip-status 0 --sip --connect "127.0.0.1:$SIP_PORT" "$FQ:$SIP_PORT"
+check_formats sip-status 0 $P --sip --connect "127.0.0.1:$SIP_PORT" "$FQ:$SIP_PORT"
 expect_grep 'SIP/2.0 200 OK \\x1b' "SIP status line: shown, escaped" "$WORK/sip-status.text"
 
 finish
