@@ -48,7 +48,7 @@ struct probe_facts {
 	char *sip_status_line;
 	char *sip_error;
 
-	/* Added by the probe; the fields above stay as they are. */
+	/* The handshakes as a whole. */
 	bool handshake_tried;		/* false: there was no address to probe */
 	char *tls12_cipher;		/* the suite the server picked when offered
 					 * every TLS 1.2 suite, or NULL */
