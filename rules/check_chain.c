@@ -42,6 +42,26 @@ brand_not_in_policy(const struct check_input *in, const char *name, int cert,
 	return true;
 }
 
+/*
+ * The path stopped for want of an issuer that is no root: the accepted
+ * brand that issuer belongs to, by its organisation or its caIssuers
+ * URL, or -1.  Only with the built-in roots and a brand the policy takes.
+ */
+static int
+missing_brand(const struct check_input *in)
+{
+	const struct chain_facts *c = in->chain;
+	const struct cert_facts *top = &c->certs[c->top];
+	int b;
+
+	if (!in->builtin_roots || c->status != CHAIN_ISSUER_MISSING ||
+	    root_excluded_why(c->missing_issuer) != NULL ||
+	    root_info_by_name(c->missing_issuer) != NULL)
+		return -1;
+	b = brand_hint(top->issuer_org, c->missing_issuer_aia);
+	return b >= 0 && (in->policy->brands & (1u << b)) != 0 ? b : -1;
+}
+
 /* carrier: "certificate from an accepted CA". */
 void
 check_accepted_ca(const struct check_input *in, struct verdict *v)
@@ -50,12 +70,18 @@ check_accepted_ca(const struct check_input *in, struct verdict *v)
 	const struct cert_facts *top = &c->certs[c->top];
 	const char *why;
 	char *name, *ref;
+	int brand;
 
 	switch (c->status) {
 	case CHAIN_VERIFIED:
 		name = anchor_name(c);
-		verdict_set(v, STATUS_PASS, -1, "the chain verifies up to %s",
-		    name);
+		/* The company whose CA issued the leaf, beside the root's brand. */
+		if (chain_leaf(c)->issuer_org != NULL)
+			verdict_set(v, STATUS_PASS, -1, "the chain verifies up to "
+			    "%s; issuing CA: %s", name, chain_leaf(c)->issuer_org);
+		else
+			verdict_set(v, STATUS_PASS, -1, "the chain verifies up to "
+			    "%s", name);
 		free(name);
 		return;
 	case CHAIN_UNTRUSTED_ROOT:
@@ -72,6 +98,13 @@ check_accepted_ca(const struct check_input *in, struct verdict *v)
 		if (brand_not_in_policy(in, c->missing_issuer, (int)c->top, v) ||
 		    brand_not_in_policy(in, top->subject, (int)c->top, v))
 			return;
+		if ((brand = missing_brand(in)) >= 0) {
+			/* One cause, one finding: chain-complete names the fix. */
+			verdict_set(v, STATUS_SKIP, (int)c->top, "judged once the "
+			    "missing %s intermediate is added (chain-complete)",
+			    brand_name((enum brand)brand));
+			return;
+		}
 		ref = cert_ref(top, (int)c->top);
 		if ((why = root_excluded_why(c->missing_issuer)) != NULL)
 			verdict_set(v, STATUS_FAIL, (int)c->top, "the chain leads "
@@ -100,6 +133,7 @@ check_chain_complete(const struct check_input *in, struct verdict *v)
 	const struct chain_facts *c = in->chain;
 	const struct cert_facts *top = &c->certs[c->top];
 	char *ref, *aia;
+	int brand;
 
 	switch (c->status) {
 	case CHAIN_ISSUER_MISSING:
@@ -115,7 +149,13 @@ check_chain_complete(const struct check_input *in, struct verdict *v)
 		aia = c->missing_issuer_aia ?
 		    xasprintf(" (the CA publishes it at %s)",
 		    c->missing_issuer_aia) : xstrdup("");
-		if (c->top == c->leaf && top->is_ca == false)
+		if ((brand = missing_brand(in)) >= 0)
+			verdict_set(v, STATUS_FAIL, (int)c->top, "intermediate "
+			    "missing: the issuer of %s, %s, a CA of %s, is not in "
+			    "the input%s: add that intermediate after %s",
+			    ref, c->missing_issuer, brand_name((enum brand)brand),
+			    aia, c->top == c->leaf ? "the leaf" : ref);
+		else if (c->top == c->leaf && top->is_ca == false)
 			verdict_set(v, STATUS_FAIL, (int)c->top, "intermediate "
 			    "missing: the leaf's issuer %s is not in the input%s",
 			    c->missing_issuer, aia);
@@ -139,6 +179,21 @@ check_chain_complete(const struct check_input *in, struct verdict *v)
 	}
 }
 
+/* Leaf first, each certificate of the path signed by the next. */
+static bool
+in_order(const struct chain_facts *c)
+{
+	size_t i;
+
+	if (c->leaf != 0)
+		return false;
+	for (i = 0; i < c->path_len; i++)
+		if (c->path[i] != i ||
+		    (i + 1 < c->path_len && !c->signed_by_next[i]))
+			return false;
+	return true;
+}
+
 /* RFC 5246 7.4.2: leaf first, each certificate certifies the one before. */
 void
 check_chain_order(const struct check_input *in, struct verdict *v)
@@ -147,6 +202,12 @@ check_chain_order(const struct check_input *in, struct verdict *v)
 	size_t i, extra;
 	char *ref;
 
+	if (c->unordered && !in_order(c)) {
+		verdict_set(v, STATUS_SKIP, -1, "a PKCS#7 bundle is a set with "
+		    "no order, so there is nothing to reorder in the file; the "
+		    "server must still send the leaf first, then each issuer");
+		return;
+	}
 	if (c->leaf != 0) {
 		ref = cert_ref(&c->certs[c->leaf], (int)c->leaf);
 		verdict_set(v, STATUS_FAIL, (int)c->leaf, "the leaf is %s, not "

@@ -51,24 +51,70 @@ expired_each(const struct cert_facts *f, int idx, void *arg)
 }
 
 /* RFC 5280 6.1.3 (a)(2): the current time is within every validity period. */
+static bool
+on_path(const struct chain_facts *c, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < c->path_len; k++)
+		if (c->path[k] == i)
+			return true;
+	return false;
+}
+
+/*
+ * Certificates of the input that are not on the path and have expired
+ * (an old cross-sign sent along, as DST Root CA X3's was in 2021):
+ * the path does not need them, but a client that builds its own path
+ * through them fails.
+ */
+static void
+off_path_expired(const struct check_input *in, struct problems *p)
+{
+	const struct chain_facts *c = in->chain;
+	char when[32], *ref;
+	size_t i;
+
+	if (c->path_len == 0)
+		return;
+	for (i = 0; i < c->n; i++) {
+		if (on_path(c, i) || !c->certs[i].times_valid ||
+		    in->now <= c->certs[i].not_after)
+			continue;
+		time_format(c->certs[i].not_after, when, sizeof(when));
+		ref = cert_ref(&c->certs[i], (int)i);
+		problems_add(p, (int)i, "%s, sent but not on the path, expired "
+		    "on %s", ref, when);
+		free(ref);
+	}
+}
+
 void
 check_not_expired(const struct check_input *in, struct verdict *v)
 {
 	struct time_walk w = { .in = in };
+	struct problems extra = { .first_cert = -1 };
 	char when[32], *ref;
 
 	chain_foreach(in->chain, expired_each, &w);
+	off_path_expired(in, &extra);
 	if (w.p.count > 0)
 		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s", w.p.text.ptr);
 	else if (w.soonest_cert != NULL) {
 		time_format(w.soonest, when, sizeof(when));
 		ref = cert_ref(w.soonest_cert, w.soonest_idx);
-		verdict_set(v, STATUS_PASS, -1, "every certificate is valid; the "
-		    "first to expire is %s, on %s", ref, when);
+		if (extra.count > 0)
+			verdict_set(v, STATUS_PASS, -1, "every certificate of the "
+			    "path is valid; the first to expire is %s, on %s; but "
+			    "%s (expires-soon)", ref, when, extra.text.ptr);
+		else
+			verdict_set(v, STATUS_PASS, -1, "every certificate is "
+			    "valid; the first to expire is %s, on %s", ref, when);
 		free(ref);
 	} else
 		verdict_set(v, STATUS_PASS, -1, "every certificate is valid");
 	buf_free(&w.p.text);
+	buf_free(&extra.text);
 }
 
 /*
@@ -130,11 +176,25 @@ check_expires_soon(const struct check_input *in, struct verdict *v)
 {
 	const struct policy *p = in->policy;
 	struct time_walk w = { .in = in };
+	struct problems extra = { .first_cert = -1 };
 	char when[32], lim[48], *ref;
 
 	soon_limits(p, chain_leaf(in->chain), &w.warn, &w.crit);
 	chain_foreach(in->chain, soon_each, &w);
-	if (w.p.count > 0 && w.critical) {
+	off_path_expired(in, &extra);
+	if (extra.count > 0 && !w.critical) {
+		if (w.p.count > 0) {
+			policy_limit_text(p->warn_days, p->warn_percent, lim,
+			    sizeof(lim));
+			verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s (warning "
+			    "at %s); %s: drop it", w.p.text.ptr, lim,
+			    extra.text.ptr);
+		} else
+			verdict_set(v, STATUS_FAIL, extra.first_cert, "%s: a "
+			    "client that builds its path through it fails (as "
+			    "older ones did when DST Root CA X3 expired in 2021); "
+			    "drop it", extra.text.ptr);
+	} else if (w.p.count > 0 && w.critical) {
 		policy_limit_text(p->crit_days, p->crit_percent, lim, sizeof(lim));
 		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s (an error "
 		    "at %s, --crit-days)", w.p.text.ptr, lim);
@@ -161,4 +221,5 @@ check_expires_soon(const struct check_input *in, struct verdict *v)
 	} else
 		verdict_set(v, STATUS_FAIL, -1, "no validity period could be read");
 	buf_free(&w.p.text);
+	buf_free(&extra.text);
 }

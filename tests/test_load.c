@@ -360,6 +360,7 @@ static void
 test_load_certs_mem_pkcs7_pem_gives_every_certificate(void **state)
 {
 	STACK_OF(X509) *certs;
+	enum load_format fmt = LOAD__MAX;
 	unsigned char *p7;
 	size_t len;
 
@@ -367,9 +368,12 @@ test_load_certs_mem_pkcs7_pem_gives_every_certificate(void **state)
 	p7 = pki_p7(fx.chain, PKI_PEM, &len);
 	assert_non_null(p7);
 	assert_non_null(strstr((char *)p7, "-----BEGIN PKCS7-----"));
-	certs = load_ok("chain.p7b", p7, len, NULL, NULL, NULL);
+	certs = load_ok("chain.p7b", p7, len, NULL, NULL, &fmt);
 	assert_same_certs(certs, (X509 *[]){ fx.leaf, fx.w.intermediate,
 	    fx.w.root }, 3);
+	/* PEM armour around a PKCS#7 set: still a set, for chain-order. */
+	assert_string_equal(load_format_name(fmt),
+	    load_format_name(LOAD_PKCS7));
 	sk_X509_pop_free(certs, X509_free);
 	free(p7);
 }

@@ -30,9 +30,13 @@ struct lint_state {
 	enum result worst;
 };
 
-enum result
-op_report_chain(const struct run *run, struct report *rep, const char *name,
-    STACK_OF(X509) *certs, EVP_PKEY *key, const char *error)
+/*
+ * op_report_chain(), knowing whether the certificates came (in part)
+ * from a PKCS#7 bundle, which has no order.
+ */
+static enum result
+report_chain(const struct run *run, struct report *rep, const char *name,
+    STACK_OF(X509) *certs, EVP_PKEY *key, const char *error, bool unordered)
 {
 	struct subject s;
 	enum result res;
@@ -48,8 +52,10 @@ op_report_chain(const struct run *run, struct report *rep, const char *name,
 		diag_error("%s: %s", name, err);
 		subject_set_error(&s, "%s: %s", name, err);
 		free(err);
-	} else
+	} else {
 		s.has_chain = true;
+		s.chain.unordered = unordered;
+	}
 	run_judge(run, &s);
 	report_subject(rep, &s);
 	res = s.result;
@@ -57,13 +63,21 @@ op_report_chain(const struct run *run, struct report *rep, const char *name,
 	return res;
 }
 
+enum result
+op_report_chain(const struct run *run, struct report *rep, const char *name,
+    STACK_OF(X509) *certs, EVP_PKEY *key, const char *error)
+{
+	return report_chain(run, rep, name, certs, key, error, false);
+}
+
 /* Judge certs (owned; freed here) as one chain named name. */
 static void
 lint_chain(struct lint_state *st, const char *name, STACK_OF(X509) *certs,
-    EVP_PKEY *p12key, char *load_err)
+    EVP_PKEY *p12key, char *load_err, bool unordered)
 {
-	st->worst = result_worst(st->worst, op_report_chain(st->run, st->rep,
-	    name, certs, st->key != NULL ? st->key : p12key, load_err));
+	st->worst = result_worst(st->worst, report_chain(st->run, st->rep,
+	    name, certs, st->key != NULL ? st->key : p12key, load_err,
+	    unordered));
 	sk_X509_pop_free(certs, X509_free);
 }
 
@@ -82,11 +96,12 @@ lint_one_file(struct lint_state *st, const char *path)
 {
 	STACK_OF(X509) *certs = new_stack();
 	EVP_PKEY *p12key = NULL;
+	enum load_format fmt = LOAD_PEM;
 	char *err = NULL;
 
 	(void)load_certs_cached(path, st->password, st->cache, certs, &p12key,
-	    NULL, &err);
-	lint_chain(st, path, certs, p12key, err);
+	    &fmt, &err);
+	lint_chain(st, path, certs, p12key, err, fmt == LOAD_PKCS7);
 	EVP_PKEY_free(p12key);
 	free(err);
 }
@@ -127,7 +142,7 @@ lint_dir(struct lint_state *st, const char *dir)
 	if ((d = opendir(dir)) == NULL) {
 		char *err = xasprintf("%s: %s", dir, strerror(errno));
 
-		lint_chain(st, dir, new_stack(), NULL, err);
+		lint_chain(st, dir, new_stack(), NULL, err, false);
 		free(err);
 		return;
 	}
@@ -157,7 +172,7 @@ lint_dir(struct lint_state *st, const char *dir)
 		if (stat(path, &sb) != 0) {
 			char *err = xasprintf("%s: %s", path, strerror(errno));
 
-			lint_chain(st, path, new_stack(), NULL, err);
+			lint_chain(st, path, new_stack(), NULL, err, false);
 			free(err);
 		} else if (S_ISREG(sb.st_mode))
 			lint_one_file(st, path);
@@ -173,15 +188,21 @@ lint_together(struct lint_state *st, char *const files[], int nfiles)
 	STACK_OF(X509) *certs = new_stack();
 	EVP_PKEY *p12key = NULL;
 	struct buf name = { 0 };
+	enum load_format fmt;
+	bool unordered = false;
 	char *err = NULL;
 	int i;
 
 	for (i = 0; i < nfiles; i++)
 		buf_addf(&name, "%s%s", i > 0 ? " + " : "", files[i]);
-	for (i = 0; i < nfiles && err == NULL; i++)
+	for (i = 0; i < nfiles && err == NULL; i++) {
+		fmt = LOAD_PEM;
 		(void)load_certs_cached(files[i], st->password, st->cache,
-		    certs, &p12key, NULL, &err);
-	lint_chain(st, name.ptr, certs, p12key, err);
+		    certs, &p12key, &fmt, &err);
+		/* A bundle's certificates have no order among themselves. */
+		unordered |= fmt == LOAD_PKCS7;
+	}
+	lint_chain(st, name.ptr, certs, p12key, err, unordered);
 	EVP_PKEY_free(p12key);
 	free(err);
 	buf_free(&name);

@@ -73,6 +73,9 @@ struct chain_facts {
 	char *missing_issuer;		/* issuer name of certs[top] */
 	char *missing_issuer_aia;	/* its caIssuers URL, or NULL */
 
+	/* The input is a PKCS#7 bundle: a set, whose order means nothing. */
+	bool unordered;
+
 	/* Private key given with --key or found in a PKCS#12. */
 	bool has_key;
 	bool key_matches;

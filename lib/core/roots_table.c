@@ -79,7 +79,9 @@
  * CN ("GlobalSign") does not say which root it is.
  */
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/roots_table.h"
 #include "core/timeutil.h"
@@ -394,6 +396,75 @@ const struct root_excluded root_excluded[] = {
 };
 
 const size_t root_excluded_len = sizeof(root_excluded) / sizeof(root_excluded[0]);
+
+/*
+ * The organisations in the names of each accepted brand's CAs, and the
+ * hosts that serve their certificates (caIssuers).  Starfield's
+ * organisation is not listed: Amazon's Starfield Services root bears it
+ * too.
+ */
+static const struct {
+	enum brand brand;
+	const char *org;	/* a part of O=, compared without case */
+	const char *host;	/* the caIssuers host or a domain above it */
+} brand_hints[] = {
+	{ BRAND_DIGICERT, "DigiCert", "digicert.com" },
+	{ BRAND_GODADDY, "GoDaddy", "godaddy.com" },
+	{ BRAND_GODADDY, NULL, "starfieldtech.com" },
+	{ BRAND_LETSENCRYPT, "Let's Encrypt", "lencr.org" },
+	{ BRAND_LETSENCRYPT, NULL, "letsencrypt.org" },
+	{ BRAND_IDENTRUST, "IdenTrust", "identrust.com" },
+	{ BRAND_COMODO, "COMODO", "comodoca.com" },
+	{ BRAND_COMODO, "Sectigo", "sectigo.com" },
+	{ BRAND_COMODO, "USERTrust", "usertrust.com" },
+	{ BRAND_GLOBALSIGN, "GlobalSign", "globalsign.com" },
+};
+
+/* Does s contain part, compared without case? */
+static bool
+has_nocase(const char *s, const char *part)
+{
+	size_t n = strlen(part);
+
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, part, n) == 0)
+			return true;
+	return false;
+}
+
+/* Is the host of url ("scheme://host[:port]/...") domain or under it? */
+static bool
+url_host_under(const char *url, const char *domain)
+{
+	const char *h = strstr(url, "://"), *end;
+	size_t hlen, dlen = strlen(domain);
+
+	if (h == NULL)
+		return false;
+	h += 3;
+	for (end = h; *end != '\0' && *end != '/' && *end != ':' &&
+	    *end != '?' && *end != '#'; end++)
+		;
+	hlen = (size_t)(end - h);
+	if (hlen < dlen || strncasecmp(end - dlen, domain, dlen) != 0)
+		return false;
+	return hlen == dlen || end[-(ptrdiff_t)dlen - 1] == '.';
+}
+
+int
+brand_hint(const char *org, const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(brand_hints) / sizeof(brand_hints[0]); i++)
+		if (org != NULL && brand_hints[i].org != NULL &&
+		    has_nocase(org, brand_hints[i].org))
+			return (int)brand_hints[i].brand;
+	for (i = 0; i < sizeof(brand_hints) / sizeof(brand_hints[0]); i++)
+		if (url != NULL && url_host_under(url, brand_hints[i].host))
+			return (int)brand_hints[i].brand;
+	return -1;
+}
 
 /* Does the RFC 2253 name hold the attribute value cn (as CN= or OU=)? */
 static bool

@@ -51,6 +51,15 @@ const char *root_excluded_why(const char *name);
  */
 const struct root_info *root_info_by_name(const char *name);
 
+/*
+ * The accepted brand whose CAs a certificate's issuer looks like: by
+ * the organisation of the issuer's name (org, may be NULL) or the host
+ * of its caIssuers URL (url, may be NULL).  -1 when neither says.  For
+ * messages only, like root_info_by_name(): it names the brand of an
+ * intermediate that is missing, it never makes a chain trusted.
+ */
+int brand_hint(const char *org, const char *url);
+
 /* Parse "YYYY-MM-DD" (UTC midnight); -1 on error. */
 time_t root_removal_time(const struct root_info *);
 

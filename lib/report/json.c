@@ -144,6 +144,9 @@ anchor_json(const struct chain_facts *c)
 	json_object_set_new(o, "brand", c->anchor_info ?
 	    jstr(brand_name(c->anchor_info->brand)) : jstr("custom"));
 	json_object_set_new(o, "root", jstr(c->anchor.subject));
+	/* The organisation of the CA that issued the leaf, or null. */
+	json_object_set_new(o, "issuing_ca", chain_leaf(c)->issuer_org != NULL ?
+	    jstr(chain_leaf(c)->issuer_org) : json_null());
 	json_object_set_new(o, "sha256", jstr(c->anchor.sha256_hex));
 	if (c->anchor_info != NULL && c->anchor_info->mozilla_removal != NULL)
 		json_object_set_new(o, "mozilla_removal",

@@ -82,6 +82,9 @@ properties(struct buf *b, const struct report *r, const struct subject *s)
 			property(b, "anchor.brand",
 			    brand_name(s->chain.anchor_info->brand));
 		property(b, "anchor.root", s->chain.anchor.subject);
+		if (chain_leaf(&s->chain)->issuer_org != NULL)
+			property(b, "anchor.issuing_ca",
+			    chain_leaf(&s->chain)->issuer_org);
 	}
 	if (s->has_probe) {
 		property(b, "tls_version", s->probe.tls_version);

@@ -33,6 +33,7 @@ enum prom_family {
 	PROM_EXPIRES_IN,
 	PROM_RULE_FAILED,
 	PROM_NOT_CHECKED,
+	PROM_ANCHOR,
 	PROM_PROBE_SUCCESS,
 	PROM_HANDSHAKE,
 	PROM_SUITE_ACCEPTED,
@@ -66,6 +67,9 @@ static const struct {
 	[PROM_NOT_CHECKED] = { "bwcertcheck_rule_not_checked",
 	    "1 for an error-severity rule skipped for want of input (no "
 	    "--fqdn, no DNS look-up, no chain): the result does not cover it" },
+	[PROM_ANCHOR] = { "bwcertcheck_anchor_info",
+	    "The root the chain reached, its brand and the organisation of "
+	    "the CA that issued the leaf (always 1)" },
 	[PROM_PROBE_SUCCESS] = { "bwcertcheck_probe_success",
 	    "1 if a TLS 1.2 handshake with the address completed (without "
 	    "labels: with every address of the target probed)" },
@@ -245,6 +249,16 @@ prom_subject(struct report *r, const struct subject *s)
 		c->now = r->now;
 		chain_foreach(&s->chain, cert_metrics, c);
 		free(c);
+	}
+	if (s->has_chain && s->chain.has_anchor) {
+		const struct chain_facts *ch = &s->chain;
+
+		one_label(&extra, "brand", ch->anchor_info != NULL ?
+		    brand_name(ch->anchor_info->brand) : "custom");
+		label(&extra, "root", ch->anchor.subject);
+		label(&extra, "issuing_ca", chain_leaf(ch)->issuer_org != NULL ?
+		    chain_leaf(ch)->issuer_org : "");
+		sample(st, PROM_ANCHOR, labels, &extra, "1");
 	}
 	for (size_t i = 0; i < s->n_findings; i++) {
 		const struct finding *f = &s->findings[i];

@@ -286,6 +286,9 @@ summary(const struct subject *s)
 	    NULL)
 		set(sum, "anchor", json_string(brand_name(
 		    s->chain.anchor_info->brand)));
+	if (s->has_chain && s->chain.has_anchor &&
+	    chain_leaf(&s->chain)->issuer_org != NULL)
+		set(sum, "issuingCa", jstr(chain_leaf(&s->chain)->issuer_org));
 	if (s->has_probe) {
 		suites = jnew(json_object());
 		for (int i = 0; i < SUITE__MAX; i++) {

@@ -105,14 +105,19 @@ text_header(struct report *r, const struct subject *s)
 	fprintf(r->out, "  leaf    %s, %s-%d, expires %s\n", label,
 	    key_type_name(leaf->key_type), leaf->key_bits, when);
 	free(label);
+	/* Beside the root: who runs the CA that issued the leaf (a sub-CA
+	 * another company runs reads as the root's brand alone). */
 	if (c->status == CHAIN_VERIFIED && c->anchor_info != NULL)
-		fprintf(r->out, "  root    %s: %s\n",
-		    brand_name(c->anchor_info->brand), c->anchor_info->name);
+		fprintf(r->out, "  root    %s: %s", brand_name(
+		    c->anchor_info->brand), c->anchor_info->name);
 	else if (c->status == CHAIN_VERIFIED)
-		fprintf(r->out, "  root    %s (--trust-store)\n",
+		fprintf(r->out, "  root    %s (--trust-store)",
 		    c->anchor.subject);
 	else
-		fprintf(r->out, "  root    none reached\n");
+		fprintf(r->out, "  root    none reached");
+	if (c->status == CHAIN_VERIFIED && leaf->issuer_org != NULL)
+		fprintf(r->out, " (issuing CA: %s)", leaf->issuer_org);
+	fputc('\n', r->out);
 	fprintf(r->out, "  chain   %zu certificate%s given\n", c->n,
 	    c->n == 1 ? "" : "s");
 }

@@ -96,10 +96,12 @@ p7_certs(PKCS7 *p7, struct stack_st_X509 *certs)
 	return n;
 }
 
+/* *fmt becomes LOAD_PKCS7 when a PKCS#7 block is read. */
 static int
 load_pem(const char *name, const unsigned char *data, size_t len,
     const char *password, struct load_cache *cache,
-    struct stack_st_X509 *certs, EVP_PKEY **key, char **err)
+    struct stack_st_X509 *certs, EVP_PKEY **key, enum load_format *fmt,
+    char **err)
 {
 	BIO *bio = NULL, *kb = NULL;
 	char *pname = NULL, *header = NULL, *reason;
@@ -162,6 +164,7 @@ load_pem(const char *name, const unsigned char *data, size_t len,
 			}
 			found += p7_certs(p7, certs);
 			PKCS7_free(p7);
+			*fmt = LOAD_PKCS7;
 		} else if (strstr(pname, "PRIVATE KEY") != NULL &&
 		    key != NULL && *key == NULL &&
 		    (strcmp(pname, PEM_STRING_PKCS8) != 0 ||
@@ -278,7 +281,8 @@ certs_mem(const char *name, const unsigned char *data, size_t len,
 		return -1;
 	}
 	if (load_is_pem(data, len))
-		rc = load_pem(name, data, len, password, cache, certs, key, err);
+		rc = load_pem(name, data, len, password, cache, certs, key, &f,
+		    err);
 	else
 		rc = load_der(name, data, len, password, cache, certs, key, &f,
 		    err);

@@ -185,4 +185,21 @@ printf 'format = json\nfromat = junit\n' >"$WORK/typo.ini"
 expect_exit 3 "config: an unknown key is an error" -- $BWC lint --config "$WORK/typo.ini" "$T/good.pem"
 expect_grep "typo.ini:2: unknown option 'fromat'" "config: the unknown key is named with its line" "$WORK/err"
 
+## path-valid and the issuing CA, in every format
+for fmt in text json junit sarif nagios prometheus; do
+	$L --format "$fmt" "$T/good.pem" >"$WORK/pv.$fmt" 2>/dev/null
+done
+expect_grep 'PASS  path-valid' "text: path-valid is reported" "$WORK/pv.text"
+expect_grep 'root    CN=BWC Test Root CA.*(issuing CA: BWC Test PKI)$' "text: the issuing CA beside the root" "$WORK/pv.text"
+expect_json '[f["status"] for f in d["subjects"][0]["findings"] if f["rule"] == "path-valid"] == ["pass"]' \
+	"json: path-valid is reported" "$WORK/pv.json"
+expect_json 'd["subjects"][0]["anchor"]["issuing_ca"] == "BWC Test PKI"' "json: anchor.issuing_ca" "$WORK/pv.json"
+expect_grep 'name="path-valid"' "junit: path-valid is a testcase" "$WORK/pv.junit"
+expect_grep 'name="anchor.issuing_ca" value="BWC Test PKI"' "junit: the issuing CA property" "$WORK/pv.junit"
+expect_grep '"id": "path-valid"' "sarif: path-valid in the rule table" "$WORK/pv.sarif"
+expect_grep '"issuingCa": "BWC Test PKI"' "sarif: the issuing CA in the subject summary" "$WORK/pv.sarif"
+expect_grep 'rule="path-valid",severity="error"} 0$' "prometheus: path-valid is a rule sample" "$WORK/pv.prometheus"
+expect_grep '^bwcertcheck_anchor_info{.*issuing_ca="BWC Test PKI"} 1$' "prometheus: bwcertcheck_anchor_info names the issuing CA" "$WORK/pv.prometheus"
+expect_grep '^BWCERTCHECK OK - ' "nagios: the good chain, path-valid included, is OK" "$WORK/pv.nagios"
+
 finish

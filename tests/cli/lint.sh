@@ -153,6 +153,12 @@ expect_grep 'wrong password' "wrong password is named" "$WORK/err"
 expect_exit 3 "usage: unknown option" -- $BWC lint --frobnicate "$T/good.pem"
 expect_exit 3 "usage: unknown rule in --disable" -- $L --disable no-such-rule "$T/good.pem"
 expect_exit 3 "usage: bad --at" -- $L --at yesterday "$T/good.pem"
+# A PKCS#7 bundle is a set: its order is never a finding.
+openssl crl2pkcs7 -nocrl -certfile "$T/intermediate.pem" -certfile "$T/good-leaf.pem" \
+    -out "$WORK/reversed.p7b" 2>/dev/null
+lint_json reversed-p7 0 "$WORK/reversed.p7b"
+expect_rule chain-order skip "PKCS#7 out of order: chain-order asks no reordering" "$WORK/reversed-p7.json"
+expect_exit 1 "the same order in PEM: chain-order warns" -- $L "$T/intermediate.pem" "$T/good-leaf.pem"
 expect_exit 3 "usage: an IP address as --fqdn" -- $BWC lint --trust-store "$T/root.pem" --fqdn 8.8.8.8 "$T/good.pem"
 expect_grep "^bwcertcheck: --fqdn '8.8.8.8': an IP address, not a host name" "--fqdn IP: one line naming the cause" "$WORK/err"
 expect_exit 3 "usage: an underscore in --fqdn" -- $BWC lint --trust-store "$T/root.pem" --fqdn pbx_1.example.test "$T/good.pem"
