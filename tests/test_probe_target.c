@@ -250,7 +250,7 @@ test_probe_shard_deals_round_robin(void **state)
 }
 
 static void
-test_probe_srv_sort_orders_by_priority_then_weight(void **state)
+test_dns_srv_sort_orders_by_priority_then_weight(void **state)
 {
 	struct dns_srv s[] = {
 		{ .target = (char *)"c.example.com", .port = 5061, .priority = 20, .weight = 100 },
@@ -261,7 +261,7 @@ test_probe_srv_sort_orders_by_priority_then_weight(void **state)
 	};
 
 	(void)state;
-	probe_srv_sort(s, 5);
+	dns_srv_sort(s, 5);
 	assert_string_equal(s[0].target, "d.example.com");
 	assert_string_equal(s[1].target, "a.example.com");
 	assert_int_equal(s[1].weight, 60);
@@ -286,7 +286,7 @@ main(void)
 		cmocka_unit_test(test_probe_targets_load_missing_file_names_it),
 		cmocka_unit_test(test_probe_shard_slices_cover_every_target_once),
 		cmocka_unit_test(test_probe_shard_deals_round_robin),
-		cmocka_unit_test(test_probe_srv_sort_orders_by_priority_then_weight),
+		cmocka_unit_test(test_dns_srv_sort_orders_by_priority_then_weight),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -345,7 +345,7 @@ dns_lookup_srv(const char *name, const char *resolver, int64_t deadline_ms,
 		list[count].weight = r->weight;
 		count++;
 	}
-	probe_srv_sort(list, count);
+	dns_srv_sort(list, count);
 	*out = list;
 	*n = count;
 	list = NULL;
@@ -370,4 +370,26 @@ dns_srv_free(struct dns_srv *s, size_t n)
 	for (i = 0; i < n; i++)
 		free(s[i].target);
 	free(s);
+}
+
+static int
+srv_cmp(const void *va, const void *vb)
+{
+	const struct dns_srv *a = va, *b = vb;
+	int c;
+
+	if (a->priority != b->priority)
+		return a->priority < b->priority ? -1 : 1;
+	if (a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	if ((c = strcmp(a->target, b->target)) != 0)
+		return c;
+	return (a->port > b->port) - (a->port < b->port);
+}
+
+void
+dns_srv_sort(struct dns_srv *srv, size_t n)
+{
+	if (n > 1)
+		qsort(srv, n, sizeof(*srv), srv_cmp);
 }

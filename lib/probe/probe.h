@@ -104,7 +104,7 @@ void dns_addrs_free(struct dns_addrs *);
 
 /*
  * Look up SRV records of name (e.g. "_sips._tcp.example.com").  Returns
- * the records in the order probe_srv_sort() gives (*out, caller frees
+ * the records in the order dns_srv_sort() gives (*out, caller frees
  * with dns_srv_free), or -1 with *err set.  No record at all is an
  * error; so is the single "." target that says the service is absent.
  */
@@ -118,7 +118,7 @@ void dns_srv_free(struct dns_srv *, size_t n);
  * proportion to weight; the probe visits every target anyway, so it
  * keeps a deterministic order), then by target and port.
  */
-void probe_srv_sort(struct dns_srv *, size_t n);
+void dns_srv_sort(struct dns_srv *, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Sockets (net.c) */

@@ -232,25 +232,3 @@ probe_shard_has(size_t idx, int i, int n)
 		return true;
 	return idx % (size_t)n == (size_t)(i - 1);
 }
-
-static int
-srv_cmp(const void *va, const void *vb)
-{
-	const struct dns_srv *a = va, *b = vb;
-	int c;
-
-	if (a->priority != b->priority)
-		return a->priority < b->priority ? -1 : 1;
-	if (a->weight != b->weight)
-		return a->weight > b->weight ? -1 : 1;
-	if ((c = strcmp(a->target, b->target)) != 0)
-		return c;
-	return (a->port > b->port) - (a->port < b->port);
-}
-
-void
-probe_srv_sort(struct dns_srv *srv, size_t n)
-{
-	if (n > 1)
-		qsort(srv, n, sizeof(*srv), srv_cmp);
-}
