@@ -310,10 +310,22 @@ expect_grep '^bwcertcheck_exporter_probes_in_flight [0-2]$' \
     "never more probes at once than --jobs" "$WORK/after.txt"
 
 # --- SIGTERM, with a probe of a silent server under way --------------------
+# requests_total of a /metrics answer (which counts itself)
+requests_total() {
+	http m "$URL/metrics"
+	sed -n 's/^bwcertcheck_exporter_requests_total //p' "$WORK/m.txt"
+}
+r0=$(requests_total)
 $HC get "$URL/probe?target=127.0.0.1:$SILENT_PORT&fqdn=y.$FQ" "$WORK/last.txt" \
     > "$WORK/last.code" &
 GET_PID=$!
-sleep 0.5
+# Until the exporter has the request: one more than the /metrics polls.
+polls=0
+while [ $polls -lt 100 ]; do
+	polls=$((polls + 1))
+	[ "$(requests_total)" -ge $((r0 + polls + 1)) ] && break
+	sleep 0.1
+done
 kill -TERM "$EXP_PID"
 i=0
 while kill -0 "$EXP_PID" 2>/dev/null && [ $i -lt 100 ]; do
