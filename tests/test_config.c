@@ -99,7 +99,7 @@ test_config_load_errors_name_file_and_line(void **state)
 		  "x.ini:2: expected 'key = value' or '[section]'" },
 		{ "\n\n[frob]\nx = 1\n",
 		  "x.ini:3: unknown section [frob] (known: [bwcertcheck], "
-		  "[lint], [probe], [policy])" },
+		  "[lint], [probe], [exporter], [policy])" },
 		{ "[policy\n", "x.ini:1: expected 'key = value' or '[section]'" },
 		{ "format = json\n[bwcertcheck]\nformat = text\n",
 		  "x.ini:3: 'format' already set at line 1" },
@@ -402,6 +402,23 @@ test_config_apply_options_general_first_then_the_commands_section(void **state)
 }
 
 static void
+test_config_apply_options_exporter_section_only_for_the_exporter(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	assert_null(apply("jobs = 1\n[probe]\njobs = 8\n[exporter]\njobs = 2\n",
+	    "exporter", &s));
+	assert_string_equal(s.log.ptr, "258=1;258=2;");
+	buf_free(&s.log);
+
+	assert_null(apply("[probe]\njobs = 8\n[exporter]\njobs = 2\n", "probe",
+	    &s));
+	assert_string_equal(s.log.ptr, "258=8;");
+	buf_free(&s.log);
+}
+
+static void
 test_config_apply_options_flags_take_yes_or_no(void **state)
 {
 	struct seen s;
@@ -502,6 +519,7 @@ main(void)
 		cmocka_unit_test(test_config_apply_policy_default_suite_is_judged_after_suites),
 		cmocka_unit_test(test_config_apply_policy_error_names_file_and_line),
 		cmocka_unit_test(test_config_apply_options_general_first_then_the_commands_section),
+		cmocka_unit_test(test_config_apply_options_exporter_section_only_for_the_exporter),
 		cmocka_unit_test(test_config_apply_options_flags_take_yes_or_no),
 		cmocka_unit_test(test_config_apply_options_refuses_unknown_and_forbidden_keys),
 		cmocka_unit_test(test_config_apply_options_handler_error_gets_file_and_line),

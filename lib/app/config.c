@@ -99,7 +99,8 @@ check_section_line(struct parse_state *st, const char *l, size_t len)
 	n = normalize_name(name, false);
 	if (section_class(n) == SEC_UNKNOWN)
 		set_error(st, st->line, xasprintf("unknown section [%s] "
-		    "(known: [bwcertcheck], [lint], [probe], [policy])", name));
+		    "(known: [bwcertcheck], [lint], [probe], [exporter], "
+		    "[policy])", name));
 	free(n);
 	free(name);
 }

@@ -12,12 +12,12 @@
  * Pure parsing and matching, no network: the unit tests drive it.
  */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/esc.h"
+#include "app/config.h"
 #include "app/exporter.h"
+#include "core/esc.h"
 #include "core/fqdn.h"
 
 void
@@ -33,18 +33,13 @@ allow_list_free(struct allow_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* A decimal number from min to max, the whole of s. */
+/* A decimal number from min to max, the whole of s (the config's parser). */
 static int
 parse_num(const char *s, int min, int max, int *out)
 {
-	char *end;
 	long v;
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
+	if (config_parse_int(s, min, max, &v) == -1)
 		return -1;
 	*out = (int)v;
 	return 0;
