@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/config.h"
 #include "app/exporter.h"
 #include "core/esc.h"
 #include "core/fqdn.h"
@@ -33,13 +32,13 @@ allow_list_free(struct allow_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* A decimal number from min to max, the whole of s (the config's parser). */
+/* A decimal number from min to max, the whole of s. */
 static int
 parse_num(const char *s, int min, int max, int *out)
 {
 	long v;
 
-	if (config_parse_int(s, min, max, &v) == -1)
+	if (parse_long(s, min, max, &v) == -1)
 		return -1;
 	*out = (int)v;
 	return 0;
