@@ -161,6 +161,7 @@ http nopage "$URL/nothing"
 expect_code nopage 404
 
 # --- the sweep and /metrics ----------------------------------------------
+# A subject is named by its FQDN and port; the address is its own label.
 i=0
 while [ $i -lt 100 ]; do
 	http metrics "$URL/metrics"
@@ -168,9 +169,9 @@ while [ $i -lt 100 ]; do
 	sleep 0.2
 	i=$((i + 1))
 done
-expect_grep 'bwcertcheck_subject_result{subject="127.0.0.1:'"$GOOD_PORT"'",address="127.0.0.1"} 0' \
+expect_grep 'bwcertcheck_subject_result{subject="'"$FQ:$GOOD_PORT"'",address="127.0.0.1"} 0' \
     "/metrics: the sweep judged the compliant server" "$WORK/metrics.txt"
-expect_grep 'bwcertcheck_subject_result{subject="127.0.0.1:'"$WRONG_PORT"'",address="127.0.0.1"} 2' \
+expect_grep 'bwcertcheck_subject_result{subject="'"$FQ:$WRONG_PORT"'",address="127.0.0.1"} 2' \
     "/metrics: the sweep judged the wrong name" "$WORK/metrics.txt"
 expect_grep '^bwcertcheck_exporter_probes_total [1-9]' "/metrics: probes counted" \
     "$WORK/metrics.txt"
@@ -225,7 +226,7 @@ sys.exit(0 if isinstance(r, list) and eval(sys.argv[1]) else 1)' "$3" "$WORK/pq.
 
 pq "Prometheus: fqdn-match failed for the wrong name (scraped via /probe)" \
     "bwcertcheck_rule_failed{job=\"bwcertcheck\",rule=\"fqdn-match\",instance=\"127.0.0.1:$WRONG_PORT\"}" \
-    'len(r) == 1 and r[0]["value"][1] == "1" and r[0]["metric"]["subject"] == "127.0.0.1:'"$WRONG_PORT"'"'
+    'len(r) == 1 and r[0]["value"][1] == "1" and r[0]["metric"]["subject"] == "'"$FQ:$WRONG_PORT"'" and r[0]["metric"]["address"] == "127.0.0.1"'
 pq "Prometheus: no error rule failed for the compliant server" \
     "bwcertcheck_rule_failed{job=\"bwcertcheck\",severity=\"error\",instance=\"127.0.0.1:$GOOD_PORT\"}" \
     'len(r) >= 10 and all(s["value"][1] == "0" for s in r) and any(s["metric"]["rule"] == "fqdn-match" for s in r)'
@@ -236,7 +237,7 @@ pq "Prometheus: the exporter's own job is up" \
     'up{job="bwcertcheck-exporter"}' 'len(r) == 1 and r[0]["value"][1] == "1"'
 pq "Prometheus: the sweep's results through /metrics" \
     'bwcertcheck_subject_result{job="bwcertcheck-exporter"}' \
-    'sorted((s["metric"]["subject"], s["value"][1]) for s in r) == sorted([("127.0.0.1:'"$GOOD_PORT"'", "0"), ("127.0.0.1:'"$WRONG_PORT"'", "2")])'
+    'sorted((s["metric"]["subject"], s["value"][1]) for s in r) == sorted([("'"$FQ:$GOOD_PORT"'", "0"), ("'"$FQ:$WRONG_PORT"'", "2")])'
 
 # --- the README shows what the tests use ---------------------------------
 for f in prometheus/prometheus.yml prometheus/bwcertcheck-rules.yml; do
