@@ -44,8 +44,9 @@ LIB_OBJ = $(LIB_SRC:.c=.o)
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
 TEST_BIN = $(TEST_SRC:.c=)
 TEST_SUPPORT = tests/pki.o
-# Test programs that are not cmocka binaries (tests/cli/hostile.sh runs it).
-TEST_TOOLS = tests/hostile_gen
+# Test programs that are not cmocka binaries: the hostile inputs
+# (tests/cli/hostile.sh) and the test PKI as files (testdata/mkpki.sh).
+TEST_TOOLS = tests/hostile_gen tests/mkpki
 
 # Quiet by default ("CC lib/load.o"); make V=1 shows the commands.
 V ?= 0
@@ -92,7 +93,7 @@ tests/test_%: tests/test_%.o $(TEST_SUPPORT) libbwc.a
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT) libbwc.a \
 		$(LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
-tests/hostile_gen: tests/hostile_gen.o $(TEST_SUPPORT)
+$(TEST_TOOLS): %: %.o $(TEST_SUPPORT)
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 tests/%.o: tests/%.c
@@ -102,7 +103,7 @@ deps:
 	@sh scripts/install-deps.sh
 
 demo: deps
-	@$(MAKE) --no-print-directory bwcertcheck
+	@$(MAKE) --no-print-directory bwcertcheck tests/mkpki
 	@sh scripts/demo.sh
 
 # The unit tests, the CLI tests and the integration tests against real

@@ -46,7 +46,7 @@ $(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/obj/fuzz/fuzz_%.o $(FUZZ_OUT)/obj/fuzz/util.o \
 		$(PKG_LIBS) -lpthread
 
 # The test PKI and the seeds, made fresh when the PKI is missing.
-$(FUZZ_OUT)/pki/root.pem: testdata/mkpki.sh
+$(FUZZ_OUT)/pki/root.pem: testdata/mkpki.sh tests/mkpki
 	@mkdir -p $(FUZZ_OUT)
 	$(Q)rm -rf $(FUZZ_OUT)/pki
 	$(call say,PKI,$(FUZZ_OUT)/pki)sh testdata/mkpki.sh $(FUZZ_OUT)/pki >$(FUZZ_OUT)/mkpki.log 2>&1 || \
