@@ -87,7 +87,8 @@ static const char usage_text[] =
 "  --warn-days N[%]       warn when a certificate expires within N days (30),\n"
 "                         or N% of its lifetime\n"
 "  --crit-days N[%]       expires-soon is an error within N days (0: never)\n"
-"  --format FMT           text, json, junit, sarif, nagios, prometheus\n"
+"  --format FMT           text, json, junit, sarif, nagios, prometheus,\n"
+"                         html, markdown\n"
 "  -o, --output FILE      write the report to FILE\n"
 "  --disable ID[,ID...]   skip rules (reported as skipped)\n"
 "  --config FILE          INI file with the same settings and a [policy] section\n"
@@ -229,7 +230,8 @@ apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
 	case OPT_FORMAT:
 		if (report_format_find(arg) == NULL) {
 			*err = xasprintf("--format: unknown format '%s' (text, "
-			    "json, junit, sarif, nagios, prometheus)", arg);
+			    "json, junit, sarif, nagios, prometheus, html, "
+			    "markdown)", arg);
 			return -1;
 		}
 		run->format = arg;

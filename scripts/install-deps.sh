@@ -44,6 +44,11 @@ have_cmd dh || add debhelper
 have_cmd lintian || add lintian
 have_cmd man || add man-db
 have_cmd flock || add util-linux
+# The html and markdown reports, read as their users' tools read them.
+have_cmd chromium || add chromium
+have_cmd cmark || add cmark
+have_cmd cmark-gfm || add cmark-gfm
+/usr/bin/python3 -c 'import html5lib' 2>/dev/null || add python3-html5lib
 
 if [ -n "$need" ]; then
 	echo "install-deps: installing:$need"

@@ -265,9 +265,22 @@ probe_target(const struct run *run, const struct probe_target *t,
 	    net_now_ms() + (int64_t)run->timeout_sec * 1000, &srv, &n,
 	    &err) == -1)
 		entry_new(out, qname, fqdn, t->port)->error = err;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		size_t first = out->n, k;
+
 		probe_host(run, srv[i].target, false, srv[i].port,
 		    fqdn != NULL ? fqdn : srv[i].target, out);
+		/* Each address found through the record says which record. */
+		for (k = first; k < out->n; k++) {
+			struct probe_facts *pf = &out->e[k].res.facts;
+
+			pf->srv_name = xstrdup(qname);
+			pf->srv_target = xstrdup(srv[i].target);
+			pf->srv_priority = srv[i].priority;
+			pf->srv_weight = srv[i].weight;
+			pf->srv_port = srv[i].port;
+		}
+	}
 	dns_srv_free(srv, n);
 	free(qname);
 }

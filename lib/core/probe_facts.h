@@ -54,6 +54,14 @@ struct probe_facts {
 					 * every TLS 1.2 suite, or NULL */
 	char *other_version;		/* when !tls12: the version the server did
 					 * complete ("TLSv1.3"), or NULL */
+
+	/*
+	 * With --srv: the SRV record that named this target (srv_name is
+	 * "_sips._tcp.ZONE"), else srv_name NULL.
+	 */
+	char *srv_name;
+	char *srv_target;
+	int srv_priority, srv_weight, srv_port;
 };
 
 /* Every count and code "not tested" (-1), every pointer NULL. */

@@ -62,6 +62,8 @@ probe_facts_free(struct probe_facts *p)
 	free(p->sip_error);
 	free(p->tls12_cipher);
 	free(p->other_version);
+	free(p->srv_name);
+	free(p->srv_target);
 	probe_facts_init(p);
 }
 

@@ -122,6 +122,16 @@ probe_json(const struct probe_facts *p)
 		json_object_set_new(o, "dns_error", jstr(p->dns_error));
 	if (p->sni_detail != NULL)
 		json_object_set_new(o, "sni_detail", jstr(p->sni_detail));
+	if (p->srv_name != NULL) {
+		json_t *srv = json_object();
+
+		json_object_set_new(srv, "name", jstr(p->srv_name));
+		json_object_set_new(srv, "priority", json_integer(p->srv_priority));
+		json_object_set_new(srv, "weight", json_integer(p->srv_weight));
+		json_object_set_new(srv, "port", json_integer(p->srv_port));
+		json_object_set_new(srv, "target", jstr(p->srv_target));
+		json_object_set_new(o, "srv", srv);
+	}
 	if (p->sip_code >= 0) {
 		json_object_set_new(o, "sip_status", json_integer(p->sip_code));
 		if (p->sip_status_line != NULL)

@@ -87,5 +87,7 @@ extern const struct report_format report_junit;
 extern const struct report_format report_sarif;
 extern const struct report_format report_nagios;
 extern const struct report_format report_prometheus;
+extern const struct report_format report_html;
+extern const struct report_format report_markdown;
 
 #endif

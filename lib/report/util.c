@@ -15,6 +15,8 @@ const struct report_format *const report_formats[] = {
 	&report_sarif,
 	&report_nagios,
 	&report_prometheus,
+	&report_html,
+	&report_markdown,
 	NULL,
 };
 

@@ -1,0 +1,188 @@
+/*
+ * test_report_pages.c - the html and markdown reporters, fed the
+ * subjects of report_fixture.h (a hostile file name, CN and message
+ * among them).  Chromium, html5lib and cmark read real output in
+ * tests/cli/pages.sh; here: the order, the escaping and the numbers.
+ */
+#include "report/fleet.h"
+#include "report_fixture.h"
+
+/* Byte offset of needle in hay; fails the test when it is not there. */
+static size_t
+offset_of(const char *hay, const char *needle)
+{
+	const char *p = strstr(hay, needle);
+
+	if (p == NULL)
+		fail_msg("expected \"%s\" in:\n%s", needle, hay);
+	return (size_t)(p - hay);
+}
+
+static void
+assert_clean_lines(const char *out)
+{
+	char *copy = xstrdup(out), *line, *save = NULL;
+
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (!esc_is_clean(line))
+			fail_msg("unclean line: %s", line);
+	free(copy);
+}
+
+static void
+test_report_formats_table_finds_html_and_markdown(void **state)
+{
+	(void)state;
+	assert_ptr_equal(report_format_find("html"), &report_html);
+	assert_ptr_equal(report_format_find("markdown"), &report_markdown);
+}
+
+static void
+test_fleet_sort_puts_not_compliant_first_then_not_evaluated_then_days_left(
+    void **state)
+{
+	struct fixture *fx = *state;
+	struct fleet fl = { 0 };
+	const int order[] = { S_GOOD, S_SOON, S_HOSTILE, S_MISSING, S_HOST };
+
+	for (size_t i = 0; i < 5; i++)
+		fleet_add(&fl, &fx->s[order[i]], &fx->run.policy, fx->run.now);
+	fleet_sort(&fl);
+	assert_int_equal(fl.n, 5);
+	assert_int_equal(fl.s[0].result, RESULT_FAIL);
+	assert_int_equal(fl.s[1].result, RESULT_ERROR);
+	assert_string_equal(fl.s[1].name, "missing.pem");
+	assert_string_equal(fl.s[2].name, "soon.pem");	/* 10 days */
+	assert_int_equal(fl.s[2].days_left, 10);
+	assert_string_equal(fl.s[3].name, "good.pem");	/* 45 days */
+	assert_string_equal(fl.s[4].name, "pbx.example.test:5061");	/* 60 */
+	assert_int_equal(fl.s[0].days_left, -3);
+	assert_int_equal(fl.s[0].n_fail, 1);
+	fleet_free(&fl);
+}
+
+static void
+test_fleet_keeps_the_chain_leaf_first_with_its_roles(void **state)
+{
+	struct fixture *fx = *state;
+	struct fleet fl = { 0 };
+
+	fleet_add(&fl, &fx->s[S_GOOD], &fx->run.policy, fx->run.now);
+	assert_int_equal(fl.s[0].n_certs, 3);
+	assert_int_equal(fl.s[0].certs[0].role, FLEET_LEAF);
+	assert_int_equal(fl.s[0].certs[1].role, FLEET_INTERMEDIATE);
+	assert_int_equal(fl.s[0].certs[2].role, FLEET_ROOT);
+	assert_int_equal(fl.s[0].soonest, 0);
+	assert_string_equal(fl.s[0].brand, "DigiCert");
+	fleet_free(&fl);
+}
+
+static void
+test_html_escapes_hostile_names_and_messages(void **state)
+{
+	char *out = render(&report_html, *state, REPORT_LINT, ALL);
+
+	assert_clean_lines(out);
+	assert_lacks(out, "<x&y>");
+	assert_contains(out, "&quot;&lt;x&amp;y&gt;&quot; expired | 3 days");
+	assert_contains(out, "evil&lt;&amp;&quot;&#39;\\x01\\x7f\\xff|=.pem");
+	assert_contains(out, "test &lt;policy&gt; &amp; &quot;co&quot;");
+	assert_lacks(out, "<policy>");
+	assert_lacks(out, "<script");
+	free(out);
+}
+
+static void
+test_html_rows_follow_urgency_and_counts_follow_results(void **state)
+{
+	char *out = render(&report_html, *state, REPORT_LINT, ALL);
+
+	assert_contains(out, "id=\"s1\" data-result=\"fail\" data-days=\"-3\"");
+	assert_contains(out, "id=\"s2\" data-result=\"error\" data-days=\"\" "
+	    "data-name=\"missing.pem\"");
+	assert_contains(out, "id=\"s3\" data-result=\"warn\" data-days=\"10\" "
+	    "data-name=\"soon.pem\"");
+	assert_contains(out, "id=\"s4\" data-result=\"pass\" data-days=\"45\" "
+	    "data-name=\"good.pem\"");
+	assert_true(offset_of(out, "id=\"s4\"") < offset_of(out, "id=\"s5\""));
+	assert_contains(out, "<li class=\"count\" data-result=\"pass\">"
+	    "<span class=\"pass\">");
+	assert_contains(out, "<b>2</b> compliant");
+	assert_contains(out, "<b>1</b> not evaluated");
+	assert_contains(out, "Content-Security-Policy");
+	assert_contains(out, "warn 30 days");
+	free(out);
+}
+
+static void
+test_html_timeline_marks_the_expired_leaf_with_the_fail_shape(void **state)
+{
+	int which[] = { S_HOSTILE, -1 };
+	char *out = render(&report_html, *state, REPORT_LINT, which);
+
+	assert_contains(out, "<g class=\"mark\" data-shape=\"fail\" "
+	    "data-days=\"-3\" data-role=\"leaf\">");
+	assert_contains(out, ">expired</text>");
+	free(out);
+}
+
+static void
+test_markdown_escapes_table_breakers_in_hostile_text(void **state)
+{
+	char *out = render(&report_markdown, *state, REPORT_LINT, ALL);
+
+	/* The hostile name and message keep their pipes inside their cells. */
+	assert_contains(out, "| evil\\<\\&\"'\\\\x01\\\\x7f\\\\xff\\|=.pem |");
+	assert_contains(out, "cert 0 \"\\<x\\&y\\>\" expired \\| 3 days ago "
+	    "\\\\x00 |");
+	assert_lacks(out, "<x&y>");
+	free(out);
+}
+
+static void
+test_markdown_answers_the_questionnaire_from_the_probe(void **state)
+{
+	int which[] = { S_HOST, -1 };
+	char *out = render(&report_markdown, *state, REPORT_PROBE, which);
+
+	assert_contains(out, "## For the carrier's TLS/SRTP questionnaire");
+	assert_contains(out, "| A records | 192.0.2.10 (given, not looked up) |");
+	assert_contains(out, "| Port | 5061 |");
+	assert_contains(out, "| TLS version | TLS 1.2 |");
+	assert_contains(out, "| Allowed suites accepted | `AES128-SHA`, "
+	    "`AES256-SHA256`; `AES128-SHA256` rejected |");
+	assert_contains(out, "| Certificate authority | DigiCert (root ");
+	assert_contains(out, "| Expires | 2027-01-17T11:06:40Z (60 days left) |");
+	free(out);
+}
+
+static void
+test_markdown_summary_counts_every_result(void **state)
+{
+	char *out = render(&report_markdown, *state, REPORT_LINT, ALL);
+
+	assert_contains(out, "# bwcertcheck lint: NOT COMPLIANT\n");
+	assert_contains(out, "**NOT COMPLIANT** (exit 2): 5 chains checked: "
+	    "2 compliant, 1 with warnings, 1 not compliant, 1 not evaluated.");
+	assert_contains(out, "**Not checked:** fqdn-match");
+	free(out);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_formats_table_finds_html_and_markdown),
+		cmocka_unit_test(test_fleet_sort_puts_not_compliant_first_then_not_evaluated_then_days_left),
+		cmocka_unit_test(test_fleet_keeps_the_chain_leaf_first_with_its_roles),
+		cmocka_unit_test(test_html_escapes_hostile_names_and_messages),
+		cmocka_unit_test(test_html_rows_follow_urgency_and_counts_follow_results),
+		cmocka_unit_test(test_html_timeline_marks_the_expired_leaf_with_the_fail_shape),
+		cmocka_unit_test(test_markdown_escapes_table_breakers_in_hostile_text),
+		cmocka_unit_test(test_markdown_answers_the_questionnaire_from_the_probe),
+		cmocka_unit_test(test_markdown_summary_counts_every_result),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
