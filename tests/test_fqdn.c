@@ -468,6 +468,100 @@ test_fqdn_is_ip_literal_table_tells_addresses_from_names(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/* fqdn_dns_syntax(): the preferred name syntax, a wildcard label only when asked. */
+static const struct {
+	const char *name;
+	bool wildcard;
+	bool want;
+} syntax_cases[] = {
+	{ "example.test", false, true },
+	{ "a-b.example.test", false, true },
+	{ "xn--bcher-kva.example", false, true },
+	{ "localhost", false, true },
+	{ ".example.test", false, false },
+	{ "example.test.", false, false },
+	{ "a..example.test", false, false },
+	{ "-a.example.test", false, false },
+	{ "a-.example.test", false, false },
+	{ "a_b.example.test", false, false },
+	{ "a b.example.test", false, false },
+	{ "", false, false },
+	{ "*.example.test", false, false },
+	{ "*.example.test", true, true },
+	{ "a*.example.test", true, false },
+	{ "*", true, false },
+	{ "*.*.example.test", true, false },
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  ".test", false, true },	/* a label of 63 */
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	  ".test", false, false },	/* a label of 64 */
+};
+
+static void
+test_fqdn_dns_syntax_table_every_case_gives_the_expected_answer(void **state)
+{
+	size_t i;
+	int bad = 0;
+	bool got;
+
+	(void)state;
+	for (i = 0; i < sizeof(syntax_cases) / sizeof(syntax_cases[0]); i++) {
+		got = fqdn_dns_syntax((const unsigned char *)syntax_cases[i].name,
+		    strlen(syntax_cases[i].name), syntax_cases[i].wildcard);
+		if (got != syntax_cases[i].want) {
+			print_error("case %zu: \"%s\" (wildcard %d) gave %d\n", i,
+			    syntax_cases[i].name, syntax_cases[i].wildcard, got);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+	/* A NUL inside is never a name. */
+	assert_false(fqdn_dns_syntax((const unsigned char *)"a\0b.test", 8,
+	    false));
+}
+
+/* fqdn_wildcard_reaches(): could "*.X" stand for a name under base? */
+static const struct {
+	const char *wild, *base;
+	bool want;
+} reach_cases[] = {
+	{ "*.example.com", "pbx.example.com", true },	/* one label below */
+	{ "*.example.com", "PBX.Example.COM", true },	/* case */
+	{ "*.example.com", "example.com", true },	/* X is the base */
+	{ "*.pbx.example.com", "example.com", true },	/* X under the base */
+	{ "*.example.com", "a.pbx.example.com", false },	/* two labels below */
+	{ "*.example.com", "other.com", false },
+	{ "*.example.com", "ample.com", false },	/* not on a label boundary */
+	{ "*.example.com", "xexample.com", false },
+	{ "*.example.com", "com", true },		/* X under "com" */
+	{ "pbx.example.com", "example.com", false },	/* not a wildcard */
+	{ "*.example.com", "", false },
+};
+
+static void
+test_fqdn_wildcard_reaches_table_every_case_gives_the_expected_answer(
+    void **state)
+{
+	size_t i;
+	int bad = 0;
+	bool got;
+
+	(void)state;
+	for (i = 0; i < sizeof(reach_cases) / sizeof(reach_cases[0]); i++) {
+		got = fqdn_wildcard_reaches(
+		    (const unsigned char *)reach_cases[i].wild,
+		    strlen(reach_cases[i].wild),
+		    (const unsigned char *)reach_cases[i].base,
+		    strlen(reach_cases[i].base));
+		if (got != reach_cases[i].want) {
+			print_error("case %zu: %s vs %s gave %d\n", i,
+			    reach_cases[i].wild, reach_cases[i].base, got);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
 int
 main(void)
 {
@@ -481,6 +575,8 @@ main(void)
 		cmocka_unit_test(test_fqdn_normalize_254_characters_is_refused),
 		cmocka_unit_test(test_fqdn_normalize_u_label_then_matches_an_a_label_san),
 		cmocka_unit_test(test_fqdn_is_ip_literal_table_tells_addresses_from_names),
+		cmocka_unit_test(test_fqdn_dns_syntax_table_every_case_gives_the_expected_answer),
+		cmocka_unit_test(test_fqdn_wildcard_reaches_table_every_case_gives_the_expected_answer),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include "core/roots_table.h"
 #include "x509/load.h"
 #include "x509/trust.h"
 
@@ -608,6 +609,33 @@ test_trust_load_path_directory_with_broken_file_fails_naming_the_file(void **sta
 	free(dir);
 }
 
+/* brand_hint(): an organisation or a caIssuers host names a brand. */
+static void
+test_brand_hint_reads_the_organisation_then_the_aia_host(void **state)
+{
+	(void)state;
+	assert_int_equal(brand_hint("DigiCert Inc", NULL), BRAND_DIGICERT);
+	assert_int_equal(brand_hint("IdenTrust LLC.", NULL), BRAND_IDENTRUST);
+	assert_int_equal(brand_hint("Let's Encrypt", NULL), BRAND_LETSENCRYPT);
+	assert_int_equal(brand_hint("Sectigo Limited", NULL), BRAND_COMODO);
+	assert_int_equal(brand_hint("GlobalSign nv-sa", NULL), BRAND_GLOBALSIGN);
+	assert_int_equal(brand_hint("GoDaddy.com, Inc.", NULL), BRAND_GODADDY);
+	assert_int_equal(brand_hint(NULL,
+	    "http://cacerts.digicert.com/x.crt"), BRAND_DIGICERT);
+	assert_int_equal(brand_hint("Reseller", "http://r11.i.lencr.org/"),
+	    BRAND_LETSENCRYPT);
+	assert_int_equal(brand_hint(NULL,
+	    "http://certificates.starfieldtech.com:80/repository/sf.crt"),
+	    BRAND_GODADDY);
+	/* Amazon's Starfield Services root bears Starfield's name: no brand. */
+	assert_int_equal(brand_hint("Starfield Technologies, Inc.", NULL), -1);
+	assert_int_equal(brand_hint(NULL, "http://digicert.com.evil.test/x"),
+	    -1);
+	assert_int_equal(brand_hint(NULL, "http://notdigicert.com/x"), -1);
+	assert_int_equal(brand_hint(NULL, "digicert.com"), -1);
+	assert_int_equal(brand_hint(NULL, NULL), -1);
+}
+
 int
 main(void)
 {
@@ -630,6 +658,7 @@ main(void)
 		cmocka_unit_test(test_trust_load_path_directory_loads_pem_and_der_once_each),
 		cmocka_unit_test(test_trust_load_path_directory_without_certificate_fails_naming_it),
 		cmocka_unit_test(test_trust_load_path_directory_with_broken_file_fails_naming_the_file),
+		cmocka_unit_test(test_brand_hint_reads_the_organisation_then_the_aia_host),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

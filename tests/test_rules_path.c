@@ -319,6 +319,47 @@ test_path_valid_name_constraints_with_two_empty_lists_fail(void **state)
 	    "neither permitted nor excluded subtrees");
 }
 
+static void
+test_path_valid_name_constraints_with_one_empty_list_fail(void **state)
+{
+	struct pki_spec ca = ca_spec(), leaf;
+
+	(void)state;
+	/* permittedSubtrees { dNSName example.test }, excludedSubtrees {}. */
+	ca.ext[0] = (struct pki_ext){ OID_NC, true, PKI_BYTES(
+	    "\x30\x14\xa0\x10\x30\x0e\x82\x0c" "example.test" "\xa1\x00") };
+	leaf = leaf_spec(NULL);
+	expect_specs(&ca, &leaf, STATUS_FAIL, CA_REF ": nameConstraints with an "
+	    "empty subtree list");
+}
+
+static void
+test_path_valid_constraint_that_is_a_wildcard_fails(void **state)
+{
+	struct pki_spec ca = ca_spec(), leaf;
+
+	(void)state;
+	ca.nc_permit[0] = "*.example.test";
+	leaf = leaf_spec(NULL);
+	expect_specs(&ca, &leaf, STATUS_FAIL, "the permitted dNSName "
+	    "constraint \"*.example.test\" is not a DNS name");
+}
+
+static void
+test_path_valid_wildcard_against_an_excluded_host_in_capitals_fails(
+    void **state)
+{
+	struct pki_spec ca = ca_spec(), leaf;
+
+	(void)state;
+	ca.nc_exclude[0] = "PBX.EXAMPLE.TEST";
+	leaf = leaf_spec(NULL);
+	leaf.cn = "*.example.test";
+	leaf.dns[0] = (struct pki_bytes){ "*.example.test", 0 };
+	expect_specs(&ca, &leaf, STATUS_FAIL, "stands for names in "
+	    "PBX.EXAMPLE.TEST");
+}
+
 /* 2. What OpenSSL's strict mode checks */
 
 static void
@@ -574,6 +615,29 @@ test_path_valid_well_formed_store_root_passes(void **state)
 
 	(void)state;
 	expect_root(&r, STATUS_PASS, NULL);
+}
+
+static void
+test_path_valid_name_constraints_of_the_root_bind_the_leaf(void **state)
+{
+	struct pki_spec r = root_spec();
+
+	(void)state;
+	r.nc_exclude[0] = "example.test";
+	expect_root(&r, STATUS_FAIL, "cert 0 (" FQDN "): a name lies inside a "
+	    "subtree excluded");
+}
+
+static void
+test_path_valid_version_1_intermediate_fails(void **state)
+{
+	struct pki_spec ca = ca_spec(), leaf;
+
+	(void)state;
+	ca.v1 = true;
+	leaf = leaf_spec(NULL);
+	expect_specs(&ca, &leaf, STATUS_FAIL, CA_REF ": it issues a "
+	    "certificate but is not a CA");
 }
 
 /* 3. Fields that OpenSSL does not check */
@@ -856,6 +920,9 @@ main(void)
 		cmocka_unit_test(test_path_valid_non_critical_name_constraints_in_the_leaf_fail_twice),
 		cmocka_unit_test(test_path_valid_empty_name_constraints_fail),
 		cmocka_unit_test(test_path_valid_name_constraints_with_two_empty_lists_fail),
+		cmocka_unit_test(test_path_valid_name_constraints_with_one_empty_list_fail),
+		cmocka_unit_test(test_path_valid_constraint_that_is_a_wildcard_fails),
+		cmocka_unit_test(test_path_valid_wildcard_against_an_excluded_host_in_capitals_fails),
 		cmocka_unit_test(test_path_valid_leaf_without_authority_key_identifier_fails),
 		cmocka_unit_test(test_path_valid_intermediate_without_authority_key_identifier_fails),
 		cmocka_unit_test(test_path_valid_ca_without_subject_key_identifier_fails),
@@ -871,6 +938,8 @@ main(void)
 		cmocka_unit_test(test_path_valid_root_with_non_critical_basic_constraints_fails),
 		cmocka_unit_test(test_path_valid_root_without_basic_constraints_fails),
 		cmocka_unit_test(test_path_valid_well_formed_store_root_passes),
+		cmocka_unit_test(test_path_valid_name_constraints_of_the_root_bind_the_leaf),
+		cmocka_unit_test(test_path_valid_version_1_intermediate_fails),
 		cmocka_unit_test(test_path_valid_serial_zero_fails),
 		cmocka_unit_test(test_path_valid_negative_serial_fails),
 		cmocka_unit_test(test_path_valid_serial_of_21_octets_fails),
