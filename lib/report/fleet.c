@@ -71,6 +71,7 @@ add_chain(struct fleet_subject *fs, const struct chain_facts *c, time_t now)
 	fs->leaf_key = xasprintf("%s-%d", key_type_name(leaf->key_type),
 	    leaf->key_bits);
 	fs->issuer = dup_clean(leaf->issuer);
+	fs->issuer_org = dup_clean(leaf->issuer_org);
 	if (c->status == CHAIN_VERIFIED) {
 		fs->brand = xstrdup(c->anchor_info != NULL ?
 		    brand_name(c->anchor_info->brand) : "--trust-store root");
@@ -253,6 +254,7 @@ fleet_free(struct fleet *fl)
 		free(fs->certs);
 		free(fs->leaf_key);
 		free(fs->issuer);
+		free(fs->issuer_org);
 		free(fs->brand);
 		free(fs->root);
 		for (j = 0; j < fs->n_san; j++)

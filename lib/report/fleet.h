@@ -73,7 +73,8 @@ struct fleet_subject {
 	time_t crit_limit;	/* --crit-days, in seconds (0: none) */
 	size_t soonest;		/* its index in certs */
 	char *leaf_key;		/* "RSA-2048", or NULL */
-	char *issuer;		/* the leaf's issuer (the issuing CA), or NULL */
+	char *issuer;		/* the leaf's issuer name (RFC 2253), or NULL */
+	char *issuer_org;	/* its organisation (the issuing CA), or NULL */
 	char *brand;		/* the accepted CA brand reached, or NULL */
 	char *root;		/* the root reached, or NULL */
 	char **san;		/* the leaf's SAN dNSNames */

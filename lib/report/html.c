@@ -659,8 +659,9 @@ subject_row(FILE *out, const struct fleet_subject *fs, size_t rank)
 	fputs("</td><td class=\"ca\">", out);
 	if (fs->brand != NULL) {
 		html_text(out, fs->brand);
-		fputs("<br><span class=\"muted\">", out);
-		html_text(out, fs->issuer);
+		fputs("<br><span class=\"muted\">issued by ", out);
+		html_text(out, fs->issuer_org != NULL ? fs->issuer_org :
+		    fs->issuer);
 		fputs("</span>", out);
 	} else if (fs->n_certs > 0)
 		fputs("<span class=\"fail\">no accepted root reached</span>", out);

@@ -289,7 +289,16 @@ answer_certificate(FILE *out, const struct fleet_subject *fs)
 		fputs("no accepted root reached", out);
 	}
 	row_end(out);
-	answer_text(out, "Issuing CA", fs->issuer != NULL ? fs->issuer : "");
+	row(out, "Issuing CA");
+	if (fs->issuer_org != NULL) {
+		md_text(out, fs->issuer_org);
+		fputs(" (", out);
+		md_text(out, fs->issuer);
+		fputs(")", out);
+	} else {
+		md_text(out, fs->issuer);
+	}
+	row_end(out);
 	answer_text(out, "Certificate subject", leaf->subject);
 	time_format(leaf->not_after, when, sizeof(when));
 	row(out, "Expires");

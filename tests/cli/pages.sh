@@ -65,7 +65,7 @@ print(json.dumps({
         "SAN dNSNames": ", ".join(sans),
         "Wildcard": "yes: *.example.test covers pbx.example.test "
                     "(exactly one label, never a.pbx.example.test)",
-        "Issuing CA": "CN=BWC Test Issuing CA,O=BWC Test PKI,C=US",
+        "Issuing CA": "BWC Test PKI (CN=BWC Test Issuing CA,O=BWC Test PKI,C=US)",
         "Equipment FQDN": "pbx.example.test",
     },
 }))
