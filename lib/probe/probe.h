@@ -179,6 +179,12 @@ int sip_random_token(char *buf, size_t len);
 int sip_parse_response(const char *buf, size_t len, int *code,
     char **status_line, char **err);
 
+/*
+ * Where the header block starting at p ends: just past the blank line
+ * (CRLF CRLF, or LF LF), or NULL when buf[0..len) has no blank line yet.
+ */
+const char *sip_header_end(const char *p, size_t len);
+
 /* ------------------------------------------------------------------ */
 /* Handshakes (probe_tls.c): many at once, one thread, one poll loop */
 

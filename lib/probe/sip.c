@@ -76,9 +76,8 @@ sip_random_token(char *buf, size_t len)
 	return 0;
 }
 
-/* Where the header block starting at p ends (past the blank line), or NULL. */
-static const char *
-header_end(const char *p, size_t len)
+const char *
+sip_header_end(const char *p, size_t len)
 {
 	size_t i;
 
@@ -162,7 +161,7 @@ sip_parse_response(const char *buf, size_t len, int *code,
 		}
 		if (memcmp(p, "SIP/2.0 ", left < 8 ? left : 8) != 0)
 			return not_sip(p, left, err);
-		if ((end = header_end(p, left)) == NULL) {
+		if ((end = sip_header_end(p, left)) == NULL) {
 			if (left > SIP_MAX_HEADER) {
 				*err = xstrdup("SIP response header too long");
 				return -1;
