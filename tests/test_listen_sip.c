@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "../lib/listen.h"
+#include "probe/listen.h"
 
 #define SECRET "WVNfX19zZWNyZXRfX19rZXlfX19zYWx0X19fMTIzNA"
 

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "esc.h"
-#include "listen.h"
-#include "probe.h"
+#include "core/esc.h"
+#include "probe/listen.h"
+#include "probe/probe.h"
 
 /* RFC 3261 section 25.1: token characters. */
 static bool

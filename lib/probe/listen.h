@@ -12,8 +12,8 @@
 #ifndef BWC_LISTEN_H
 #define BWC_LISTEN_H
 
-#include "client_facts.h"
-#include "common.h"
+#include "core/client_facts.h"
+#include "core/common.h"
 
 /* A request header longer than this is not worth waiting for. */
 #define LISTEN_SIP_MAX_HEADER 16384

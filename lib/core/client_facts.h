@@ -11,7 +11,7 @@
 #ifndef BWC_CLIENT_FACTS_H
 #define BWC_CLIENT_FACTS_H
 
-#include "common.h"
+#include "core/common.h"
 
 /* How many of each list the listener keeps; the rest is counted, not kept. */
 #define CLIENT_HELLO_MAX_LIST 128

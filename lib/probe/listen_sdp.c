@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "esc.h"
-#include "listen.h"
+#include "core/esc.h"
+#include "probe/listen.h"
 
 /* The longest token kept from a line; longer ones are cut. */
 #define SDP_TOKEN_MAX 64

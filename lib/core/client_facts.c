@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client_facts.h"
+#include "core/client_facts.h"
 
 void
 client_facts_init(struct client_facts *c)
