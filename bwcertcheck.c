@@ -31,6 +31,7 @@ enum {
 	OPT_RESOLVER, OPT_SRV, OPT_SIP, OPT_TARGETS, OPT_JOBS, OPT_SHARD,
 	OPT_EACH, OPT_FETCH, OPT_P12, OPT_HELP, OPT_VERSION, OPT_CRIT_DAYS,
 	OPT_LISTEN, OPT_INTERVAL, OPT_ALLOW,
+	OPT_CERT, OPT_COUNT, OPT_REQUIRE_CLIENT_CERT,
 };
 
 /* The long options: one table, shared by the command line and --config. */
@@ -66,6 +67,9 @@ static const struct option long_options[] = {
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "require-client-cert", no_argument, NULL, OPT_REQUIRE_CLIENT_CERT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -77,6 +81,8 @@ static const char usage_text[] =
 "       bwcertcheck fix-chain [OPTIONS] -o OUT FILE...  write the chain the SBC wants\n"
 "                                                   (leaf, intermediates in order, no root), then lint it\n"
 "       bwcertcheck exporter [OPTIONS]             Prometheus exporter: /probe?target=HOST[:PORT], /metrics\n"
+"       bwcertcheck listen [OPTIONS]                stand in for the carrier's SBC: judge the\n"
+"                                                   equipment as a TLS client, its SIP and SRTP offer\n"
 "       bwcertcheck rules [--format text|json] [ID] list the rules, or explain one\n"
 "       bwcertcheck --help | --version\n"
 "\n"
@@ -120,12 +126,20 @@ static const char usage_text[] =
 "  --targets FILE         sweep these targets every --interval; /probe only them\n"
 "  --interval SEC         probe a target at most once per SEC seconds (300)\n"
 "  --allow PATTERN,...    /probe only NAME, *.ZONE, IP or IP/PREFIX[:PORT]\n"
+"listen:\n"
+"  --listen ADDR[:PORT]   address to bind (0.0.0.0; :: for IPv6)\n"
+"  --port N               port to listen on (5061)\n"
+"  --cert FILE, --key FILE  certificate to present (default: a throw-away\n"
+"                         self-signed one, which no client should trust)\n"
+"  --count N              stop after N client connections (1)\n"
+"  --timeout SEC          wait at most SEC for the clients (300)\n"
+"  --require-client-cert  ask for the client's certificate and lint it\n"
 "\n"
 "exit status: 0 compliant, 1 warnings, 2 not compliant, 3 could not evaluate\n"
 "see bwcertcheck(1)\n";
 
 enum command { CMD_NONE, CMD_LINT, CMD_PROBE, CMD_FIX_CHAIN, CMD_RULES,
-	CMD_EXPORTER };
+	CMD_EXPORTER, CMD_LISTEN };
 
 /* Settings whose final value depends on config + command line. */
 struct cli {
@@ -255,6 +269,7 @@ apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
 		run->port_given = true;
 		return parse_int("--port", arg, 1, 65535, &run->policy.port, err);
 	case OPT_TIMEOUT:
+		run->timeout_given = true;
 		return parse_int("--timeout", arg, 1, 3600, &run->timeout_sec,
 		    err);
 	case OPT_SERVERNAME:
@@ -302,6 +317,14 @@ apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
 		return 0;
 	case OPT_P12:
 		run->p12_out = arg;
+		return 0;
+	case OPT_CERT:
+		run->cert_path = arg;
+		return 0;
+	case OPT_COUNT:
+		return parse_int("--count", arg, 1, 1000, &run->count, err);
+	case OPT_REQUIRE_CLIENT_CERT:
+		run->require_client_cert = true;
 		return 0;
 	default:
 		*err = xstrdup("unknown option");
@@ -354,6 +377,8 @@ command_name(enum command cmd)
 		return "fix-chain";
 	case CMD_EXPORTER:
 		return "exporter";
+	case CMD_LISTEN:
+		return "listen";
 	default:
 		return "rules";
 	}
@@ -447,6 +472,8 @@ cmd_rules(int argc, char **argv)
 			json_object_set_new(o, "fix", json_string(r->fix));
 			json_object_set_new(o, "probe_only",
 			    json_boolean((r->needs & NEEDS_PROBE) != 0));
+			json_object_set_new(o, "listen_only",
+			    json_boolean((r->needs & NEEDS_CLIENT) != 0));
 			json_array_append_new(arr, o);
 		}
 		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -457,7 +484,8 @@ cmd_rules(int argc, char **argv)
 	if (id != NULL) {
 		r = rule_find(id);
 		printf("%s (%s%s): %s\n\n", r->id, severity_name(r->severity),
-		    (r->needs & NEEDS_PROBE) ? ", probe only" : "", r->title);
+		    (r->needs & NEEDS_PROBE) ? ", probe only" :
+		    (r->needs & NEEDS_CLIENT) ? ", listen only" : "", r->title);
 		print_wrapped("What", r->explain, 8, 76);
 		putchar('\n');
 		print_wrapped("Fix", r->fix, 8, 76);
@@ -468,7 +496,8 @@ cmd_rules(int argc, char **argv)
 	for (i = 0; i < rule_count; i++) {
 		r = &rule_table[i];
 		printf("%-24s %-8s %s%s\n", r->id, severity_name(r->severity),
-		    (r->needs & NEEDS_PROBE) ? "(probe) " : "", r->title);
+		    (r->needs & NEEDS_PROBE) ? "(probe) " :
+		    (r->needs & NEEDS_CLIENT) ? "(listen) " : "", r->title);
 	}
 	return 0;
 }
@@ -579,6 +608,12 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 	if (cli->cmd == CMD_FIX_CHAIN && (rc = fix_chain_options(run, cli,
 	    nargs)) != 0)
 		return rc;
+	if (cli->cmd == CMD_LISTEN && nargs > 0)
+		return usage_error("listen: takes no HOST or FILE ('%s')",
+		    args[0]);
+	if (cli->cmd == CMD_LISTEN && run->key_path != NULL &&
+	    run->cert_path == NULL)
+		return usage_error("listen: --key goes with --cert");
 	/* A run-level input that cannot be read: no verdict, no report. */
 	if ((cli->cmd == CMD_LINT || cli->cmd == CMD_FIX_CHAIN) &&
 	    (in = lint_inputs_read(run, &err)) == NULL) {
@@ -600,18 +635,26 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 		}
 	}
 	report_begin(&rep, fmt, out, &run->policy, run->now, run->quiet,
-	    cli->cmd == CMD_PROBE ? REPORT_PROBE : REPORT_LINT);
+	    cli->cmd == CMD_PROBE ? REPORT_PROBE : cli->cmd == CMD_LISTEN ?
+	    REPORT_LISTEN : REPORT_LINT);
 	rep.color = strcmp(fmt->name, "text") == 0 && want_color(cli, out);
 	if (cli->cmd == CMD_LINT)
 		res = op_lint(run, in, &rep, args, nargs);
 	else if (cli->cmd == CMD_FIX_CHAIN)
 		res = op_fix_chain(run, in, &rep, args, nargs);
+	else if (cli->cmd == CMD_LISTEN)
+		res = op_listen(run, &rep);
 	else
 		res = op_probe(run, &rep, args, nargs);
 	report_end(&rep);
 	res = result_worst(res, rep.worst);
 	rc = result_exit_code(res);
-	if (out != stdout) {
+	if (cli->cmd == CMD_LISTEN && rep.n_subjects == 0 && out != stdout) {
+		/* No client, no report: the previous FILE stays as it was. */
+		fclose(out);
+		(void)unlink(tmp);
+		free(tmp);
+	} else if (out != stdout) {
 		bool bad = ferror(out) != 0;
 
 		if (fclose(out) != 0 || bad || rename(tmp, run->output) != 0) {
@@ -659,9 +702,11 @@ main(int argc, char **argv)
 		cli.cmd = CMD_FIX_CHAIN;
 	else if (strcmp(argv[1], "exporter") == 0)
 		cli.cmd = CMD_EXPORTER;
+	else if (strcmp(argv[1], "listen") == 0)
+		cli.cmd = CMD_LISTEN;
 	else
 		return usage_error("unknown command '%s' (lint, probe, fix-chain, "
-		    "exporter, rules)", argv[1]);
+		    "exporter, listen, rules)", argv[1]);
 
 	run_init(&run);
 	/* First pass: find --config, whose settings the command line overrides. */
@@ -707,6 +752,8 @@ main(int argc, char **argv)
 			rc = usage_error("unknown option '%s'", argv[i]);
 			goto out;
 		}
+	if (cli.cmd == CMD_LISTEN && !run.timeout_given)
+		run.timeout_sec = 300;
 	if ((rc = finish_run(&run, &cli)) != 0)
 		goto out;
 	rc = run_command(&run, &cli, argv + optind, argc - optind);

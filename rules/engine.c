@@ -43,6 +43,17 @@ skip_reason(const struct judge_ctx *jc, const struct rule *r, size_t idx,
 static bool
 applies(const struct rule *r, const struct subject *s)
 {
+	/*
+	 * A client of listen gets the client rules, and the offline rules
+	 * only when it was asked for its certificate; the private key it
+	 * holds is never ours to match.
+	 */
+	if (s->kind == SUBJECT_CLIENT)
+		return (r->needs & NEEDS_CLIENT) ||
+		    (s->client.hs.client_cert_asked &&
+		    !(r->needs & (NEEDS_PROBE | NEEDS_KEY)));
+	if (r->needs & NEEDS_CLIENT)
+		return false;
 	/* Probe rules exist only for probed hosts. */
 	return !(r->needs & NEEDS_PROBE) || s->kind == SUBJECT_HOST;
 }
@@ -57,6 +68,7 @@ rules_judge(const struct judge_ctx *jc, struct subject *s)
 		.fqdn = s->fqdn,
 		.chain = s->has_chain ? &s->chain : NULL,
 		.probe = s->kind == SUBJECT_HOST ? &s->probe : NULL,
+		.client = s->kind == SUBJECT_CLIENT ? &s->client : NULL,
 	};
 	struct verdict v;
 	struct finding *f;
@@ -91,7 +103,7 @@ rules_judge(const struct judge_ctx *jc, struct subject *s)
 		f->severity = v.severity;
 		/* A disabled rule or an optional input is the user's choice. */
 		f->not_checked = v.status == STATUS_SKIP &&
-		    r->severity == SEV_ERROR && !(r->needs & NEEDS_KEY) &&
+		    f->severity == SEV_ERROR && !(r->needs & NEEDS_KEY) &&
 		    !(jc->disabled != NULL && i < RULES_MAX && jc->disabled[i]);
 		if (v.status != STATUS_FAIL)
 			continue;

@@ -246,6 +246,95 @@ const struct rule rule_table[] = {
 	  .fix = "Check that the SIP server listens with TLS on this port "
 	    "and answers OPTIONS (or allows them from the carrier).",
 	  .check = check_sip_options },
+	{ .id = "client-tls12", .severity = SEV_ERROR, .needs = NEEDS_CLIENT,
+	  .title = "the client offers TLS 1.2 in its ClientHello",
+	  .source = "carrier: TLS 1.2 is the supported version",
+	  .explain = "For calls to the carrier the equipment is the TLS "
+	    "client, and the carrier's SBC answers TLS 1.2 only. The "
+	    "versions are read from the ClientHello, including its "
+	    "supported_versions extension; a client that offers only TLS 1.3 "
+	    "(or that never starts TLS) cannot connect.",
+	  .fix = "Allow TLS 1.2 in the equipment's SIP/TLS client settings "
+	    "(for example a minimum version of TLS 1.2 rather than 1.3), and "
+	    "use the transport TLS, not TCP, for the carrier's trunk.",
+	  .check = check_client_tls12 },
+	{ .id = "client-cipher-allowed", .severity = SEV_ERROR, .needs = NEEDS_CLIENT,
+	  .title = "the client offers at least one of the three allowed suites",
+	  .source = "carrier: suites AES128-SHA, AES128-SHA256, AES256-SHA256",
+	  .explain = "The SBC accepts only TLS_RSA_WITH_AES_128_CBC_SHA, "
+	    "TLS_RSA_WITH_AES_128_CBC_SHA256 and TLS_RSA_WITH_AES_256_CBC_SHA256, "
+	    "all with static RSA key exchange. A client that offers only "
+	    "ECDHE or TLS 1.3 suites fails the handshake.",
+	  .fix = "Add AES128-SHA (and AES128-SHA256, AES256-SHA256) to the "
+	    "equipment's TLS client cipher list; with OpenSSL-based stacks "
+	    "also allow static RSA key exchange (kRSA).",
+	  .check = check_client_cipher_allowed },
+	{ .id = "client-cipher-default", .severity = SEV_WARNING, .needs = NEEDS_CLIENT,
+	  .title = "the client offers AES128-SHA, the carrier's default",
+	  .source = "carrier: TLS_RSA_WITH_AES_128_CBC_SHA is the default",
+	  .explain = "The carrier uses AES128-SHA unless configured otherwise.",
+	  .fix = "Add AES128-SHA to the equipment's TLS client cipher list.",
+	  .check = check_client_cipher_default },
+	{ .id = "client-verifies-server", .severity = SEV_WARNING, .needs = NEEDS_CLIENT,
+	  .title = "the client refuses a server certificate it cannot verify (throw-away certificate only)",
+	  .source = "RFC 5922 section 7.2; RFC 5246 section 7.4.2",
+	  .explain = "Without --cert the listener presents a throw-away "
+	    "self-signed certificate that no client should trust. A client "
+	    "that completes the handshake anyway does not check whom it "
+	    "talks to: anyone on the path could pose as the carrier and "
+	    "receive its calls. It passes when the client ends the handshake "
+	    "with a certificate alert (unknown_ca, bad_certificate, "
+	    "certificate_unknown); any other end is no proof and fails.",
+	  .fix = "Turn on server-certificate verification for the trunk "
+	    "(\"verify server\", tlsverifyserver, sip_verify_server) with "
+	    "the system's CA bundle.",
+	  .check = check_client_verifies_server },
+	{ .id = "client-certificate", .severity = SEV_NOTICE, .needs = NEEDS_CLIENT,
+	  .title = "the client presents a certificate when asked (an error with --require-client-cert)",
+	  .source = "carrier: mutual TLS where the carrier asks for it",
+	  .explain = "With --require-client-cert the listener asks for a "
+	    "client certificate, as an SBC that uses mutual TLS does; the "
+	    "certificate the equipment presents then goes through every "
+	    "offline rule, exactly as a file would. Without the option the "
+	    "rule is skipped.",
+	  .fix = "Configure the trunk's TLS client certificate and key (most "
+	    "PBXs present their server certificate); it needs the "
+	    "clientAuth extended key usage.",
+	  .check = check_client_certificate },
+	{ .id = "sip-request", .severity = SEV_NOTICE, .needs = NEEDS_CLIENT,
+	  .title = "the client sends a SIP request over the TLS connection",
+	  .source = "RFC 3261 section 18",
+	  .explain = "After the handshake the listener reads the first SIP "
+	    "request (bounded in size and time) and reports its request line "
+	    "and User-Agent. It answers OPTIONS with 200, INVITE with 488 "
+	    "after reading the offer, anything else with 501: no call is "
+	    "ever set up.",
+	  .fix = "Point the trunk at the listener (sips: or transport=tls) "
+	    "and place a test call.",
+	  .check = check_sip_request },
+	{ .id = "srtp-offer", .severity = SEV_ERROR, .needs = NEEDS_CLIENT,
+	  .title = "the INVITE offers its audio as SRTP: RTP/SAVP(F) with a=crypto",
+	  .source = "carrier: SRTP with SDES keys (RFC 4568); policy key srtp",
+	  .explain = "Every active audio line of the INVITE's SDP must offer "
+	    "SRTP the way the policy accepts it: by default SDES, that is "
+	    "RTP/SAVP or RTP/SAVPF with at least one a=crypto line. Plain "
+	    "RTP/AVP means unencrypted media; RTP/AVP with a=crypto is "
+	    "best-effort SRTP that may end unencrypted; DTLS-SRTP "
+	    "(UDP/TLS/RTP/SAVP with a=fingerprint) passes only with "
+	    "srtp = dtls or any in [policy]. The keys are never shown.",
+	  .fix = "Make SRTP mandatory for the trunk with SDES keying (for "
+	    "example media_encryption=sdes with encryption mandatory, "
+	    "mediaenc=srtp-mand).",
+	  .check = check_srtp_offer },
+	{ .id = "srtp-suite", .severity = SEV_WARNING, .needs = NEEDS_CLIENT,
+	  .title = "the a=crypto lines include AES_CM_128_HMAC_SHA1_80",
+	  .source = "RFC 4568 section 6.2; the SDES suite every SBC supports",
+	  .explain = "AES_CM_128_HMAC_SHA1_80 is the SDES crypto suite every "
+	    "SBC implements; an offer with only others (the _32 tag, GCM, "
+	    "AES-256) may find no common suite.",
+	  .fix = "Enable AES_CM_128_HMAC_SHA1_80 among the equipment's SRTP "
+	    "crypto suites.",
+	  .check = check_srtp_suite },
 };
 
 const size_t rule_count = sizeof(rule_table) / sizeof(rule_table[0]);

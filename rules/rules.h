@@ -27,6 +27,7 @@ enum rule_needs {
 	NEEDS_HANDSHAKE = 1u << 7,	/* the probe reached an address */
 	NEEDS_ANCHOR = 1u << 8,	/* the chain reached a root of the store */
 	NEEDS_BUILTIN_ROOT = 1u << 9,	/* ... a built-in one, whose dates are known */
+	NEEDS_CLIENT = 1u << 10,	/* a client of `listen` (only those subjects) */
 };
 
 struct check_input {
@@ -37,6 +38,7 @@ struct check_input {
 	const char *fqdn;			/* NULL when none */
 	const struct chain_facts *chain;	/* NULL when no chain */
 	const struct probe_facts *probe;	/* NULL for lint */
+	const struct client_facts *client;	/* NULL but for listen */
 };
 
 struct verdict {
@@ -45,7 +47,8 @@ struct verdict {
 	char *message;		/* owned by the verdict until the engine takes it */
 	/*
 	 * The rule's severity, which a check may raise for this finding
-	 * (expires-soon within --crit-days fails as an error).
+	 * (expires-soon within --crit-days fails as an error;
+	 * client-certificate with --require-client-cert).
 	 */
 	enum severity severity;
 };
@@ -99,5 +102,13 @@ void check_cipher_default(const struct check_input *, struct verdict *);
 void check_sni_independent(const struct check_input *, struct verdict *);
 void check_dns_a_record(const struct check_input *, struct verdict *);
 void check_sip_options(const struct check_input *, struct verdict *);
+void check_client_tls12(const struct check_input *, struct verdict *);
+void check_client_cipher_allowed(const struct check_input *, struct verdict *);
+void check_client_cipher_default(const struct check_input *, struct verdict *);
+void check_client_verifies_server(const struct check_input *, struct verdict *);
+void check_client_certificate(const struct check_input *, struct verdict *);
+void check_sip_request(const struct check_input *, struct verdict *);
+void check_srtp_offer(const struct check_input *, struct verdict *);
+void check_srtp_suite(const struct check_input *, struct verdict *);
 
 #endif

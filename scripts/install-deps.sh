@@ -49,6 +49,9 @@ have_cmd chromium || add chromium
 have_cmd cmark || add cmark
 have_cmd cmark-gfm || add cmark-gfm
 /usr/bin/python3 -c 'import html5lib' 2>/dev/null || add python3-html5lib
+# Real TLS clients and a SIP user agent for the listen command's tests.
+have_cmd gnutls-cli || add gnutls-bin
+have_cmd baresip || add baresip
 
 if [ -n "$need" ]; then
 	echo "install-deps: installing:$need"

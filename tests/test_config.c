@@ -99,7 +99,7 @@ test_config_load_errors_name_file_and_line(void **state)
 		  "x.ini:2: expected 'key = value' or '[section]'" },
 		{ "\n\n[frob]\nx = 1\n",
 		  "x.ini:3: unknown section [frob] (known: [bwcertcheck], "
-		  "[lint], [probe], [exporter], [policy])" },
+		  "[lint], [probe], [exporter], [listen], [policy])" },
 		{ "[policy\n", "x.ini:1: expected 'key = value' or '[section]'" },
 		{ "format = json\n[bwcertcheck]\nformat = text\n",
 		  "x.ini:3: 'format' already set at line 1" },
@@ -217,6 +217,14 @@ test_policy_apply_sets_each_key(void **state)
 	assert_true(p.crit_percent);
 	assert_int_equal(policy_apply(&p, "port", "5062", &err), 0);
 	assert_int_equal(p.port, 5062);
+	assert_int_equal(p.srtp, SRTP_SDES);
+	assert_int_equal(policy_apply(&p, "srtp", "DTLS", &err), 0);
+	assert_int_equal(p.srtp, SRTP_DTLS);
+	assert_int_equal(policy_apply(&p, "srtp", "any", &err), 0);
+	assert_int_equal(p.srtp, SRTP_SDES | SRTP_DTLS);
+	assert_string_equal(srtp_policy_name(p.srtp), "any");
+	assert_int_equal(policy_apply(&p, "srtp", "sdes", &err), 0);
+	assert_int_equal(p.srtp, SRTP_SDES);
 	assert_null(err);
 }
 
@@ -255,7 +263,8 @@ test_policy_apply_bad_values_say_why(void **state)
 		{ "name", "a\tb", "'name' may hold only printable UTF-8 text (no control characters, no backslash)" },
 		{ "colour", "red", "unknown policy key 'colour' (known: name, "
 		  "brands, suites, default-suite, min-rsa-bits, wildcards, "
-		  "warn-days, crit-days, port)" },
+		  "warn-days, crit-days, port, srtp)" },
+		{ "srtp", "zrtp", "'srtp' takes sdes, dtls or any, not 'zrtp'" },
 	};
 	struct policy p;
 

@@ -414,7 +414,7 @@ test_engine_disabled_passing_rules_are_skipped_never_passed(void **state)
 }
 
 static void
-test_engine_file_subject_has_every_offline_rule_and_no_probe_rule(void **state)
+test_engine_file_subject_has_every_offline_rule_and_no_probe_or_listen_rule(void **state)
 {
 	X509 *leaf = leaf_like(&(struct pki_spec){ 0 });
 	struct subject s;
@@ -425,10 +425,10 @@ test_engine_file_subject_has_every_offline_rule_and_no_probe_rule(void **state)
 	for (i = 0; i < rule_count; i++) {
 		const struct finding *f = judge_finding(&s, rule_table[i].id);
 
-		if (rule_table[i].needs & NEEDS_PROBE) {
+		if (rule_table[i].needs & (NEEDS_PROBE | NEEDS_CLIENT)) {
 			if (f != NULL)
-				fail_msg("probe rule %s judged a file subject",
-				    rule_table[i].id);
+				fail_msg("probe or listen rule %s judged a file "
+				    "subject", rule_table[i].id);
 			continue;
 		}
 		if (f == NULL)
@@ -510,7 +510,7 @@ main(void)
 		cmocka_unit_test(test_eku_client_auth_server_only_is_a_notice_and_result_stays_pass),
 		cmocka_unit_test(test_engine_disabled_failing_rule_is_skipped_and_result_passes),
 		cmocka_unit_test(test_engine_disabled_passing_rules_are_skipped_never_passed),
-		cmocka_unit_test(test_engine_file_subject_has_every_offline_rule_and_no_probe_rule),
+		cmocka_unit_test(test_engine_file_subject_has_every_offline_rule_and_no_probe_or_listen_rule),
 		cmocka_unit_test(test_engine_subject_without_chain_skips_every_chain_rule),
 		cmocka_unit_test(test_engine_subject_with_error_is_left_as_error),
 	};

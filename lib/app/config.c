@@ -35,7 +35,7 @@ struct parse_state {
 };
 
 enum section_class { SEC_GENERAL, SEC_LINT, SEC_PROBE, SEC_POLICY, SEC_EXPORTER,
-	SEC_UNKNOWN };
+	SEC_LISTEN, SEC_UNKNOWN };
 
 static enum section_class
 section_class(const char *name)
@@ -46,6 +46,8 @@ section_class(const char *name)
 		return SEC_LINT;
 	if (strcmp(name, "probe") == 0)
 		return SEC_PROBE;
+	if (strcmp(name, "listen") == 0)
+		return SEC_LISTEN;
 	if (strcmp(name, "policy") == 0)
 		return SEC_POLICY;
 	if (strcmp(name, "exporter") == 0)
@@ -100,7 +102,7 @@ check_section_line(struct parse_state *st, const char *l, size_t len)
 	if (section_class(n) == SEC_UNKNOWN)
 		set_error(st, st->line, xasprintf("unknown section [%s] "
 		    "(known: [bwcertcheck], [lint], [probe], [exporter], "
-		    "[policy])", name));
+		    "[listen], [policy])", name));
 	free(n);
 	free(name);
 }
@@ -374,6 +376,8 @@ config_apply_options(const struct config *cf, const char *command,
 		want = SEC_PROBE;
 	else if (command != NULL && strcmp(command, "exporter") == 0)
 		want = SEC_EXPORTER;
+	else if (command != NULL && strcmp(command, "listen") == 0)
+		want = SEC_LISTEN;
 
 	for (size_t i = 0; i < cf->n; i++) {
 		e = &cf->entries[i];

@@ -14,7 +14,7 @@
  *	if (config_apply_policy(&cf, &run.policy, &err) == -1)
  *		-> print err, exit 3
  *	// 3. the option sections: the top of the file and [bwcertcheck],
- *	//    then [lint] or [probe] for the command being run; fn is the
+ *	//    then [lint], [probe] or [listen] for the command being run; fn is the
  *	//    same handler the getopt_long loop uses, called with the
  *	//    option's val and its argument (NULL for a flag set to yes)
  *	if (config_apply_options(&cf, "lint", longopts, fn, arg, &err) == -1)
@@ -50,7 +50,7 @@ struct config {
 
 /*
  * Read and check the syntax of the INI file at path.  Sections other
- * than the top, [bwcertcheck], [lint], [probe] and [policy] are errors,
+ * than the top, [bwcertcheck], [lint], [probe], [listen] and [policy] are errors,
  * as is a key given twice in the same section.  Returns 0, or -1 with
  * *err set to "PATH:LINE: cause" or "PATH: cause" (caller frees).
  * Call config_free() on *out either way.
@@ -100,8 +100,9 @@ int config_apply_options(const struct config *cf, const char *command,
  * digicert, godaddy, letsencrypt, identrust, comodo, globalsign),
  * suites (comma list of OpenSSL or IANA names; the first becomes the
  * default suite), default-suite (a name or "none"), min-rsa-bits,
- * wildcards (yes/no), warn-days, port.  Returns 0, or -1 with *err set
- * to the cause without a location (caller frees).
+ * wildcards (yes/no), warn-days, port, srtp (the SRTP keying an SDP
+ * offer may use: sdes, dtls or any).  Returns 0, or -1 with *err set to
+ * the cause without a location (caller frees).
  */
 int policy_apply(struct policy *p, const char *key, const char *value,
     char **err);

@@ -192,9 +192,20 @@ policy_apply(struct policy *p, const char *key, const char *value,
 		}
 		return 0;
 	}
+	if (strcmp(key, "srtp") == 0) {
+		int bits = srtp_policy_from_name(value);
+
+		if (bits < 0) {
+			*err = xasprintf("'srtp' takes sdes, dtls or any, not "
+			    "'%s'", value);
+			return -1;
+		}
+		p->srtp = (unsigned)bits;
+		return 0;
+	}
 	*err = xasprintf("unknown policy key '%s' (known: name, brands, "
 	    "suites, default-suite, min-rsa-bits, wildcards, warn-days, "
-	    "crit-days, port)", key);
+	    "crit-days, port, srtp)", key);
 	return -1;
 }
 

@@ -78,6 +78,14 @@ struct target_out *op_probe_one(const struct run *,
 enum result op_probe_report_one(const struct run *, struct report *,
     struct target_out *out);
 
+/*
+ * listen: stand in for the carrier's SBC and judge each client that
+ * connects (run->count of them, within run->timeout_sec).  No client at
+ * all, or a listener that cannot start, is one line on stderr and
+ * RESULT_ERROR with no subject reported.
+ */
+enum result op_listen(const struct run *, struct report *);
+
 /* One line on stderr: "bwcertcheck: " + message.  Honours nothing: errors always show. */
 void diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning line on stderr, silenced by --quiet. */

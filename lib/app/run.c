@@ -14,6 +14,7 @@ run_init(struct run *r)
 	r->now = time(NULL);
 	r->timeout_sec = 10;
 	r->jobs = 1;
+	r->count = 1;
 	r->format = "text";
 	r->interval_sec = 300;
 }

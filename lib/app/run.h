@@ -37,6 +37,7 @@ struct run {
 	int jobs;
 	int shard_i, shard_n;
 	bool port_given;
+	bool timeout_given;
 
 	/* fix-chain */
 	const char *chain_out;		/* -o: the chain file to write */
@@ -44,10 +45,15 @@ struct run {
 	bool fetch;			/* --fetch */
 
 	/* exporter */
-	const char *listen_addr;	/* --listen ADDR:PORT */
+	const char *listen_addr;	/* --listen: exporter ADDR:PORT;
+				 * listen ADDR[:PORT], NULL: 0.0.0.0 */
 	char *allow;			/* --allow patterns, comma-joined; owned */
 	int interval_sec;		/* --interval */
 	bool now_fixed;			/* --at given: no fresh clock per probe */
+	/* listen */
+	const char *cert_path;		/* --cert, or NULL: a throw-away one */
+	int count;			/* --count */
+	bool require_client_cert;
 };
 
 void run_init(struct run *);

@@ -41,6 +41,27 @@ policy_default(struct policy *p)
 	p->wildcards = true;
 	p->warn_days = 30;
 	p->port = 5061;
+	p->srtp = SRTP_SDES;
+}
+
+const char *
+srtp_policy_name(unsigned srtp)
+{
+	if (srtp == (SRTP_SDES | SRTP_DTLS))
+		return "any";
+	return srtp == SRTP_DTLS ? "dtls" : "sdes";
+}
+
+int
+srtp_policy_from_name(const char *name)
+{
+	if (strcasecmp(name, "sdes") == 0)
+		return SRTP_SDES;
+	if (strcasecmp(name, "dtls") == 0)
+		return SRTP_DTLS;
+	if (strcasecmp(name, "any") == 0)
+		return SRTP_SDES | SRTP_DTLS;
+	return -1;
 }
 
 time_t

@@ -31,6 +31,12 @@ enum suite {
 	SUITE__MAX
 };
 
+/* How an SDP offer may key SRTP; struct policy's srtp is a set of these. */
+enum srtp_keying {
+	SRTP_SDES = 1u << 0,	/* a=crypto lines in the SDP (RFC 4568) */
+	SRTP_DTLS = 1u << 1,	/* DTLS-SRTP: a=fingerprint (RFC 5763) */
+};
+
 struct policy {
 	char name[64];
 	unsigned brands;	/* bit (1u << enum brand) per accepted brand */
@@ -43,6 +49,7 @@ struct policy {
 	int crit_days;		/* ... and fails as an error within this; */
 	bool crit_percent;	/* 0 days: never (not-expired judges expiry) */
 	int port;
+	unsigned srtp;		/* enum srtp_keying bits the carrier accepts */
 };
 
 /* Fill *p with the carrier's built-in policy. */
@@ -65,5 +72,10 @@ int brand_from_key(const char *key);		/* -1 when unknown */
 const char *suite_openssl_name(enum suite);	/* "AES128-SHA" */
 const char *suite_iana_name(enum suite);	/* "TLS_RSA_WITH_..." */
 int suite_from_name(const char *name);		/* either name; -1 unknown */
+
+/* "sdes", "dtls" or "any" for a set of enum srtp_keying bits. */
+const char *srtp_policy_name(unsigned srtp);
+/* The bits for "sdes", "dtls" or "any"; -1 when none of these. */
+int srtp_policy_from_name(const char *name);
 
 #endif

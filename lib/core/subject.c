@@ -15,6 +15,19 @@ subject_init(struct subject *s, enum subject_kind kind, const char *name)
 	/* A file or host name as the user gave it: escaped before any report. */
 	s->name = esc_printable_keepbs((const unsigned char *)name, strlen(name));
 	probe_facts_init(&s->probe);
+	client_facts_init(&s->client);
+}
+
+const char *
+subject_kind_name(enum subject_kind k)
+{
+	static const char *const names[SUBJECT__MAX] = {
+		[SUBJECT_FILE] = "file",
+		[SUBJECT_HOST] = "host",
+		[SUBJECT_CLIENT] = "client",
+	};
+
+	return (unsigned)k < SUBJECT__MAX ? names[k] : "?";
 }
 
 void
@@ -29,6 +42,7 @@ subject_free(struct subject *s)
 	free(s->address);
 	chain_free(&s->chain);
 	probe_facts_free(&s->probe);
+	client_facts_free(&s->client);
 	for (i = 0; i < s->n_findings; i++)
 		free(s->findings[i].message);
 	free(s->findings);

@@ -6,11 +6,12 @@
 #define BWC_SUBJECT_H
 
 #include "core/chain_facts.h"
+#include "core/client_facts.h"
 #include "core/probe_facts.h"
 
 struct rule;
 
-enum subject_kind { SUBJECT_FILE, SUBJECT_HOST, SUBJECT__MAX };
+enum subject_kind { SUBJECT_FILE, SUBJECT_HOST, SUBJECT_CLIENT, SUBJECT__MAX };
 
 struct finding {
 	const struct rule *rule;	/* borrowed from rule_table */
@@ -39,6 +40,8 @@ struct subject {
 	struct chain_facts chain;
 	bool has_probe;
 	struct probe_facts probe;
+	bool has_client;		/* kind SUBJECT_CLIENT: what `listen` saw */
+	struct client_facts client;
 
 	struct finding *findings;
 	size_t n_findings;
@@ -50,6 +53,8 @@ struct subject {
 size_t subject_n_not_checked(const struct subject *s);
 
 void subject_init(struct subject *, enum subject_kind, const char *name);
+/* "file", "host" or "client": the JSON "kind". */
+const char *subject_kind_name(enum subject_kind);
 void subject_free(struct subject *);
 void subject_set_error(struct subject *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -14,6 +14,12 @@
 
 #include "core/client_facts.h"
 #include "core/common.h"
+#include "core/policy.h"
+
+typedef struct evp_pkey_st EVP_PKEY;
+typedef struct x509_st X509;
+typedef struct ssl_ctx_st SSL_CTX;
+struct stack_st_X509;
 
 /* A request header longer than this is not worth waiting for. */
 #define LISTEN_SIP_MAX_HEADER 16384
@@ -93,5 +99,66 @@ void sip_request_facts(const struct sip_request *req,
  * could be read are still kept.  *out must be zeroed or freed first.
  */
 void sdp_parse(const char *body, size_t len, struct sdp_facts *out);
+
+/* ------------------------------------------------------------------ */
+/* The carrier's side of the handshake (listen_tls.c) */
+
+/* What the listener presents and asks for; all borrowed. */
+struct listen_tls_params {
+	const struct policy *policy;	/* the suites to accept */
+	X509 *cert;			/* NULL: make a throw-away one */
+	struct stack_st_X509 *chain;	/* intermediates after cert, or NULL */
+	EVP_PKEY *key;			/* cert's key */
+	bool require_client_cert;	/* ask for a client certificate */
+};
+
+/*
+ * A server context with the carrier's settings: TLS 1.2 only, the
+ * policy's suites, the certificate of p (or a throw-away self-signed
+ * RSA-2048 one, whose subject says what it is), a client-hello callback
+ * and a message callback that fill the struct client_facts set as each
+ * SSL's app data (SSL_set_app_data).  Returns the context (caller frees
+ * with SSL_CTX_free) or NULL with *err set (caller frees).
+ */
+SSL_CTX *listen_tls_ctx(const struct listen_tls_params *p, char **err);
+
+/* ------------------------------------------------------------------ */
+/* The listener (listen.c) */
+
+/* One connection, when it is over. */
+struct listen_conn_result {
+	struct client_facts facts;
+	struct stack_st_X509 *client_chain;	/* leaf first, owned; or NULL */
+	char *address;		/* the client's IP */
+	int port;		/* and port */
+};
+
+struct listen_params {
+	const char *addr;	/* IP to bind, no brackets */
+	int port;
+	int count;		/* connections to serve */
+	int64_t deadline_ms;	/* the whole run (net_now_ms() clock) */
+	int conn_ms;		/* each connection, from its accept */
+	struct listen_tls_params tls;
+	/* Called once the socket listens; where is "ADDR:PORT". */
+	void (*ready)(void *arg, const char *where);
+	/*
+	 * Called for each connection as it ends, in that order; r is the
+	 * callee's to use and free (listen_conn_result_free).
+	 */
+	void (*done)(void *arg, struct listen_conn_result *r);
+	void *arg;
+};
+
+/*
+ * Bind p->addr:p->port and serve up to p->count connections, several at
+ * once, each bounded by p->conn_ms and all by p->deadline_ms.  Returns
+ * how many connections were served (0: nobody connected in time), or
+ * -1 with *err set (caller frees) when the listener could not start:
+ * the address is in use, not local, the certificate is unusable.
+ */
+int listen_run(const struct listen_params *p, char **err);
+
+void listen_conn_result_free(struct listen_conn_result *);
 
 #endif

@@ -144,6 +144,124 @@ probe_json(const struct probe_facts *p)
 }
 
 static json_t *
+str_array(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, jstr(v[i]));
+	return a;
+}
+
+static json_t *
+jstr_or_null(const char *s)
+{
+	return s != NULL ? jstr(s) : json_null();
+}
+
+/* listen: what the client offered, how the handshake ended, SIP, SDP. */
+static void
+client_json(json_t *o, const struct client_facts *c)
+{
+	json_t *hello = json_object(), *hs = json_object(),
+	    *sip = json_object(), *sdp = json_object(), *v, *media, *m, *cr, *x;
+	const struct sdp_media *sm;
+	char tmp[8];
+	size_t i, k;
+
+	json_object_set_new(hello, "received", json_boolean(c->hello.seen));
+	if (c->hello.not_tls != NULL)
+		json_object_set_new(hello, "not_tls", jstr(c->hello.not_tls));
+	if (c->hello.seen) {
+		v = json_array();
+		for (i = 0; i < c->hello.n_versions; i++)
+			json_array_append_new(v, jstr(client_version_name(
+			    c->hello.versions[i], tmp)));
+		json_object_set_new(hello, "versions", v);
+		json_object_set_new(hello, "supported_versions_extension",
+		    json_boolean(c->hello.has_supported_versions));
+		json_object_set_new(hello, "suites", str_array(c->hello.suites,
+		    c->hello.n_suites));
+		json_object_set_new(hello, "sni", jstr_or_null(c->hello.sni));
+		json_object_set_new(hello, "signature_algorithms",
+		    str_array(c->hello.sigalgs, c->hello.n_sigalgs));
+	}
+	json_object_set_new(o, "client_hello", hello);
+
+	json_object_set_new(hs, "outcome",
+	    jstr(client_hs_outcome_name(c->hs.outcome)));
+	json_object_set_new(hs, "detail", jstr_or_null(c->hs.detail));
+	json_object_set_new(hs, "throwaway_certificate",
+	    json_boolean(c->hs.throwaway));
+	json_object_set_new(hs, "certificate_sent",
+	    json_boolean(c->hs.cert_sent));
+	json_object_set_new(hs, "client_alert", c->hs.client_alert >= 0 ?
+	    jstr_or_null(client_alert_name(c->hs.client_alert)) : json_null());
+	json_object_set_new(hs, "server_alert", c->hs.server_alert >= 0 ?
+	    jstr_or_null(client_alert_name(c->hs.server_alert)) : json_null());
+	json_object_set_new(hs, "tls_version", jstr_or_null(c->hs.version));
+	json_object_set_new(hs, "cipher", jstr_or_null(c->hs.cipher));
+	json_object_set_new(hs, "handshake_ms", json_real(c->hs.ms));
+	json_object_set_new(hs, "client_certificate_requested",
+	    json_boolean(c->hs.client_cert_asked));
+	json_object_set_new(hs, "client_certificate_sent",
+	    json_boolean(c->hs.client_cert_sent));
+	json_object_set_new(o, "handshake", hs);
+
+	json_object_set_new(sip, "state", jstr(client_sip_state_name(
+	    c->sip.state)));
+	json_object_set_new(sip, "request_line",
+	    jstr_or_null(c->sip.request_line));
+	json_object_set_new(sip, "method", jstr_or_null(c->sip.method));
+	json_object_set_new(sip, "user_agent", jstr_or_null(c->sip.user_agent));
+	json_object_set_new(sip, "content_type",
+	    jstr_or_null(c->sip.content_type));
+	json_object_set_new(sip, "content_length", c->sip.content_length >= 0 ?
+	    json_integer(c->sip.content_length) : json_null());
+	json_object_set_new(sip, "response", c->sip.response_code > 0 ?
+	    json_integer(c->sip.response_code) : json_null());
+	json_object_set_new(sip, "error", jstr_or_null(c->sip.error));
+	json_object_set_new(o, "sip", sip);
+
+	json_object_set_new(sdp, "received", json_boolean(c->sdp.seen));
+	json_object_set_new(sdp, "error", jstr_or_null(c->sdp.error));
+	json_object_set_new(sdp, "fingerprint_hash",
+	    jstr_or_null(c->sdp.fingerprint_hash));
+	media = json_array();
+	for (i = 0; i < c->sdp.n_media; i++) {
+		sm = &c->sdp.media[i];
+		m = json_object();
+		json_object_set_new(m, "media", jstr(sm->media));
+		json_object_set_new(m, "port", json_integer(sm->port));
+		json_object_set_new(m, "proto", jstr(sm->proto));
+		json_object_set_new(m, "formats", jstr(sm->formats));
+		cr = json_array();
+		for (k = 0; k < sm->n_crypto; k++) {
+			x = json_object();
+			json_object_set_new(x, "tag",
+			    json_integer((json_int_t)sm->crypto[k].tag));
+			json_object_set_new(x, "suite", jstr(sm->crypto[k].suite));
+			/* The key itself is never kept, so never shown. */
+			json_object_set_new(x, "key_params", jstr(
+			    sm->crypto[k].key_method));
+			json_object_set_new(x, "keys",
+			    json_integer((json_int_t)sm->crypto[k].n_keys));
+			json_array_append_new(cr, x);
+		}
+		json_object_set_new(m, "crypto", cr);
+		json_object_set_new(m, "fingerprint_hash",
+		    jstr_or_null(sm->fingerprint_hash));
+		json_object_set_new(m, "key_mgmt", json_boolean(sm->key_mgmt));
+		json_array_append_new(media, m);
+	}
+	json_object_set_new(sdp, "media", media);
+	json_object_set_new(sdp, "media_lines",
+	    json_integer((json_int_t)c->sdp.n_media_seen));
+	json_object_set_new(o, "sdp", sdp);
+}
+
+static json_t *
 anchor_json(const struct chain_facts *c)
 {
 	json_t *o;
@@ -172,11 +290,10 @@ subject_json(const struct subject *s)
 	const struct finding *fd;
 	size_t i;
 
-	json_object_set_new(o, "kind", jstr(s->kind == SUBJECT_FILE ?
-	    "file" : "host"));
+	json_object_set_new(o, "kind", jstr(subject_kind_name(s->kind)));
 	json_object_set_new(o, "name", jstr(s->name));
 	json_object_set_new(o, "fqdn", s->fqdn ? jstr(s->fqdn) : json_null());
-	if (s->kind == SUBJECT_HOST) {
+	if (s->kind == SUBJECT_HOST || s->kind == SUBJECT_CLIENT) {
 		json_object_set_new(o, "address", s->address ?
 		    jstr(s->address) : json_null());
 		json_object_set_new(o, "port", json_integer(s->port));
@@ -195,6 +312,8 @@ subject_json(const struct subject *s)
 	}
 	if (s->kind == SUBJECT_HOST && s->error == NULL)
 		json_object_set_new(o, "probe", probe_json(&s->probe));
+	if (s->kind == SUBJECT_CLIENT && s->has_client)
+		client_json(o, &s->client);
 	findings = json_array();
 	for (i = 0; i < s->n_findings; i++) {
 		fd = &s->findings[i];
@@ -255,10 +374,11 @@ json_begin(struct report *r)
 	json_object_set_new(pol, "crit_percent", p->crit_percent ?
 	    json_integer(p->crit_days) : json_null());
 	json_object_set_new(pol, "port", json_integer(p->port));
+	json_object_set_new(pol, "srtp", jstr(srtp_policy_name(p->srtp)));
 	fprintf(r->out, "{\"tool\": \"bwcertcheck\", \"version\": \"%s\", "
 	    "\"schema\": %d, \"command\": \"%s\", \"evaluated_at\": \"%s\", "
 	    "\"policy\": ", BWC_VERSION, BWC_SCHEMA,
-	    r->command == REPORT_LINT ? "lint" : "probe", when);
+	    report_command_name(r->command), when);
 	name = json_dumps(pol, JSON_COMPACT);
 	fputs(name != NULL ? name : "null", r->out);
 	free(name);

@@ -64,10 +64,10 @@ properties(struct buf *b, const struct report *r, const struct subject *s)
 	char port[16];
 
 	buf_adds(b, "    <properties>\n");
-	property(b, "kind", s->kind == SUBJECT_HOST ? "host" : "file");
+	property(b, "kind", subject_kind_name(s->kind));
 	property(b, "fqdn", s->fqdn);
 	property(b, "address", s->address);
-	if (s->kind == SUBJECT_HOST && s->port > 0) {
+	if (s->kind != SUBJECT_FILE && s->port > 0) {
 		snprintf(port, sizeof(port), "%d", s->port);
 		property(b, "port", port);
 	}
@@ -164,7 +164,7 @@ junit_begin(struct report *r)
 {
 	fprintf(r->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<testsuites name=\"bwcertcheck %s\">\n",
-	    r->command == REPORT_PROBE ? "probe" : "lint");
+	    report_command_name(r->command));
 }
 
 static void

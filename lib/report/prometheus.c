@@ -288,8 +288,7 @@ prom_end(struct report *r)
 	char val[32];
 
 	one_label(&extra, "version", BWC_VERSION);
-	label(&extra, "command", r->command == REPORT_PROBE ? "probe" :
-	    "lint");
+	label(&extra, "command", report_command_name(r->command));
 	label(&extra, "policy", r->policy->name);
 	buf_adds(&st->fam[PROM_INFO], "bwcertcheck_info{");
 	buf_add(&st->fam[PROM_INFO], extra.ptr, extra.len);

@@ -14,7 +14,7 @@
 #include "core/policy.h"
 #include "core/subject.h"
 
-enum report_command { REPORT_LINT, REPORT_PROBE };
+enum report_command { REPORT_LINT, REPORT_PROBE, REPORT_LISTEN };
 
 struct report {
 	const struct report_format *fmt;
@@ -30,6 +30,7 @@ struct report {
 	size_t n_not_checked;	/* subjects with an error rule not checked */
 	bool *nc_rule;		/* by rule index: not checked somewhere */
 	char *nc_first;		/* the first such subject's reasons */
+	bool begun;		/* the format's begin() has run */
 	void *state;		/* the reporter's own */
 };
 
@@ -47,7 +48,10 @@ extern const struct report_format *const report_formats[];
 
 /*
  * Start a report in fmt on out for cmd, judged under policy (borrowed
- * for the report's life) at now.  quiet: only failures.
+ * for the report's life) at now.  quiet: only failures.  For listen the
+ * format's begin() waits for the first subject, and a run with no
+ * subject at all (nobody connected) writes nothing: it is a run-level
+ * error, said on stderr.
  */
 void report_begin(struct report *, const struct report_format *, FILE *out,
     const struct policy *policy, time_t now, bool quiet, enum report_command);
@@ -79,6 +83,19 @@ void report_not_checked_run(const struct report *r, struct buf *b);
  * success; false and a no-op for other formats.
  */
 bool report_prometheus_probe_summary(struct report *, double seconds);
+
+/*
+ * A client of listen in words (client.c), for the formats meant for
+ * people: fn is called once per line with a short label ("hello", "tls",
+ * "sip", "sdp") and a printable text; the SDES keys are never in it.
+ */
+typedef void (*client_line_fn)(void *arg, const char *label,
+    const char *text);
+void report_client_lines(const struct client_facts *, client_line_fn fn,
+    void *arg);
+
+/* "lint", "probe" or "listen". */
+const char *report_command_name(enum report_command);
 
 /* The formats. */
 extern const struct report_format report_text;

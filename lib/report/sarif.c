@@ -205,7 +205,7 @@ location(const struct subject *s)
 
 	if (s->kind == SUBJECT_HOST) {
 		uri = sips_uri(s);
-	} else if (strcmp(s->name, "-") != 0) {
+	} else if (s->kind == SUBJECT_FILE && strcmp(s->name, "-") != 0) {
 		/* Files read as one chain are named "a.pem + b.pem": point at the first. */
 		const char *plus = strstr(s->name, " + ");
 		char *first = plus != NULL ? xstrndup(s->name,
@@ -224,7 +224,7 @@ location(const struct subject *s)
 	logs = jnew(json_array());
 	lg = jnew(json_object());
 	set(lg, "name", jstr(s->name));
-	if (s->kind == SUBJECT_HOST && s->address != NULL)
+	if (s->kind != SUBJECT_FILE && s->address != NULL)
 		set(lg, "fullyQualifiedName", jstr(s->address));
 	set(lg, "kind", json_string("resource"));
 	append(logs, lg);
@@ -263,8 +263,7 @@ summary(const struct subject *s)
 	json_t *sum = jnew(json_object()), *suites, *nc;
 
 	set(sum, "name", jstr(s->name));
-	set(sum, "kind", json_string(s->kind == SUBJECT_HOST ? "host" :
-	    "file"));
+	set(sum, "kind", json_string(subject_kind_name(s->kind)));
 	set(sum, "result", json_string(result_name(s->result)));
 	nc = jnew(json_array());
 	for (size_t i = 0; i < s->n_findings; i++) {
@@ -361,8 +360,7 @@ sarif_end(struct report *r)
 	if (json_array_size(st->notifications) > 0)
 		set(inv, "toolExecutionNotifications",
 		    json_incref(st->notifications));
-	set(props, "command", json_string(r->command == REPORT_PROBE ?
-	    "probe" : "lint"));
+	set(props, "command", json_string(report_command_name(r->command)));
 	set(props, "policy", jstr(r->policy->name));
 	set(props, "evaluatedAt", json_string(stamp));
 	set(props, "result", json_string(result_name(r->worst)));

@@ -86,7 +86,7 @@ text_begin(struct report *r)
 	time_format(r->now, when, sizeof(when));
 	if (!r->quiet)
 		fprintf(r->out, "bwcertcheck %s: policy %s, evaluated at %s\n",
-		    r->command == REPORT_LINT ? "lint" : "probe",
+		    report_command_name(r->command),
 		    r->policy->name, when);
 }
 
@@ -189,6 +189,14 @@ not_checked(struct report *r, const struct subject *s, const char *after)
 }
 
 static void
+text_client_line(void *arg, const char *label, const char *text)
+{
+	struct report *r = arg;
+
+	fprintf(r->out, "  %-7s %s\n", label, text);
+}
+
+static void
 text_subject(struct report *r, const struct subject *s)
 {
 	const struct finding *f;
@@ -214,6 +222,8 @@ text_subject(struct report *r, const struct subject *s)
 	if (!r->quiet) {
 		text_header(r, s);
 		text_probe(r, s);
+		if (s->kind == SUBJECT_CLIENT)
+			report_client_lines(&s->client, text_client_line, r);
 	}
 	fputc('\n', r->out);
 	for (i = 0; i < s->n_findings; i++) {
@@ -232,7 +242,8 @@ text_subject(struct report *r, const struct subject *s)
 static void
 text_end(struct report *r)
 {
-	const char *what = r->command == REPORT_LINT ? "chain" : "target";
+	const char *what = r->command == REPORT_LINT ? "chain" :
+	    r->command == REPORT_LISTEN ? "client" : "target";
 
 	fprintf(r->out, "\n%s%s%s", col(r, result_color(r->worst)),
 	    result_word(r->worst), col(r, C_RESET));

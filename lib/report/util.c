@@ -45,8 +45,24 @@ report_begin(struct report *r, const struct report_format *fmt, FILE *out,
 	r->quiet = quiet;
 	r->worst = RESULT_PASS;
 	r->nc_rule = xcalloc(rule_count, sizeof(*r->nc_rule));
-	if (fmt->begin != NULL)
+	if (cmd != REPORT_LISTEN && fmt->begin != NULL)
 		fmt->begin(r);
+	r->begun = cmd != REPORT_LISTEN;
+}
+
+const char *
+report_command_name(enum report_command c)
+{
+	switch (c) {
+	case REPORT_LINT:
+		return "lint";
+	case REPORT_PROBE:
+		return "probe";
+	case REPORT_LISTEN:
+		return "listen";
+	default:
+		return "?";
+	}
 }
 
 void
@@ -54,6 +70,9 @@ report_subject(struct report *r, const struct subject *s)
 {
 	r->worst = result_worst(r->worst, s->result);
 	r->n_subjects++;
+	if (!r->begun && r->fmt->begin != NULL)
+		r->fmt->begin(r);
+	r->begun = true;
 	if ((unsigned)s->result < RESULT__MAX)
 		r->n_by_result[s->result]++;
 	if (subject_n_not_checked(s) > 0) {
@@ -74,7 +93,7 @@ report_subject(struct report *r, const struct subject *s)
 void
 report_end(struct report *r)
 {
-	if (r->fmt->end != NULL)
+	if (r->begun && r->fmt->end != NULL)
 		r->fmt->end(r);
 	fflush(r->out);
 	free(r->nc_rule);
