@@ -20,6 +20,8 @@ LIMIT=${BWC_HOSTILE_LIMIT:-30}
 # The limit for what must end at once (valgrind is some 50 times slower).
 FAST=3
 [ "${BWC_VALGRIND:-}" = 1 ] && FAST=$LIMIT
+# ASan and UBSan make the signature checks some five times slower.
+[ "${BWC_SANITIZE:-}" = 1 ] && FAST=10
 
 # tests/hostile_gen is built by the Makefile (make test) with the
 # project's warning flags.

@@ -24,6 +24,8 @@ if [ -z "${TESTDATA:-}" ]; then
 fi
 T=$TESTDATA
 TO=2
+# Under ASan and UBSan a handshake with a 1 MB Certificate takes longer.
+[ "${BWC_SANITIZE:-}" = 1 ] && TO=4
 FQ=pbx.example.test
 P="$BWC probe --trust-store $T/root.pem --timeout $TO"
 MODES="reset garbage bigcert hugerecord drip helloclose silent alert emptycert"
