@@ -174,6 +174,62 @@ pem_of(size_t *len, X509 *first, ...)
 	return (char *)pem;
 }
 
+/* What a folder holds besides chains (load_not_certificate, load_ca_only). */
+
+static void
+test_load_not_certificate_tells_a_key_a_readme_and_an_empty_file(void **state)
+{
+	static const char csr[] = "-----BEGIN CERTIFICATE REQUEST-----\n"
+	    "MIIB\n-----END CERTIFICATE REQUEST-----\n";
+	static const char truncated[] = "-----BEGIN CERTIFICATE-----\nMIIB\n";
+	static const unsigned char utf16[] = { 0xff, 0xfe, '-', 0, '-', 0 };
+	static const unsigned char der_junk[] = { 0x30, 0x03, 0x02, 0x01, 0x01 };
+	unsigned char *kpem, *kder = NULL;
+	size_t klen, len;
+	char *pem = pem_of(&len, fx.leaf, NULL);
+	int dlen;
+
+	(void)state;
+	kpem = pki_key_pem(fx.w.leaf_key, NULL, &klen);
+	assert_non_null(kpem);
+	dlen = i2d_PrivateKey(fx.w.leaf_key, &kder);
+	assert_true(dlen > 0);
+	assert_string_equal(load_not_certificate((const unsigned char *)"", 0),
+	    "an empty file");
+	assert_string_equal(load_not_certificate((const unsigned char *)
+	    "README\n", 7), "not a certificate (no PEM block, not DER)");
+	assert_string_equal(load_not_certificate(kpem, klen),
+	    "holds a private key, no certificate");
+	assert_string_equal(load_not_certificate(kder, (size_t)dlen),
+	    "holds a private key, no certificate");
+	assert_string_equal(load_not_certificate((const unsigned char *)csr,
+	    sizeof(csr) - 1), "holds no certificate (a PEM file of another kind)");
+	/* Certificate material: the loader's own error stands. */
+	assert_null(load_not_certificate((const unsigned char *)pem, len));
+	assert_null(load_not_certificate((const unsigned char *)truncated,
+	    sizeof(truncated) - 1));
+	assert_null(load_not_certificate(utf16, sizeof(utf16)));
+	assert_null(load_not_certificate(der_junk, sizeof(der_junk)));
+	OPENSSL_free(kder);
+	free(kpem);
+	free(pem);
+}
+
+static void
+test_load_ca_only_is_an_intermediate_bundle_not_a_chain(void **state)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+
+	(void)state;
+	assert_non_null(sk);
+	assert_false(load_ca_only((struct stack_st_X509 *)sk));
+	assert_int_not_equal(sk_X509_push(sk, fx.w.intermediate), 0);
+	assert_true(load_ca_only((struct stack_st_X509 *)sk));
+	assert_int_not_equal(sk_X509_push(sk, fx.leaf), 0);
+	assert_false(load_ca_only((struct stack_st_X509 *)sk));
+	sk_X509_free(sk);	/* borrowed certificates */
+}
+
 /* PEM */
 
 static void
@@ -1012,6 +1068,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_not_certificate_tells_a_key_a_readme_and_an_empty_file),
+		cmocka_unit_test(test_load_ca_only_is_an_intermediate_bundle_not_a_chain),
 		cmocka_unit_test(test_load_certs_mem_pem_single_gives_one_certificate),
 		cmocka_unit_test(test_load_certs_mem_pem_many_keeps_their_order),
 		cmocka_unit_test(test_load_certs_mem_pem_leaf_not_first_keeps_input_order),

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -19,6 +20,7 @@
 #include "x509/chain.h"
 #include "rules/engine.h"
 #include "x509/load.h"
+#include "core/fileio.h"
 #include "app/op.h"
 
 struct lint_state {
@@ -28,6 +30,7 @@ struct lint_state {
 	EVP_PKEY *key;		/* borrowed from the lint_inputs */
 	struct load_cache *cache;	/* CA certificates parsed so far */
 	enum result worst;
+	size_t n_chains;	/* chains reported (not inputs passed over) */
 };
 
 /*
@@ -78,7 +81,31 @@ lint_chain(struct lint_state *st, const char *name, STACK_OF(X509) *certs,
 	st->worst = result_worst(st->worst, report_chain(st->run, st->rep,
 	    name, certs, st->key != NULL ? st->key : p12key, load_err,
 	    unordered));
+	st->n_chains++;
 	sk_X509_pop_free(certs, X509_free);
+}
+
+/*
+ * Why a file --each met holds nothing to lint (a key alone, a README,
+ * an empty file), or NULL when its load error is a real one: the file
+ * is read again, which happens only for files that failed to load.
+ */
+static const char *
+skip_reason(const char *path)
+{
+	unsigned char *data = NULL;
+	const char *why;
+	char *err = NULL;
+	size_t len;
+
+	if (strcmp(path, "-") == 0 ||
+	    fileio_read(path, LOAD_MAX_BYTES, &data, &len, &err) != 0) {
+		free(err);
+		return NULL;
+	}
+	why = load_not_certificate(data, len);
+	free(data);
+	return why;
 }
 
 static STACK_OF(X509) *
@@ -91,18 +118,84 @@ new_stack(void)
 	return sk;
 }
 
+/*
+ * Lint one file as its own chain (--each).  A file that holds no
+ * certificate, or only CA certificates, is passed over with a note:
+ * what a folder of certificates holds besides chains.
+ */
 static void
 lint_one_file(struct lint_state *st, const char *path)
 {
 	STACK_OF(X509) *certs = new_stack();
 	EVP_PKEY *p12key = NULL;
 	enum load_format fmt = LOAD_PEM;
+	const char *why = NULL;
 	char *err = NULL;
 
-	(void)load_certs_cached(path, st->password, st->cache, certs, &p12key,
-	    &fmt, &err);
-	lint_chain(st, path, certs, p12key, err, fmt == LOAD_PKCS7);
+	if (load_certs_cached(path, st->password, st->cache, certs, &p12key,
+	    &fmt, &err) != 0)
+		why = skip_reason(path);
+	else if (load_ca_only(certs))
+		why = "holds CA certificates only (an intermediate bundle, as "
+		    "certbot's chain.pem)";
+	if (why != NULL) {
+		report_skip(st->rep, path, why);
+		sk_X509_pop_free(certs, X509_free);
+	} else
+		lint_chain(st, path, certs, p12key, err, fmt == LOAD_PKCS7);
 	EVP_PKEY_free(p12key);
+	free(err);
+}
+
+/* A certbot-style folder (live/DOMAIN): fullchain.pem and privkey.pem. */
+static bool
+certbot_dir(const char *dir)
+{
+	struct stat sb;
+	char *chain = xasprintf("%s/fullchain.pem", dir),
+	    *key = xasprintf("%s/privkey.pem", dir);
+	bool yes = stat(chain, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    stat(key, &sb) == 0 && S_ISREG(sb.st_mode);
+
+	free(chain);
+	free(key);
+	return yes;
+}
+
+/*
+ * A certbot-style folder is one chain, named after the folder:
+ * fullchain.pem with privkey.pem as its key (--key, when given, wins).
+ * A key this user may not read (certbot's are root's) leaves key-match
+ * unchecked with a warning; cert.pem and chain.pem are the same
+ * certificates again.
+ */
+static void
+lint_certbot(struct lint_state *st, const char *dir)
+{
+	STACK_OF(X509) *certs = new_stack();
+	EVP_PKEY *key = NULL, *p12key = NULL;
+	enum load_format fmt = LOAD_PEM;
+	char *chain = xasprintf("%s/fullchain.pem", dir),
+	    *kpath = xasprintf("%s/privkey.pem", dir), *err = NULL;
+
+	if (st->key == NULL && access(kpath, R_OK) != 0)
+		diag_warn(st->run, "%s: %s: key-match is not checked", kpath,
+		    strerror(errno));
+	else if (st->key == NULL &&
+	    (key = load_key(kpath, st->password, &err)) == NULL)
+		goto out;
+	(void)load_certs_cached(chain, st->password, st->cache, certs,
+	    &p12key, &fmt, &err);
+out:
+	st->worst = result_worst(st->worst, report_chain(st->run, st->rep,
+	    dir, certs, st->key != NULL ? st->key : key, err,
+	    fmt == LOAD_PKCS7));
+	st->n_chains++;
+	sk_X509_pop_free(certs, X509_free);
+	EVP_PKEY_free(key);
+	EVP_PKEY_free(p12key);
+	free(chain);
+	free(kpath);
 	free(err);
 }
 
@@ -123,7 +216,9 @@ cmp_names(const void *a, const void *b)
 }
 
 /*
- * --each over a directory: its regular files, sorted, not recursing.
+ * --each over a directory: its regular files, sorted, and its
+ * certbot-style subfolders (live/ holds one a domain); no deeper.  A
+ * certbot-style directory itself is one chain.
  * The listing is the only thing kept per file: the names go end to end
  * in one block and a table of pointers into it is sorted, some 20 bytes
  * a file rather than a malloc() of each name (a directory of 100,000
@@ -137,8 +232,13 @@ lint_dir(struct lint_state *st, const char *dir)
 	struct stat sb;
 	char *block = NULL, *path;
 	union dir_name *names = NULL;
-	size_t used = 0, bcap = 0, n = 0, cap = 0, len, i;
+	size_t used = 0, bcap = 0, n = 0, cap = 0, len, i, chains;
 
+	if (certbot_dir(dir)) {
+		lint_certbot(st, dir);
+		return;
+	}
+	chains = st->n_chains;
 	if ((d = opendir(dir)) == NULL) {
 		char *err = xasprintf("%s: %s", dir, strerror(errno));
 
@@ -176,10 +276,24 @@ lint_dir(struct lint_state *st, const char *dir)
 			free(err);
 		} else if (S_ISREG(sb.st_mode))
 			lint_one_file(st, path);
+		else if (S_ISDIR(sb.st_mode) && certbot_dir(path))
+			lint_certbot(st, path);
+		else if (S_ISDIR(sb.st_mode))
+			report_skip(st->rep, path, "a folder (--each lints the "
+			    "files of the folders given, and certbot-style "
+			    "folders in them, no deeper)");
 		free(path);
 	}
 	free(names);
 	free(block);
+	/* A folder with nothing to lint is an input that was not evaluated. */
+	if (st->n_chains == chains) {
+		char *err = xasprintf("%s: no certificate chain in this folder",
+		    dir);
+
+		lint_chain(st, dir, new_stack(), NULL, err, false);
+		free(err);
+	}
 }
 
 static void

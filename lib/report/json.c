@@ -409,8 +409,36 @@ json_subject(struct report *r, const struct subject *s)
 static void
 json_end(struct report *r)
 {
-	fprintf(r->out, "\n],\n\"result\": \"%s\", \"exit_code\": %d}\n",
+	json_t *skipped = r->state;
+	char *text;
+
+	fputs("\n],\n\"skipped\": ", r->out);
+	if (skipped == NULL)
+		fputs("[]", r->out);
+	else {
+		if ((text = json_dumps(skipped, JSON_COMPACT |
+		    JSON_PRESERVE_ORDER)) == NULL)
+			fatal_oom();
+		fputs(text, r->out);
+		free(text);
+		json_decref(skipped);
+	}
+	r->state = NULL;
+	fprintf(r->out, ",\n\"result\": \"%s\", \"exit_code\": %d}\n",
 	    result_name(r->worst), result_exit_code(r->worst));
+}
+
+/* Inputs passed over, listed at the end: [{"name": ..., "why": ...}]. */
+static void
+json_skip(struct report *r, const char *name, const char *why)
+{
+	json_t *o = json_object();
+
+	if (r->state == NULL)
+		r->state = json_array();
+	json_object_set_new(o, "name", jstr(name));
+	json_object_set_new(o, "why", jstr(why));
+	json_array_append_new(r->state, o);
 }
 
 const struct report_format report_json = {
@@ -418,4 +446,5 @@ const struct report_format report_json = {
 	.begin = json_begin,
 	.subject = json_subject,
 	.end = json_end,
+	.skip = json_skip,
 };

@@ -220,6 +220,32 @@ junit_subject(struct report *r, const struct subject *s)
 	free(name);
 }
 
+/* An input passed over: a suite whose one test case is skipped, with why. */
+static void
+junit_skip(struct report *r, const char *name, const char *why)
+{
+	struct buf b = { 0 };
+	char stamp[32], *clean = report_clean(name), *classname;
+
+	time_format(r->now, stamp, sizeof(stamp));
+	stamp[strcspn(stamp, "Z")] = '\0';
+	buf_adds(&b, "  <testsuite");
+	attr(&b, "name", clean);
+	buf_adds(&b, " tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\" "
+	    "time=\"0\"");
+	attr(&b, "timestamp", stamp);
+	buf_adds(&b, ">\n");
+	classname = xasprintf("bwcertcheck.%s", clean);
+	testcase_open(&b, classname, "evaluate");
+	buf_adds(&b, ">\n      <skipped");
+	attr(&b, "message", why);
+	buf_adds(&b, "/>\n    </testcase>\n  </testsuite>\n");
+	fwrite(b.ptr, 1, b.len, r->out);
+	buf_free(&b);
+	free(classname);
+	free(clean);
+}
+
 static void
 junit_end(struct report *r)
 {
@@ -231,4 +257,5 @@ const struct report_format report_junit = {
 	.begin = junit_begin,
 	.subject = junit_subject,
 	.end = junit_end,
+	.skip = junit_skip,
 };

@@ -4,6 +4,7 @@
  *	BWCERTCHECK STATE - summary | days_left=N;WARN;0 ...
  *	[CRITICAL] SUBJECT: RULE: message      (long output: failed rules)
  *	[NOT CHECKED] SUBJECT: RULE: why        (error rules skipped for want of input)
+ *	[SKIPPED] FILE: why                     (an input with nothing to judge)
  *	...
  *	policy: NAME
  *
@@ -360,6 +361,13 @@ perfdata(struct buf *b, const struct nagios_state *st)
 	}
 }
 
+/* An input passed over: a long-output line, counted on the status line. */
+static void
+nagios_skip(struct report *r, const char *name, const char *why)
+{
+	long_line(r->state, "SKIPPED", name, NULL, why);
+}
+
 static void
 nagios_end(struct report *r)
 {
@@ -395,6 +403,8 @@ nagios_end(struct report *r)
 			buf_addc(&b, ')');
 		}
 	}
+	if (r->n_skipped > 0)
+		buf_addf(&b, "; %zu skipped", r->n_skipped);
 	if (st->n_perf > 0) {
 		buf_adds(&b, " |");
 		perfdata(&b, st);
@@ -424,4 +434,5 @@ const struct report_format report_nagios = {
 	.begin = nagios_begin,
 	.subject = nagios_subject,
 	.end = nagios_end,
+	.skip = nagios_skip,
 };

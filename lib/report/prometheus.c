@@ -28,6 +28,7 @@ enum prom_family {
 	PROM_INFO,
 	PROM_RUN_RESULT,
 	PROM_LAST_RUN,
+	PROM_SKIPPED,
 	PROM_SUBJECT_RESULT,
 	PROM_NOT_AFTER,
 	PROM_EXPIRES_IN,
@@ -50,6 +51,9 @@ static const struct {
 	[PROM_RUN_RESULT] = { "bwcertcheck_run_result",
 	    "Worst result of the run: 0 compliant, 1 warnings, "
 	    "2 not compliant, 3 could not evaluate" },
+	[PROM_SKIPPED] = { "bwcertcheck_inputs_skipped",
+	    "Files passed over as holding nothing to judge (a key alone, CA "
+	    "certificates only, not a certificate)" },
 	[PROM_LAST_RUN] = { "bwcertcheck_last_run_timestamp_seconds",
 	    "The instant the run evaluated at (the clock, or --at)" },
 	[PROM_SUBJECT_RESULT] = { "bwcertcheck_subject_result",
@@ -299,6 +303,9 @@ prom_end(struct report *r)
 	buf_addf(&st->fam[PROM_LAST_RUN],
 	    "bwcertcheck_last_run_timestamp_seconds %lld\n",
 	    (long long)r->now);
+	if (r->n_skipped > 0)
+		buf_addf(&st->fam[PROM_SKIPPED], "bwcertcheck_inputs_skipped "
+		    "%zu\n", r->n_skipped);
 
 	for (int i = 0; i < PROM__MAX; i++) {
 		if (st->fam[i].len == 0)

@@ -27,6 +27,7 @@ struct report {
 	enum result worst;	/* over the subjects reported so far */
 	size_t n_subjects;
 	size_t n_by_result[RESULT__MAX];
+	size_t n_skipped;	/* inputs passed over (report_skip) */
 	size_t n_not_checked;	/* subjects with an error rule not checked */
 	bool *nc_rule;		/* by rule index: not checked somewhere */
 	char *nc_first;		/* the first such subject's reasons */
@@ -39,6 +40,8 @@ struct report_format {
 	void (*begin)(struct report *);
 	void (*subject)(struct report *, const struct subject *);
 	void (*end)(struct report *);
+	/* An input passed over (report_skip); NULL: the format says nothing. */
+	void (*skip)(struct report *, const char *name, const char *why);
 };
 
 /* The format called name, or NULL. */
@@ -57,6 +60,13 @@ void report_begin(struct report *, const struct report_format *, FILE *out,
     const struct policy *policy, time_t now, bool quiet, enum report_command);
 /* Report s and fold its result into r->worst. */
 void report_subject(struct report *, const struct subject *s);
+/*
+ * Report an input that holds nothing to judge (a private key alone, an
+ * intermediate bundle, a README in a folder of certificates) with why:
+ * not a verdict, and it never changes the exit status.  name is
+ * escaped here.
+ */
+void report_skip(struct report *, const char *name, const char *why);
 void report_end(struct report *);
 
 /*

@@ -346,6 +346,20 @@ sarif_subject(struct report *r, const struct subject *s)
 	}
 }
 
+/* An input passed over: a note among the invocation's notifications. */
+static void
+sarif_skip(struct report *r, const char *name, const char *why)
+{
+	struct sarif_state *st = r->state;
+	json_t *n = jnew(json_object());
+	char *text = xasprintf("%s: skipped: %s", name, why);
+
+	set(n, "level", json_string("note"));
+	set(n, "message", message(text));
+	append(st->notifications, n);
+	free(text);
+}
+
 static void
 sarif_end(struct report *r)
 {
@@ -386,4 +400,5 @@ const struct report_format report_sarif = {
 	.begin = sarif_begin,
 	.subject = sarif_subject,
 	.end = sarif_end,
+	.skip = sarif_skip,
 };

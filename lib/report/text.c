@@ -249,11 +249,22 @@ text_end(struct report *r)
 	    result_word(r->worst), col(r, C_RESET));
 	not_checked(r, NULL, NULL);
 	fprintf(r->out, ": %zu %s%s checked: %zu compliant, %zu with "
-	    "warnings, %zu not compliant, %zu not evaluated (exit %d)\n",
+	    "warnings, %zu not compliant, %zu not evaluated",
 	    r->n_subjects, what, r->n_subjects == 1 ? "" : "s",
 	    r->n_by_result[RESULT_PASS], r->n_by_result[RESULT_WARN],
-	    r->n_by_result[RESULT_FAIL], r->n_by_result[RESULT_ERROR],
-	    result_exit_code(r->worst));
+	    r->n_by_result[RESULT_FAIL], r->n_by_result[RESULT_ERROR]);
+	if (r->n_skipped > 0)
+		fprintf(r->out, ", %zu skipped", r->n_skipped);
+	fprintf(r->out, " (exit %d)\n", result_exit_code(r->worst));
+}
+
+static void
+text_skip(struct report *r, const char *name, const char *why)
+{
+	if (r->quiet)
+		return;
+	fprintf(r->out, "\n%s%s%s  %sSKIPPED%s: %s\n", col(r, C_BOLD), name,
+	    col(r, C_RESET), col(r, C_DIM), col(r, C_RESET), why);
 }
 
 const struct report_format report_text = {
@@ -261,4 +272,5 @@ const struct report_format report_text = {
 	.begin = text_begin,
 	.subject = text_subject,
 	.end = text_end,
+	.skip = text_skip,
 };

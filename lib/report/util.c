@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/esc.h"
 #include "report/report.h"
 #include "rules/rules.h"
 
@@ -88,6 +89,18 @@ report_subject(struct report *r, const struct subject *s)
 	}
 	if (r->fmt->subject != NULL)
 		r->fmt->subject(r, s);
+}
+
+void
+report_skip(struct report *r, const char *name, const char *why)
+{
+	char *esc = esc_printable_keepbs((const unsigned char *)name,
+	    strlen(name));
+
+	r->n_skipped++;
+	if (r->fmt->skip != NULL)
+		r->fmt->skip(r, esc, why);
+	free(esc);
 }
 
 void

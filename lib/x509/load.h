@@ -76,5 +76,20 @@ char *load_password(const char *spec, char **err);
 
 const char *load_format_name(enum load_format);
 
+/*
+ * Why data, a file that yielded no certificate, is not one to lint: "an
+ * empty file", "holds a private key, no certificate", ...  NULL when it
+ * looks like certificate material (a CERTIFICATE or PKCS7 PEM block,
+ * DER, UTF-16 text), so that the loader's error stands.  Static text.
+ */
+const char *load_not_certificate(const unsigned char *data, size_t len);
+
+/*
+ * True when every certificate of certs is a CA (basicConstraints cA)
+ * without a DNS name: an intermediate bundle such as certbot's
+ * chain.pem, not a chain with a leaf.
+ */
+bool load_ca_only(const struct stack_st_X509 *certs);
+
 
 #endif

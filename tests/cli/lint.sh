@@ -167,7 +167,7 @@ expect_exit 3 "usage: no file" -- $BWC lint
 expect_exit 3 "trust store missing" -- $BWC lint --trust-store "$WORK/none.pem" "$T/good.pem"
 $L --format json "$T/good.pem" "$T/empty.pem" >"$WORK/err.json" 2>/dev/null
 expect_json 'd["exit_code"] == 3' "an input error in a chain gives exit 3" "$WORK/err.json"
-$L --each --format json "$T/good.pem" "$T/empty.pem" >"$WORK/err2.json" 2>/dev/null
+$L --each --format json "$T/good.pem" "$T/truncated.pem" >"$WORK/err2.json" 2>/dev/null
 expect_json '[s["result"] for s in d["subjects"]] == ["pass", "error"]' "--each goes on past a bad file" "$WORK/err2.json"
 
 # rules: every rule ID is listed, explained and in the man page.

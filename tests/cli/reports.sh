@@ -132,4 +132,62 @@ expect_exit 1 "[policy] warn-days = 99%" -- $L --config "$WORK/pct.ini" "$T/good
 printf 'crit-days = 99%%\n' >"$WORK/crit.ini"
 expect_exit 2 "crit-days = 99% as a setting" -- $L --config "$WORK/crit.ini" "$T/good.pem"
 
+## Real certificate folders: certbot's live/DOMAIN, and what else a folder holds.
+LIVE="$WORK/letsencrypt/live"
+D="$LIVE/pbx.example.test"
+mkdir -p "$D"
+cp "$T/good-leaf.pem" "$D/cert.pem"
+cp "$T/intermediate.pem" "$D/chain.pem"
+cat "$T/good-leaf.pem" "$T/intermediate.pem" >"$D/fullchain.pem"
+cp "$T/good.key" "$D/privkey.pem"
+printf 'This directory contains your keys and certificates.\n' >"$LIVE/README"
+expect_exit 0 "--each live/: every domain linted, README passed over" -- $L --each --format json -o "$WORK/live.json" "$LIVE"
+expect_json '[s["name"] for s in d["subjects"]] == ["'"$D"'"]' "certbot: one chain, named after the folder" "$WORK/live.json"
+expect_rule key-match pass "certbot: privkey.pem is the key" "$WORK/live.json"
+expect_json 'len(d["subjects"][0]["chain"]) == 2' "certbot: fullchain.pem is the chain" "$WORK/live.json"
+expect_json 'd["skipped"] == [{"name": "'"$LIVE/README"'", "why": "not a certificate (no PEM block, not DER)"}]' \
+    "json: the README is listed as skipped, with why" "$WORK/live.json"
+expect_exit 0 "--each live/DOMAIN: the same one chain" -- $L --each --format json -o "$WORK/dom.json" "$D"
+expect_json '[s["name"] for s in d["subjects"]] == ["'"$D"'"] and d["skipped"] == []' "certbot folder given itself: one chain" "$WORK/dom.json"
+cp "$T/unrelated.key" "$D/privkey.pem"
+expect_exit 2 "certbot: a privkey.pem of another certificate fails key-match" -- $L --each "$LIVE"
+cp "$T/good.key" "$D/privkey.pem"
+
+# A plain folder: a key alone, an intermediate bundle, a README, an
+# empty file and a chain.  Only the chain is judged.
+F="$WORK/folder"
+mkdir -p "$F"
+cp "$T/good.key" "$F/privkey.pem"
+cp "$T/intermediate.pem" "$F/chain.pem"
+printf 'notes\n' >"$F/README.txt"
+: >"$F/empty.pem"
+cp "$T/good.pem" "$F/good.pem"
+for fmt in $FORMATS; do
+	expect_exit 0 "folder ($fmt): exit 0, the chain passes" -- $L --each --format "$fmt" "$F"
+	cp "$WORK/out" "$WORK/folder.$fmt"
+done
+expect_grep 'README.txt  SKIPPED: not a certificate' "text: README.txt skipped" "$WORK/folder.text"
+expect_grep 'privkey.pem  SKIPPED: holds a private key, no certificate' "text: a key alone skipped" "$WORK/folder.text"
+expect_grep 'chain.pem  SKIPPED: holds CA certificates only' "text: an intermediate bundle skipped" "$WORK/folder.text"
+expect_grep 'empty.pem  SKIPPED: an empty file' "text: an empty file skipped" "$WORK/folder.text"
+expect_grep '^COMPLIANT: 1 chain checked: 1 compliant, 0 with warnings, 0 not compliant, 0 not evaluated, 4 skipped (exit 0)$' \
+    "text: the summary counts the skipped files" "$WORK/folder.text"
+expect_json 'len(d["subjects"]) == 1 and len(d["skipped"]) == 4 and d["exit_code"] == 0' "json: 1 subject, 4 skipped" "$WORK/folder.json"
+expect_grep '^BWCERTCHECK OK - .*; 4 skipped' "nagios: the status line counts them" "$WORK/folder.nagios"
+expect_grep '^\[SKIPPED\] .*privkey.pem: holds a private key' "nagios: a [SKIPPED] line each" "$WORK/folder.nagios"
+expect_grep '<skipped message="holds a private key, no certificate"/>' "junit: a skipped test case" "$WORK/folder.junit"
+expect_json 'sum(1 for n in d["runs"][0]["invocations"][0]["toolExecutionNotifications"] if n["level"] == "note") == 4 and d["runs"][0]["invocations"][0]["executionSuccessful"]' \
+    "sarif: a note each; the run succeeded" "$WORK/folder.sarif"
+expect_grep '^bwcertcheck_inputs_skipped 4$' "prometheus: bwcertcheck_inputs_skipped" "$WORK/folder.prometheus"
+# What must still be judged or still be an error.
+cp "$T/truncated.pem" "$F/truncated.pem"
+expect_exit 3 "folder: an unreadable certificate is still exit 3" -- $L --each "$F"
+expect_grep 'truncated.pem' "folder: it is named on stderr" "$WORK/err"
+rm "$F/truncated.pem"
+cp "$T/leaf-is-ca.pem" "$F/leaf-is-ca.pem"
+expect_exit 2 "folder: a leaf with cA=TRUE is judged, not passed over" -- $L --each "$F"
+rm "$F/leaf-is-ca.pem" "$F/good.pem"
+expect_exit 3 "folder: nothing to lint at all is exit 3" -- $L --each "$F"
+expect_grep 'no certificate chain in this folder' "folder: and says so" "$WORK/err"
+
 finish
