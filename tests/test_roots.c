@@ -609,6 +609,32 @@ test_trust_load_path_directory_with_broken_file_fails_naming_the_file(void **sta
 	free(dir);
 }
 
+/*
+ * path-valid holds the root reached to strict mode's rules, and the man
+ * page names the built-in roots that break them: exactly Go Daddy and
+ * Starfield Class 2 have no keyUsage.  A new root without one must be
+ * named there too.
+ */
+static void
+test_trust_builtin_roots_without_key_usage_are_the_two_class_2_roots(
+    void **state)
+{
+	struct trust *t = load_builtin_brands(~0u);
+	struct buf names = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < t->n; i++) {
+		assert_true(t->roots[i].facts.is_ca);
+		if (!t->roots[i].facts.has_ku)
+			buf_addf(&names, "%s;", t->roots[i].info->name);
+	}
+	assert_string_equal(names.ptr, "Go Daddy Class 2 Certification "
+	    "Authority;Starfield Class 2 Certification Authority;");
+	buf_free(&names);
+	trust_free(t);
+}
+
 /* brand_hint(): an organisation or a caIssuers host names a brand. */
 static void
 test_brand_hint_reads_the_organisation_then_the_aia_host(void **state)
@@ -658,6 +684,7 @@ main(void)
 		cmocka_unit_test(test_trust_load_path_directory_loads_pem_and_der_once_each),
 		cmocka_unit_test(test_trust_load_path_directory_without_certificate_fails_naming_it),
 		cmocka_unit_test(test_trust_load_path_directory_with_broken_file_fails_naming_the_file),
+		cmocka_unit_test(test_trust_builtin_roots_without_key_usage_are_the_two_class_2_roots),
 		cmocka_unit_test(test_brand_hint_reads_the_organisation_then_the_aia_host),
 	};
 
