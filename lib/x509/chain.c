@@ -21,6 +21,7 @@
 #include "x509/chain.h"
 #include "core/esc.h"
 #include "x509/load.h"
+#include "x509/sigcache.h"
 
 /*
  * What is known of "certs[i] issued and signed certs[j]".  Every pair
@@ -546,6 +547,8 @@ verify_run(const struct trust *trust, struct stack_st_X509 *certs,
 	/* 1 on success. */
 	if (X509_STORE_CTX_set_app_data(ctx, log) != 1)
 		fatal_oom();
+	/* A pair of certificates verified earlier in the run is not checked again. */
+	sigcache_attach(trust->sigs, ctx);
 	/* 1 verified, 0 not verified, < 0 error in the call itself. */
 	*ok = X509_verify_cert(ctx) == 1;
 	ERR_clear_error();

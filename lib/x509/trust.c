@@ -23,6 +23,7 @@
 #include "core/fileio.h"
 #include "core/ossl_err.h"
 #include "x509/load.h"
+#include "x509/sigcache.h"
 #include "x509/trust.h"
 
 #define BUNDLE_NAME	"built-in roots bundle"
@@ -36,6 +37,7 @@ trust_new(bool builtin)
 	t->builtin = builtin;
 	if ((t->store = X509_STORE_new()) == NULL)
 		fatal_oom();
+	t->sigs = sigcache_new();
 	return t;
 }
 
@@ -335,6 +337,7 @@ trust_free(struct trust *t)
 	}
 	free(t->roots);
 	X509_STORE_free(t->store);
+	sigcache_free(t->sigs);
 	free(t);
 }
 

@@ -12,6 +12,7 @@
 #include "x509/facts.h"
 
 typedef struct x509_store_st X509_STORE;
+struct sigcache;
 
 /* The PEM bundle built into the binary (generated from roots_bundle.pem). */
 extern const char roots_bundle_pem[];
@@ -28,6 +29,7 @@ struct trust {
 	struct trust_root *roots;
 	size_t n;
 	bool builtin;			/* false when loaded from --trust-store */
+	struct sigcache *sigs;		/* owned: the signatures verified this run */
 };
 
 /*
