@@ -221,6 +221,13 @@ check_path_valid(const struct check_input *in, struct verdict *v)
 
 	/* The violations OpenSSL found are all on the path it built. */
 	chain_foreach(c, path_each, &w);
+	/*
+	 * A store root the path reached is no anchor when the path breaks
+	 * a rule OpenSSL always enforces (accepted-ca fails), but its own
+	 * violations are named all the same.
+	 */
+	if (!c->has_anchor && c->anchor.subject != NULL && c->anchor_input < 0)
+		path_each(&c->anchor, -1, &w);
 	if (w.p.count > 0)
 		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s", w.p.text.ptr);
 	else

@@ -49,11 +49,20 @@ leaf_spec(X509 *ca)
 }
 
 /*
- * Judge leaf + ca against the test root and assert path-valid's
- * status and a part of its message (NULL: any).
+ * What accepted-ca says beside path-valid.  A rule only strict mode (or
+ * this tool) enforces leaves trust alone: the root is still reached.  A
+ * rule OpenSSL enforces in any mode (a CA that is none, a broken name
+ * constraint) makes the path fail to verify, so that no chain it
+ * refuses passes even with path-valid disabled.
  */
+enum trust_want {
+	TRUST_KEPT,		/* accepted-ca passes */
+	TRUST_REFUSED		/* accepted-ca fails: the path does not verify */
+};
+
 static void
-expect(X509 *leaf, X509 *ca, enum status st, const char *needle)
+expect_trust(X509 *leaf, X509 *ca, enum status st, const char *needle,
+    enum trust_want tw)
 {
 	struct subject s;
 	struct run run;
@@ -61,26 +70,56 @@ expect(X509 *leaf, X509 *ca, enum status st, const char *needle)
 	judge_run_init(&run, env.trust);
 	judge(&run, FQDN, NULL, &s, leaf, ca, NULL);
 	assert_finding(&s, "path-valid", st, needle);
-	/* Structure never decides trust: the path still reaches the root. */
-	assert_finding(&s, "accepted-ca", STATUS_PASS, NULL);
+	if (tw == TRUST_KEPT)
+		assert_finding(&s, "accepted-ca", STATUS_PASS, NULL);
+	else
+		assert_finding(&s, "accepted-ca", STATUS_FAIL, "the path does "
+		    "not verify");
+	/* Never called missing: the path was built to its end. */
+	assert_finding(&s, "chain-complete", STATUS_PASS, NULL);
 	if (st == STATUS_FAIL)
 		assert_result(&s, RESULT_FAIL);
 	subject_free(&s);
 	judge_run_done(&run);
 }
 
+/*
+ * Judge leaf + ca against the test root and assert path-valid's status
+ * and a part of its message (NULL: any); the root is still reached.
+ */
+static void
+expect(X509 *leaf, X509 *ca, enum status st, const char *needle)
+{
+	expect_trust(leaf, ca, st, needle, TRUST_KEPT);
+}
+
 /* Issue ca from ca_in and a leaf from leaf_in under it; judge; free. */
 static void
-expect_specs(struct pki_spec *ca_in, struct pki_spec *leaf_in,
-    enum status st, const char *needle)
+expect_specs_trust(struct pki_spec *ca_in, struct pki_spec *leaf_in,
+    enum status st, const char *needle, enum trust_want tw)
 {
 	X509 *ca = judge_issue(ca_in), *leaf;
 
 	leaf_in->issuer = ca;
 	leaf = judge_issue(leaf_in);
-	expect(leaf, ca, st, needle);
+	expect_trust(leaf, ca, st, needle, tw);
 	X509_free(leaf);
 	X509_free(ca);
+}
+
+static void
+expect_specs(struct pki_spec *ca_in, struct pki_spec *leaf_in,
+    enum status st, const char *needle)
+{
+	expect_specs_trust(ca_in, leaf_in, st, needle, TRUST_KEPT);
+}
+
+/* The same for a violation OpenSSL refuses in any mode. */
+static void
+expect_specs_refused(struct pki_spec *ca_in, struct pki_spec *leaf_in,
+    const char *needle)
+{
+	expect_specs_trust(ca_in, leaf_in, STATUS_FAIL, needle, TRUST_REFUSED);
 }
 
 /* The good chain */
@@ -129,7 +168,7 @@ test_path_valid_wildcard_under_an_excluded_domain_fails(void **state)
 	ca.nc_exclude[0] = "example.test";
 	leaf = leaf_spec(NULL);
 	leaf.dns[0] = (struct pki_bytes){ "*.example.test", 0 };
-	expect_specs(&ca, &leaf, STATUS_FAIL, "cert 0 (*.example.test): a name "
+	expect_specs_refused(&ca, &leaf, "cert 0 (*.example.test): a name "
 	    "lies inside a subtree excluded");
 }
 
@@ -154,7 +193,7 @@ test_path_valid_name_in_an_excluded_subtree_fails(void **state)
 	(void)state;
 	ca.nc_exclude[0] = "example.test";
 	leaf = leaf_spec(NULL);
-	expect_specs(&ca, &leaf, STATUS_FAIL, "a subtree excluded by a CA's "
+	expect_specs_refused(&ca, &leaf, "a subtree excluded by a CA's "
 	    "nameConstraints");
 }
 
@@ -166,7 +205,7 @@ test_path_valid_name_outside_the_permitted_subtree_fails(void **state)
 	(void)state;
 	ca.nc_permit[0] = "other.test";
 	leaf = leaf_spec(NULL);
-	expect_specs(&ca, &leaf, STATUS_FAIL, LEAF_REF ": a name lies outside "
+	expect_specs_refused(&ca, &leaf, LEAF_REF ": a name lies outside "
 	    "the subtrees permitted");
 }
 
@@ -192,7 +231,7 @@ test_path_valid_wildcard_wider_than_the_permitted_subtree_fails(void **state)
 	ca.nc_permit[0] = "pbx.example.test";
 	leaf = leaf_spec(NULL);
 	leaf.dns[1] = (struct pki_bytes){ "*.example.test", 0 };
-	expect_specs(&ca, &leaf, STATUS_FAIL, "outside the subtrees permitted");
+	expect_specs_refused(&ca, &leaf, "outside the subtrees permitted");
 }
 
 static void
@@ -341,7 +380,7 @@ test_path_valid_constraint_that_is_a_wildcard_fails(void **state)
 	(void)state;
 	ca.nc_permit[0] = "*.example.test";
 	leaf = leaf_spec(NULL);
-	expect_specs(&ca, &leaf, STATUS_FAIL, "the permitted dNSName "
+	expect_specs_refused(&ca, &leaf, "the permitted dNSName "
 	    "constraint \"*.example.test\" is not a DNS name");
 }
 
@@ -439,7 +478,7 @@ test_path_valid_ca_with_key_usage_crl_sign_only_fails(void **state)
 	(void)state;
 	ca.ku = PKI_KU_CRL_SIGN;
 	leaf = leaf_spec(NULL);
-	expect_specs(&ca, &leaf, STATUS_FAIL, CA_REF ": it issues a "
+	expect_specs_refused(&ca, &leaf, CA_REF ": it issues a "
 	    "certificate but its keyUsage lacks keyCertSign");
 }
 
@@ -467,7 +506,8 @@ test_path_valid_pathlen_exceeded_fails_naming_the_ca(void **state)
 	judge(&run, FQDN, NULL, &s, x, sub, top, NULL);
 	assert_finding(&s, "path-valid", STATUS_FAIL, "cert 2 (BWC Top CA): "
 	    "more CAs follow it than its pathLenConstraint allows");
-	assert_finding(&s, "accepted-ca", STATUS_PASS, NULL);
+	assert_finding(&s, "accepted-ca", STATUS_FAIL, "the path does not "
+	    "verify: more CAs follow it");
 	subject_free(&s);
 	judge_run_done(&run);
 	X509_free(x);
@@ -485,7 +525,7 @@ test_path_valid_intermediate_that_is_no_ca_fails(void **state)
 	ca.ku = PKI_KU_DIGITAL_SIGNATURE;
 	ca.eku = PKI_EKU_ABSENT;
 	leaf = leaf_spec(NULL);
-	expect_specs(&ca, &leaf, STATUS_FAIL, CA_REF ": it issues a "
+	expect_specs_refused(&ca, &leaf, CA_REF ": it issues a "
 	    "certificate but is not a CA");
 }
 
@@ -526,8 +566,8 @@ test_path_valid_unknown_critical_extension_fails(void **state)
 	(void)state;
 	leaf.ext[0] = (struct pki_ext){ OID_UNKNOWN, true, PKI_BYTES("\x05\x00") };
 	x = judge_issue(&leaf);
-	expect(x, env.w.intermediate, STATUS_FAIL, "cert 0 (" FQDN "): a "
-	    "critical extension no verifier knows");
+	expect_trust(x, env.w.intermediate, STATUS_FAIL, "cert 0 (" FQDN "): a "
+	    "critical extension no verifier knows", TRUST_REFUSED);
 	X509_free(x);
 }
 
@@ -636,7 +676,7 @@ test_path_valid_version_1_intermediate_fails(void **state)
 	(void)state;
 	ca.v1 = true;
 	leaf = leaf_spec(NULL);
-	expect_specs(&ca, &leaf, STATUS_FAIL, CA_REF ": it issues a "
+	expect_specs_refused(&ca, &leaf, CA_REF ": it issues a "
 	    "certificate but is not a CA");
 }
 
@@ -899,6 +939,35 @@ test_path_valid_disabled_is_skipped_never_passed(void **state)
 	X509_free(x);
 }
 
+static void
+test_path_valid_disabled_never_lets_a_ca_that_is_none_pass(void **state)
+{
+	struct pki_spec ca = ca_spec(), leaf;
+	struct subject s;
+	struct run run;
+	X509 *c, *x;
+
+	(void)state;
+	/* A leaf certificate used to issue another: refused in any mode. */
+	ca.ca = false;
+	ca.ku = PKI_KU_DIGITAL_SIGNATURE | PKI_KU_KEY_ENCIPHERMENT;
+	c = judge_issue(&ca);
+	leaf = leaf_spec(c);
+	x = judge_issue(&leaf);
+	judge_run_init(&run, env.trust);
+	judge_disable(&run, "path-valid");
+	judge(&run, FQDN, NULL, &s, x, c, NULL);
+	assert_finding(&s, "path-valid", STATUS_SKIP, "disabled");
+	assert_finding(&s, "accepted-ca", STATUS_FAIL, "the path does not "
+	    "verify: it issues a certificate but is not a CA");
+	assert_int_equal(judge_finding(&s, "accepted-ca")->cert, 1);
+	assert_result(&s, RESULT_FAIL);
+	subject_free(&s);
+	judge_run_done(&run);
+	X509_free(x);
+	X509_free(c);
+}
+
 int
 main(void)
 {
@@ -957,6 +1026,7 @@ main(void)
 		cmocka_unit_test(test_path_valid_critical_san_beside_a_subject_fails),
 		cmocka_unit_test(test_path_valid_names_every_violation_of_one_chain),
 		cmocka_unit_test(test_path_valid_disabled_is_skipped_never_passed),
+		cmocka_unit_test(test_path_valid_disabled_never_lets_a_ca_that_is_none_pass),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -62,7 +62,12 @@ struct chain_facts {
 	struct chain_violation *violations;
 	size_t n_violations;
 
-	/* When status == CHAIN_VERIFIED: the root reached. */
+	/*
+	 * When status == CHAIN_VERIFIED: the root reached.  A path that
+	 * reached a store root but breaks a rule of structure OpenSSL always
+	 * enforces is CHAIN_INVALID: has_anchor is false, and anchor still
+	 * holds that root's facts for path-valid.
+	 */
 	bool has_anchor;
 	struct cert_facts anchor;	/* a copy of the store root's facts */
 	const struct root_info *anchor_info;	/* NULL for --trust-store roots */

@@ -186,80 +186,84 @@ invalid_ext_cert(const struct chain_facts *out)
 
 /*
  * The errors of X509_verify_cert() that are rules of RFC 5280 about the
- * path's structure rather than its trust: name constraints,
- * basicConstraints and keyUsage of the CAs, critical extensions, and the
- * profile checks of X509_V_FLAG_X509_STRICT.  Each is recorded with
- * these words and verification goes on, so the path is still built to
- * its anchor and accepted-ca still names it.
+ * path's structure: name constraints, basicConstraints and keyUsage of
+ * the CAs, critical extensions, and the profile checks of
+ * X509_V_FLAG_X509_STRICT.  Each is recorded with these words for
+ * path-valid and verification goes on, so the path is built to its end
+ * and every violation is seen.  Those OpenSSL refuses even without
+ * strict mode (strict false: a CA that is none, a broken name
+ * constraint...) still make the path fail to verify, so accepted-ca
+ * never calls such a chain trusted, even with path-valid disabled.
  */
 static const struct {
 	int error;
 	bool nc;
+	bool strict;	/* only X509_V_FLAG_X509_STRICT refuses it */
 	const char *what;
 } path_rules[] = {
-	{ X509_V_ERR_PERMITTED_VIOLATION, true, "a name lies outside the "
+	{ X509_V_ERR_PERMITTED_VIOLATION, true, false, "a name lies outside the "
 	  "subtrees permitted by a CA's nameConstraints (RFC 5280 4.2.1.10)" },
-	{ X509_V_ERR_EXCLUDED_VIOLATION, true, "a name lies inside a subtree "
+	{ X509_V_ERR_EXCLUDED_VIOLATION, true, false, "a name lies inside a subtree "
 	  "excluded by a CA's nameConstraints (RFC 5280 4.2.1.10)" },
-	{ X509_V_ERR_SUBTREE_MINMAX, true, "nameConstraints with a minimum or "
+	{ X509_V_ERR_SUBTREE_MINMAX, true, false, "nameConstraints with a minimum or "
 	  "maximum, which RFC 5280 4.2.1.10 forbids" },
-	{ X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE, true, "a name constraint "
+	{ X509_V_ERR_UNSUPPORTED_CONSTRAINT_TYPE, true, false, "a name constraint "
 	  "of a type that cannot be checked (RFC 5280 4.2.1.10)" },
-	{ X509_V_ERR_UNSUPPORTED_CONSTRAINT_SYNTAX, true, "a name constraint "
+	{ X509_V_ERR_UNSUPPORTED_CONSTRAINT_SYNTAX, true, false, "a name constraint "
 	  "whose syntax is invalid (RFC 5280 4.2.1.10)" },
-	{ X509_V_ERR_UNSUPPORTED_NAME_SYNTAX, true, "a name whose syntax "
+	{ X509_V_ERR_UNSUPPORTED_NAME_SYNTAX, true, false, "a name whose syntax "
 	  "cannot be checked against a CA's nameConstraints (RFC 5280 "
 	  "4.2.1.10)" },
-	{ X509_V_ERR_INVALID_CA, false, "it issues a certificate but is not a "
+	{ X509_V_ERR_INVALID_CA, false, false, "it issues a certificate but is not a "
 	  "CA (basicConstraints cA is not TRUE: RFC 5280 4.2.1.9)" },
-	{ X509_V_ERR_PATH_LENGTH_EXCEEDED, false, "more CAs follow it than "
+	{ X509_V_ERR_PATH_LENGTH_EXCEEDED, false, false, "more CAs follow it than "
 	  "its pathLenConstraint allows (RFC 5280 4.2.1.9)" },
-	{ X509_V_ERR_KEYUSAGE_NO_CERTSIGN, false, "it issues a certificate "
+	{ X509_V_ERR_KEYUSAGE_NO_CERTSIGN, false, false, "it issues a certificate "
 	  "but its keyUsage lacks keyCertSign (RFC 5280 4.2.1.3)" },
-	{ X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, false, "a critical "
+	{ X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION, false, false, "a critical "
 	  "extension no verifier knows, so it must be refused (RFC 5280 4.2)" },
-	{ X509_V_ERR_INVALID_EXTENSION, false, "an extension is invalid "
+	{ X509_V_ERR_INVALID_EXTENSION, false, false, "an extension is invalid "
 	  "(RFC 5280 4.2)" },
-	{ X509_V_ERR_INVALID_NON_CA, false, "an end-entity certificate with "
+	{ X509_V_ERR_INVALID_NON_CA, false, false, "an end-entity certificate with "
 	  "CA markings (RFC 5280 4.2.1.9)" },
-	{ X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA, false, "pathLenConstraint "
+	{ X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA, false, true, "pathLenConstraint "
 	  "in a certificate that is not a CA (RFC 5280 4.2.1.9)" },
-	{ X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN, false,
+	{ X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN, false, true,
 	  "pathLenConstraint without keyCertSign in keyUsage (RFC 5280 "
 	  "4.2.1.9)" },
-	{ X509_V_ERR_CA_BCONS_NOT_CRITICAL, false, "basicConstraints of a CA "
+	{ X509_V_ERR_CA_BCONS_NOT_CRITICAL, false, true, "basicConstraints of a CA "
 	  "is not critical (RFC 5280 4.2.1.9: MUST be critical)" },
-	{ X509_V_ERR_CA_CERT_MISSING_KEY_USAGE, false, "a CA certificate "
+	{ X509_V_ERR_CA_CERT_MISSING_KEY_USAGE, false, true, "a CA certificate "
 	  "without keyUsage (RFC 5280 4.2.1.3: MUST be present)" },
-	{ X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA, false, "keyCertSign "
+	{ X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA, false, true, "keyCertSign "
 	  "in the keyUsage of a certificate that is not a CA (RFC 5280 "
 	  "4.2.1.3)" },
-	{ X509_V_ERR_ISSUER_NAME_EMPTY, false, "an empty issuer name (RFC "
+	{ X509_V_ERR_ISSUER_NAME_EMPTY, false, true, "an empty issuer name (RFC "
 	  "5280 4.1.2.4)" },
-	{ X509_V_ERR_SUBJECT_NAME_EMPTY, false, "an empty subject name in a "
+	{ X509_V_ERR_SUBJECT_NAME_EMPTY, false, true, "an empty subject name in a "
 	  "CA certificate or without subjectAltName (RFC 5280 4.1.2.6)" },
-	{ X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL, false, "an empty subject "
+	{ X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL, false, true, "an empty subject "
 	  "beside a non-critical subjectAltName (RFC 5280 4.2.1.6: MUST be "
 	  "critical)" },
-	{ X509_V_ERR_EMPTY_SUBJECT_ALT_NAME, false, "an empty "
+	{ X509_V_ERR_EMPTY_SUBJECT_ALT_NAME, false, true, "an empty "
 	  "subjectAltName (RFC 5280 4.2.1.6)" },
-	{ X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY, false, "the "
+	{ X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY, false, true, "the "
 	  "signature algorithm differs from the one inside the signed part "
 	  "(RFC 5280 4.1.1.2)" },
-	{ X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL, false,
+	{ X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL, false, true,
 	  "authorityKeyIdentifier marked critical (RFC 5280 4.2.1.1: MUST "
 	  "NOT be)" },
-	{ X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL, false,
+	{ X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL, false, true,
 	  "subjectKeyIdentifier marked critical (RFC 5280 4.2.1.2: MUST NOT "
 	  "be)" },
-	{ X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER, false, "no "
+	{ X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER, false, true, "no "
 	  "authorityKeyIdentifier (RFC 5280 4.2.1.1: MUST be present in "
 	  "every certificate but a self-signed root)" },
-	{ X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER, false, "a CA without "
+	{ X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER, false, true, "a CA without "
 	  "subjectKeyIdentifier (RFC 5280 4.2.1.2: MUST be present)" },
-	{ X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3, false, "extensions in a "
+	{ X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3, false, true, "extensions in a "
 	  "certificate that is not version 3 (RFC 5280 4.1.2.1)" },
-	{ X509_V_ERR_EC_KEY_EXPLICIT_PARAMS, false, "an EC key with explicit "
+	{ X509_V_ERR_EC_KEY_EXPLICIT_PARAMS, false, true, "an EC key with explicit "
 	  "curve parameters (RFC 5480 2.1.1)" },
 };
 
@@ -267,11 +271,13 @@ static const struct {
 struct seen {
 	X509 *x;		/* up-referenced */
 	int error;
+	int depth;
 };
 
 struct verify_log {
 	struct seen *v;
 	size_t n;
+	int fatal;		/* index in v of the first one not strict-only, or -1 */
 };
 
 static int
@@ -307,7 +313,10 @@ verify_cb(int ok, X509_STORE_CTX *ctx)
 	log->v = xreallocarray(log->v, log->n + 1, sizeof(*log->v));
 	if (x != NULL && X509_up_ref(x) != 1)
 		fatal_oom();
-	log->v[log->n++] = (struct seen){ .x = x, .error = error };
+	if (log->fatal < 0 && !path_rules[path_rule(error)].strict)
+		log->fatal = (int)log->n;
+	log->v[log->n++] = (struct seen){ .x = x, .error = error,
+	    .depth = X509_STORE_CTX_get_error_depth(ctx) };
 	return 1;
 }
 
@@ -417,6 +426,8 @@ static void
 classify(const struct trust *trust, struct stack_st_X509 *certs,
     X509_STORE_CTX *ctx, int ok, struct chain_facts *out)
 {
+	const struct verify_log *log = X509_STORE_CTX_get_app_data(ctx);
+	const struct seen *fatal;
 	STACK_OF(X509) *built;
 	X509 *x, *top;
 	const struct trust_root *root;
@@ -445,8 +456,26 @@ classify(const struct trust *trust, struct stack_st_X509 *certs,
 		if (idx >= 0)
 			out->path[out->path_len++] = (size_t)idx;
 	}
-	if (ok) {
+	if (ok && (log == NULL || log->fatal < 0)) {
 		out->status = CHAIN_VERIFIED;
+		goto out;
+	}
+	if (ok) {
+		/*
+		 * The path reached the store, but breaks a rule OpenSSL
+		 * enforces even without strict mode: it does not verify.  The
+		 * root's facts stay in out->anchor for path-valid to name it.
+		 */
+		fatal = &log->v[log->fatal];
+		out->status = CHAIN_INVALID;
+		out->has_anchor = false;
+		out->anchor_info = NULL;
+		out->verify_error = fatal->error;
+		out->verify_depth = fatal->depth;
+		out->verify_error_str = xstrdup(
+		    path_rules[path_rule(fatal->error)].what);
+		out->top = out->path_len > 0 ? out->path[out->path_len - 1] :
+		    out->leaf;
 		goto out;
 	}
 	out->verify_error = X509_STORE_CTX_get_error(ctx);
@@ -509,6 +538,7 @@ verify_run(const struct trust *trust, struct stack_st_X509 *certs,
 	if ((ctx = X509_STORE_CTX_new()) == NULL)
 		fatal_oom();
 	log = xcalloc(1, sizeof(*log));
+	log->fatal = -1;
 	if ((untrusted = sk_X509_new_reserve(NULL, sk_X509_num(certs))) == NULL)
 		fatal_oom();
 	/*
@@ -584,7 +614,9 @@ verify_rank(X509_STORE_CTX *ctx, bool ok)
 {
 	const struct verify_log *log = X509_STORE_CTX_get_app_data(ctx);
 
-	return !ok ? 0 : log != NULL && log->n > 0 ? 1 : 2;
+	if (!ok || (log != NULL && log->fatal >= 0))
+		return 0;
+	return log != NULL && log->n > 0 ? 1 : 2;
 }
 
 /*
