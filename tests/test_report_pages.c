@@ -169,6 +169,40 @@ test_markdown_summary_counts_every_result(void **state)
 	free(out);
 }
 
+/* Inputs passed over (a key alone, a README) are listed with why. */
+static void
+test_html_and_markdown_list_skipped_inputs_with_why(void **state)
+{
+	struct fixture *fx = *state;
+	const struct report_format *fmts[] = { &report_html, &report_markdown };
+	struct report r;
+	char *out;
+	size_t len, i;
+	FILE *fp;
+
+	for (i = 0; i < 2; i++) {
+		out = NULL;
+		fp = open_memstream(&out, &len);
+		assert_non_null(fp);
+		report_begin(&r, fmts[i], fp, &fx->run.policy, fx->run.now,
+		    false, REPORT_LINT);
+		report_subject(&r, &fx->s[S_GOOD]);
+		report_skip(&r, "privkey<|>.pem", "a private key alone");
+		report_end(&r);
+		fclose(fp);
+		if (i == 0) {
+			assert_contains(out, "<li class=\"skipped\"><b>"
+			    "privkey&lt;|&gt;.pem</b>: a private key alone</li>");
+			assert_contains(out, "1 chain checked, 1 skipped (exit 0)");
+		} else {
+			assert_contains(out, "- privkey\\<\\|\\>.pem: a private "
+			    "key alone\n");
+			assert_contains(out, "not evaluated, 1 skipped.");
+		}
+		free(out);
+	}
+}
+
 int
 main(void)
 {
@@ -182,6 +216,7 @@ main(void)
 		cmocka_unit_test(test_markdown_escapes_table_breakers_in_hostile_text),
 		cmocka_unit_test(test_markdown_answers_the_questionnaire_from_the_probe),
 		cmocka_unit_test(test_markdown_summary_counts_every_result),
+		cmocka_unit_test(test_html_and_markdown_list_skipped_inputs_with_why),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

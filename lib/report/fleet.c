@@ -146,6 +146,70 @@ fleet_expiry_shape(const struct fleet_subject *fs, const struct fleet_cert *c,
 	return "pass";
 }
 
+struct client_walk {
+	struct fleet_client *fc;
+	struct buf srtp;
+};
+
+static void
+client_line(void *arg, const char *label, const char *text)
+{
+	struct client_walk *w = arg;
+	struct fleet_client *fc = w->fc;
+
+	fc->label = xreallocarray(fc->label, fc->n_lines + 1,
+	    sizeof(*fc->label));
+	fc->text = xreallocarray(fc->text, fc->n_lines + 1, sizeof(*fc->text));
+	fc->label[fc->n_lines] = xstrdup(label);
+	fc->text[fc->n_lines++] = report_clean(text);
+	if (strcmp(label, "sip") == 0 && fc->sip == NULL)
+		fc->sip = report_clean(text);
+}
+
+static void
+add_client(struct fleet_client *fc, const struct client_facts *c)
+{
+	struct client_walk w = { .fc = fc };
+	const struct sdp_media *m;
+	struct buf b = { 0 };
+	char tmp[8];
+	size_t i, k;
+	int st;
+
+	report_client_lines(c, client_line, &w);
+	if (c->hello.seen) {
+		for (i = 0; i < c->hello.n_versions; i++)
+			buf_addf(&b, "%s%s", i ? ", " : "",
+			    client_version_name(c->hello.versions[i], tmp));
+		fc->versions = report_clean(b.len > 0 ? b.ptr : "none");
+		buf_free(&b);
+		for (st = 0; st < SUITE__MAX; st++)
+			for (i = 0; i < c->hello.n_suites; i++)
+				if (strcmp(c->hello.suites[i],
+				    suite_iana_name((enum suite)st)) == 0)
+					fc->suites |= 1u << st;
+		fc->n_suites = c->hello.n_suites;
+		fc->sni = c->hello.sni != NULL ? report_clean(c->hello.sni) :
+		    NULL;
+	}
+	fc->handshake = report_clean(c->hs.detail != NULL ? c->hs.detail :
+	    client_hs_outcome_name(c->hs.outcome));
+	fc->cert_asked = c->hs.client_cert_asked;
+	fc->cert_sent = c->hs.client_cert_sent;
+	for (i = 0; i < c->sdp.n_media; i++) {
+		m = &c->sdp.media[i];
+		buf_addf(&b, "%s%s %s", b.len ? "; " : "", m->media, m->proto);
+		for (k = 0; k < m->n_crypto; k++)
+			buf_addf(&b, "%s%s", k ? ", " : ": a=crypto ",
+			    m->crypto[k].suite);
+		if (m->n_crypto == 0)
+			buf_adds(&b, ": no a=crypto");
+	}
+	if (b.len > 0)
+		fc->srtp = report_clean(b.ptr);
+	buf_free(&b);
+}
+
 void
 fleet_add(struct fleet *fl, const struct subject *s,
     const struct policy *policy, time_t now)
@@ -179,18 +243,23 @@ fleet_add(struct fleet *fl, const struct subject *s,
 		fs->has_probe = true;
 		add_probe(&fs->probe, &s->probe);
 	}
+	if (s->has_client) {
+		fs->has_client = true;
+		add_client(&fs->client, &s->client);
+	}
 	fs->findings = xcalloc(s->n_findings + 1, sizeof(*fs->findings));
 	for (i = 0; i < s->n_findings; i++) {
 		ff = &fs->findings[i];
 		ff->rule = s->findings[i].rule;
 		ff->status = s->findings[i].status;
+		ff->severity = s->findings[i].severity;
 		ff->not_checked = s->findings[i].not_checked;
 		ff->message = dup_clean(s->findings[i].message);
 		if (ff->status != STATUS_FAIL)
 			continue;
-		if (ff->rule->severity == SEV_ERROR)
+		if (ff->severity == SEV_ERROR)
 			fs->n_fail++;
-		else if (ff->rule->severity == SEV_WARNING)
+		else if (ff->severity == SEV_WARNING)
 			fs->n_warn++;
 	}
 	fs->n_findings = s->n_findings;
@@ -271,8 +340,25 @@ fleet_free(struct fleet *fl)
 		for (j = 0; j < fs->n_findings; j++)
 			free(fs->findings[j].message);
 		free(fs->findings);
+		for (j = 0; j < fs->client.n_lines; j++) {
+			free(fs->client.label[j]);
+			free(fs->client.text[j]);
+		}
+		free(fs->client.label);
+		free(fs->client.text);
+		free(fs->client.versions);
+		free(fs->client.sni);
+		free(fs->client.handshake);
+		free(fs->client.sip);
+		free(fs->client.srtp);
 	}
 	free(fl->s);
+	for (i = 0; i < fl->n_skipped; i++) {
+		free(fl->skipped[i]);
+		free(fl->skipped_why[i]);
+	}
+	free(fl->skipped);
+	free(fl->skipped_why);
 	memset(fl, 0, sizeof(*fl));
 }
 
@@ -317,4 +403,39 @@ fleet_wildcard(const struct fleet_subject *fs)
 		    strlen(fs->san[i]), fs->fqdn, true) == FQDN_WILDCARD)
 			return fs->san[i];
 	return NULL;
+}
+
+void
+fleet_report_begin(struct report *r)
+{
+	r->state = xcalloc(1, sizeof(struct fleet));
+}
+
+void
+fleet_report_subject(struct report *r, const struct subject *s)
+{
+	fleet_add(r->state, s, r->policy, r->now);
+}
+
+void
+fleet_report_skip(struct report *r, const char *name, const char *why)
+{
+	struct fleet *fl = r->state;
+
+	fl->skipped = xreallocarray(fl->skipped, fl->n_skipped + 1,
+	    sizeof(*fl->skipped));
+	fl->skipped_why = xreallocarray(fl->skipped_why, fl->n_skipped + 1,
+	    sizeof(*fl->skipped_why));
+	fl->skipped[fl->n_skipped] = report_clean(name);
+	fl->skipped_why[fl->n_skipped++] = report_clean(why);
+}
+
+struct fleet *
+fleet_take(struct report *r)
+{
+	struct fleet *fl = r->state;
+
+	r->state = NULL;
+	fleet_sort(fl);
+	return fl;
 }

@@ -14,6 +14,7 @@
 
 #include "core/subject.h"
 
+struct report;
 struct rule;
 
 enum fleet_cert_role { FLEET_LEAF, FLEET_INTERMEDIATE, FLEET_ROOT };
@@ -45,9 +46,24 @@ struct fleet_probe {
 	int srv_priority, srv_weight, srv_port;
 };
 
+/* What listen saw of one client, in words and as the questionnaire asks. */
+struct fleet_client {
+	char **label, **text;	/* report_client_lines(): "hello", "tls", ... */
+	size_t n_lines;
+	char *versions;		/* "TLSv1.2, TLSv1.3", or NULL: no ClientHello */
+	unsigned suites;	/* bit (1u << enum suite) per allowed suite offered */
+	size_t n_suites;	/* suites offered in all */
+	char *sni;		/* or NULL */
+	char *handshake;	/* how it ended, in words */
+	bool cert_asked, cert_sent;
+	char *sip;		/* request line and User-Agent, or NULL */
+	char *srtp;		/* per m= line: proto and a=crypto suites, or NULL */
+};
+
 struct fleet_finding {
 	const struct rule *rule;	/* borrowed from rule_table */
 	enum status status;
+	enum severity severity;		/* the finding's (--crit-days raises it) */
 	bool not_checked;
 	char *message;
 };
@@ -82,6 +98,8 @@ struct fleet_subject {
 
 	bool has_probe;
 	struct fleet_probe probe;
+	bool has_client;
+	struct fleet_client client;
 
 	struct fleet_finding *findings;
 	size_t n_findings;
@@ -91,7 +109,20 @@ struct fleet {
 	struct fleet_subject *s;
 	size_t n;
 	bool sorted;
+	char **skipped, **skipped_why;	/* inputs passed over, and why */
+	size_t n_skipped;
 };
+
+/*
+ * The reporter callbacks the fleet formats share: begin() makes the
+ * fleet (r->state), subject() and skip() keep what the page shows.
+ * fleet_take() hands the fleet, sorted, to the format's end(), which
+ * frees it with fleet_free() and free().
+ */
+void fleet_report_begin(struct report *);
+void fleet_report_subject(struct report *, const struct subject *);
+void fleet_report_skip(struct report *, const char *name, const char *why);
+struct fleet *fleet_take(struct report *);
 
 /* Keep what the pages show of s, judged under policy at now. */
 void fleet_add(struct fleet *, const struct subject *s,

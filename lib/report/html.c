@@ -92,7 +92,7 @@ page_head(struct report *r)
 	fprintf(out, "<meta name=\"generator\" content=\"bwcertcheck %s\">\n",
 	    BWC_VERSION);
 	fprintf(out, "<title>bwcertcheck %s: %s</title>\n",
-	    r->command == REPORT_LINT ? "lint" : "probe",
+	    report_command_name(r->command),
 	    fleet_result_word(r->worst));
 	fputs("<style>\n"
 	    ":root{--pass:#1b7a36;--warn:#a05a00;--fail:#b3261e;--error:#5b4a8a;"
@@ -160,7 +160,7 @@ page_head(struct report *r)
 	    "<circle r=\"1.6\" fill=\"#5b4a8a\"/></symbol>\n"
 	    "</defs></svg>\n", out);
 	fprintf(out, "<header>\n<h1>bwcertcheck %s report</h1>\n",
-	    r->command == REPORT_LINT ? "lint" : "probe");
+	    report_command_name(r->command));
 	fputs("<p class=\"meta\">Policy <b>", out);
 	html_text(out, r->policy->name);
 	fprintf(out, "</b>, evaluated at <time>%s</time>, bwcertcheck %s</p>\n"
@@ -172,15 +172,18 @@ summary(struct report *r)
 {
 	static const enum result order[] = { RESULT_PASS, RESULT_WARN,
 	    RESULT_FAIL, RESULT_ERROR };
-	const char *what = r->command == REPORT_LINT ? "chain" : "target";
+	const char *what = report_subject_noun(r->command);
 	FILE *out = r->out;
 	struct buf nc = { 0 };
 	size_t i, n;
 
 	fputs("<section id=\"summary\">\n<p class=\"verdict\">", out);
 	badge(out, r->worst);
-	fprintf(out, " &mdash; %zu %s%s checked (exit %d)", r->n_subjects,
-	    what, r->n_subjects == 1 ? "" : "s", result_exit_code(r->worst));
+	fprintf(out, " &mdash; %zu %s%s checked", r->n_subjects, what,
+	    r->n_subjects == 1 ? "" : "s");
+	if (r->n_skipped > 0)
+		fprintf(out, ", %zu skipped", r->n_skipped);
+	fprintf(out, " (exit %d)", result_exit_code(r->worst));
 	report_not_checked_run(r, &nc);
 	if (nc.len > 0) {
 		fputs("<br><span class=\"warn\">Not checked: ", out);
@@ -475,11 +478,11 @@ finding_shape(const struct fleet_finding *f, const char **word)
 		*word = f->not_checked ? "not checked" : "skipped";
 		return "error";
 	}
-	if (f->rule->severity == SEV_ERROR) {
+	if (f->severity == SEV_ERROR) {
 		*word = "fail";
 		return "fail";
 	}
-	*word = f->rule->severity == SEV_WARNING ? "warning" : "notice";
+	*word = f->severity == SEV_WARNING ? "warning" : "notice";
 	return "warn";
 }
 
@@ -613,6 +616,8 @@ subject_detail(FILE *out, const struct fleet_subject *fs)
 	}
 	if (fs->has_probe)
 		probe_facts_html(out, &fs->probe);
+	for (i = 0; fs->has_client && i < fs->client.n_lines; i++)
+		fact(out, fs->client.label[i], fs->client.text[i]);
 	fputs("</dl>\n", out);
 	if (fs->n_findings > 0)
 		findings(out, fs);
@@ -686,39 +691,45 @@ subjects(struct report *r, const struct fleet *fl)
 }
 
 static void
-html_begin(struct report *r)
+skipped(struct report *r, const struct fleet *fl)
 {
-	r->state = xcalloc(1, sizeof(struct fleet));
-}
+	size_t i;
 
-static void
-html_subject(struct report *r, const struct subject *s)
-{
-	fleet_add(r->state, s, r->policy, r->now);
+	if (fl->n_skipped == 0)
+		return;
+	fputs("<section id=\"skipped\">\n<h2>Skipped</h2>\n<ul>\n", r->out);
+	for (i = 0; i < fl->n_skipped; i++) {
+		fputs("<li class=\"skipped\"><b>", r->out);
+		html_text(r->out, fl->skipped[i]);
+		fputs("</b>: ", r->out);
+		html_text(r->out, fl->skipped_why[i]);
+		fputs("</li>\n", r->out);
+	}
+	fputs("</ul>\n</section>\n", r->out);
 }
 
 static void
 html_end(struct report *r)
 {
-	struct fleet *fl = r->state;
+	struct fleet *fl = fleet_take(r);
 
-	fleet_sort(fl);
 	page_head(r);
 	fputs("<main>\n", r->out);
 	summary(r);
 	timeline(r, fl);
 	subjects(r, fl);
+	skipped(r, fl);
 	fputs("</main>\n<footer class=\"muted\"><p>Rules and fixes: "
 	    "<code>bwcertcheck rules</code>, <code>man bwcertcheck</code>."
 	    "</p></footer>\n</body>\n</html>\n", r->out);
 	fleet_free(fl);
 	free(fl);
-	r->state = NULL;
 }
 
 const struct report_format report_html = {
 	.name = "html",
-	.begin = html_begin,
-	.subject = html_subject,
+	.begin = fleet_report_begin,
+	.subject = fleet_report_subject,
 	.end = html_end,
+	.skip = fleet_report_skip,
 };

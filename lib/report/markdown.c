@@ -35,21 +35,6 @@ md_text(FILE *out, const char *s)
 	}
 }
 
-static const char *
-verdict_word(enum result r)
-{
-	switch (r) {
-	case RESULT_PASS:
-		return "COMPLIANT";
-	case RESULT_WARN:
-		return "COMPLIANT WITH WARNINGS";
-	case RESULT_FAIL:
-		return "NOT COMPLIANT";
-	default:
-		return "NOT EVALUATED";
-	}
-}
-
 static void
 date_only(time_t t, char *buf, size_t len)
 {
@@ -61,7 +46,7 @@ date_only(time_t t, char *buf, size_t len)
 static void
 overview(struct report *r, const struct fleet *fl)
 {
-	const char *what = r->command == REPORT_LINT ? "chain" : "target";
+	const char *what = report_subject_noun(r->command);
 	const struct fleet_subject *fs;
 	const struct fleet_cert *c;
 	struct buf nc = { 0 };
@@ -71,14 +56,17 @@ overview(struct report *r, const struct fleet *fl)
 
 	time_format(r->now, when, sizeof(when));
 	fprintf(out, "# bwcertcheck %s: %s\n\n",
-	    r->command == REPORT_LINT ? "lint" : "probe",
-	    verdict_word(r->worst));
+	    report_command_name(r->command),
+	    report_result_word(r->worst));
 	fprintf(out, "**%s** (exit %d): %zu %s%s checked: %zu compliant, "
-	    "%zu with warnings, %zu not compliant, %zu not evaluated.\n",
-	    verdict_word(r->worst), result_exit_code(r->worst), r->n_subjects,
+	    "%zu with warnings, %zu not compliant, %zu not evaluated",
+	    report_result_word(r->worst), result_exit_code(r->worst), r->n_subjects,
 	    what, r->n_subjects == 1 ? "" : "s", r->n_by_result[RESULT_PASS],
 	    r->n_by_result[RESULT_WARN], r->n_by_result[RESULT_FAIL],
 	    r->n_by_result[RESULT_ERROR]);
+	if (r->n_skipped > 0)
+		fprintf(out, ", %zu skipped", r->n_skipped);
+	fputs(".\n", out);
 	report_not_checked_run(r, &nc);
 	if (nc.len > 0) {
 		fputs("\n**Not checked:** ", out);
@@ -98,7 +86,7 @@ overview(struct report *r, const struct fleet *fl)
 	for (i = 0; i < fl->n; i++) {
 		fs = &fl->s[i];
 		c = fs->has_expiry ? &fs->certs[fs->soonest] : NULL;
-		fprintf(out, "| %s | ", verdict_word(fs->result));
+		fprintf(out, "| %s | ", report_result_word(fs->result));
 		md_text(out, fs->name);
 		if (fs->address != NULL && strstr(fs->name, fs->address) == NULL) {
 			fputs(" (", out);
@@ -132,7 +120,7 @@ subject_section(FILE *out, const struct fleet_subject *fs)
 
 	fputs("## ", out);
 	md_text(out, fs->name);
-	fprintf(out, ": %s\n\n", verdict_word(fs->result));
+	fprintf(out, ": %s\n\n", report_result_word(fs->result));
 	if (fs->error != NULL) {
 		fputs("Could not be evaluated: ", out);
 		md_text(out, fs->error);
@@ -151,8 +139,8 @@ subject_section(FILE *out, const struct fleet_subject *fs)
 		if (shown++ == 0)
 			fputs("| Result | Rule | Finding | Fix |\n"
 			    "| --- | --- | --- | --- |\n", out);
-		word = f->rule->severity == SEV_ERROR ? "FAIL" :
-		    f->rule->severity == SEV_WARNING ? "WARN" : "NOTE";
+		word = f->severity == SEV_ERROR ? "FAIL" :
+		    f->severity == SEV_WARNING ? "WARN" : "NOTE";
 		fprintf(out, "| %s | `%s` | ", word, f->rule->id);
 		md_text(out, f->message);
 		fputs(" | ", out);
@@ -336,6 +324,47 @@ answer_certificate(FILE *out, const struct fleet_subject *fs)
 	row_end(out);
 }
 
+/* What the equipment offered when it connected to listen as a client. */
+static void
+answer_client(FILE *out, const struct fleet_client *c,
+    const struct policy *pol)
+{
+	bool first = true;
+	int i;
+
+	answer_text(out, "TLS versions offered (as a client)", c->versions !=
+	    NULL ? c->versions : "no ClientHello");
+	if (c->versions != NULL) {
+		row(out, "Allowed suites offered");
+		for (i = 0; i < SUITE__MAX; i++) {
+			if (!(c->suites & (1u << i)))
+				continue;
+			fprintf(out, "%s`%s`", first ? "" : ", ",
+			    suite_openssl_name((enum suite)i));
+			first = false;
+		}
+		fprintf(out, "%s (of %zu suites offered)", first ? "none" : "",
+		    c->n_suites);
+		row_end(out);
+		if (pol->default_suite >= 0 && pol->default_suite < SUITE__MAX) {
+			row(out, "Default suite offered");
+			fprintf(out, "`%s`: %s", suite_openssl_name(
+			    (enum suite)pol->default_suite), c->suites &
+			    (1u << pol->default_suite) ? "yes" : "no");
+			row_end(out);
+		}
+		answer_text(out, "SNI sent", c->sni != NULL ? c->sni : "none");
+	}
+	answer_text(out, "Handshake", c->handshake);
+	if (c->cert_asked)
+		answer_text(out, "Client certificate", c->cert_sent ? "sent" :
+		    "not sent when asked");
+	answer_text(out, "SIP request", c->sip != NULL ? c->sip :
+	    "none read");
+	answer_text(out, "SRTP offer (SDP)", c->srtp != NULL ? c->srtp :
+	    "no SDP offer read (place a call to see it)");
+}
+
 static void
 questionnaire_target(struct report *r, const struct fleet_subject *const *g,
     size_t n)
@@ -356,9 +385,12 @@ questionnaire_target(struct report *r, const struct fleet_subject *const *g,
 		fputs(")", out);
 	}
 	fputs("\n\n| Question | Answer (measured) |\n| --- | --- |\n", out);
-	answer_text(out, "Equipment FQDN", fs->fqdn != NULL ? fs->fqdn :
-	    "not given (--fqdn)");
-	if (fs->kind == SUBJECT_HOST) {
+	if (fs->kind != SUBJECT_CLIENT || fs->fqdn != NULL)
+		answer_text(out, "Equipment FQDN", fs->fqdn != NULL ?
+		    fs->fqdn : "not given (--fqdn)");
+	if (fs->kind == SUBJECT_CLIENT) {
+		/* The equipment as a client: its address is in the name. */
+	} else if (fs->kind == SUBJECT_HOST) {
 		answer_addresses(out, g, n);
 		row(out, "Port");
 		fprintf(out, "%d", fs->port);
@@ -382,12 +414,14 @@ questionnaire_target(struct report *r, const struct fleet_subject *const *g,
 		    "not measured: lint reads files; bwcertcheck probe "
 		    "answers these from the server");
 	}
+	if (fs->has_client)
+		answer_client(out, &fs->client, r->policy);
 	if (with_chain != NULL)
 		answer_certificate(out, with_chain);
 	else if (fs->error != NULL)
 		answer_text(out, "Certificate", fs->error);
 	row(out, "Verdict");
-	fputs(verdict_word(fs->result), out);
+	fputs(report_result_word(fs->result), out);
 	for (i = 1; i < n; i++)
 		if (g[i]->result != fs->result) {
 			fputs(" (the addresses differ: see above)", out);
@@ -469,38 +503,36 @@ questionnaire(struct report *r, const struct fleet *fl)
 }
 
 static void
-md_begin(struct report *r)
-{
-	r->state = xcalloc(1, sizeof(struct fleet));
-}
-
-static void
-md_subject(struct report *r, const struct subject *s)
-{
-	fleet_add(r->state, s, r->policy, r->now);
-}
-
-static void
 md_end(struct report *r)
 {
-	struct fleet *fl = r->state;
+	struct fleet *fl = fleet_take(r);
 	size_t i;
 
-	fleet_sort(fl);
 	overview(r, fl);
 	/* A compliant subject has its row in the overview; nothing to add. */
 	for (i = 0; i < fl->n; i++)
 		if (fl->s[i].result != RESULT_PASS || fl->s[i].not_checked != NULL)
 			subject_section(r->out, &fl->s[i]);
+	if (fl->n_skipped > 0) {
+		fputs("## Skipped\n\n", r->out);
+		for (i = 0; i < fl->n_skipped; i++) {
+			fputs("- ", r->out);
+			md_text(r->out, fl->skipped[i]);
+			fputs(": ", r->out);
+			md_text(r->out, fl->skipped_why[i]);
+			fputs("\n", r->out);
+		}
+		fputs("\n", r->out);
+	}
 	questionnaire(r, fl);
 	fleet_free(fl);
 	free(fl);
-	r->state = NULL;
 }
 
 const struct report_format report_markdown = {
 	.name = "markdown",
-	.begin = md_begin,
-	.subject = md_subject,
+	.begin = fleet_report_begin,
+	.subject = fleet_report_subject,
 	.end = md_end,
+	.skip = fleet_report_skip,
 };

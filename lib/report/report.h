@@ -107,6 +107,11 @@ void report_client_lines(const struct client_facts *, client_line_fn fn,
 /* "lint", "probe" or "listen". */
 const char *report_command_name(enum report_command);
 
+/* The verdict in capitals: "COMPLIANT", ..., "COULD NOT EVALUATE". */
+const char *report_result_word(enum result);
+/* What a subject of this command is: "chain", "target" or "client". */
+const char *report_subject_noun(enum report_command);
+
 /* The formats. */
 extern const struct report_format report_text;
 extern const struct report_format report_json;

@@ -51,21 +51,6 @@ mark(const struct finding *f, const char **word, const char **color)
 }
 
 static const char *
-result_word(enum result res)
-{
-	switch (res) {
-	case RESULT_PASS:
-		return "COMPLIANT";
-	case RESULT_WARN:
-		return "COMPLIANT WITH WARNINGS";
-	case RESULT_FAIL:
-		return "NOT COMPLIANT";
-	default:
-		return "COULD NOT EVALUATE";
-	}
-}
-
-static const char *
 result_color(enum result res)
 {
 	switch (res) {
@@ -210,7 +195,7 @@ text_subject(struct report *r, const struct subject *s)
 	if (s->address != NULL && strstr(s->name, s->address) == NULL)
 		fprintf(r->out, " [%s]:%d", s->address, s->port);
 	fprintf(r->out, "  %s%s%s", col(r, result_color(s->result)),
-	    result_word(s->result), col(r, C_RESET));
+	    report_result_word(s->result), col(r, C_RESET));
 	not_checked(r, s, NULL);
 	fputc('\n', r->out);
 	if (s->error != NULL) {
@@ -242,11 +227,10 @@ text_subject(struct report *r, const struct subject *s)
 static void
 text_end(struct report *r)
 {
-	const char *what = r->command == REPORT_LINT ? "chain" :
-	    r->command == REPORT_LISTEN ? "client" : "target";
+	const char *what = report_subject_noun(r->command);
 
 	fprintf(r->out, "\n%s%s%s", col(r, result_color(r->worst)),
-	    result_word(r->worst), col(r, C_RESET));
+	    report_result_word(r->worst), col(r, C_RESET));
 	not_checked(r, NULL, NULL);
 	fprintf(r->out, ": %zu %s%s checked: %zu compliant, %zu with "
 	    "warnings, %zu not compliant, %zu not evaluated",

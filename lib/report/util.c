@@ -66,6 +66,28 @@ report_command_name(enum report_command c)
 	}
 }
 
+const char *
+report_result_word(enum result res)
+{
+	switch (res) {
+	case RESULT_PASS:
+		return "COMPLIANT";
+	case RESULT_WARN:
+		return "COMPLIANT WITH WARNINGS";
+	case RESULT_FAIL:
+		return "NOT COMPLIANT";
+	default:
+		return "COULD NOT EVALUATE";
+	}
+}
+
+const char *
+report_subject_noun(enum report_command c)
+{
+	return c == REPORT_LINT ? "chain" : c == REPORT_LISTEN ? "client" :
+	    "target";
+}
+
 void
 report_subject(struct report *r, const struct subject *s)
 {

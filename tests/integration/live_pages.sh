@@ -1,11 +1,13 @@
 #!/bin/sh
-# probe_pages.sh - the html and markdown reports of a probe: a zone whose two
-# SRV records (dnsmasq) lead to two s_servers on 127.0.0.1, one with all
-# three suites, one without the default.  The Markdown, rendered by
-# cmark-gfm, answers the questionnaire from what the probe measured
-# (A records, port, SRV record, TLS version, suites, the default); the
-# page lists the targets most urgent first.
-SUITE=probe_pages
+# live_pages.sh - the html and markdown reports of a probe and of listen.
+# Probe: a zone whose two SRV records (dnsmasq) lead to two s_servers on
+# 127.0.0.1, one with all three suites, one without the default.  The
+# Markdown, rendered by cmark-gfm, answers the questionnaire from what
+# the probe measured (A records, port, SRV record, TLS version, suites,
+# the default); the page lists the targets most urgent first.  Listen:
+# s_client places an INVITE with an SRTP offer and a User-Agent holding
+# '|' and '`'; the questionnaire answers what the client offered.
+SUITE=live_pages
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BWC=${BWC:-$TOP/bwcertcheck}
 . "$TOP/tests/lib.sh"
@@ -14,7 +16,7 @@ servers_init
 if [ -z "${TESTDATA:-}" ]; then
 	TESTDATA=$WORK/pki
 	sh "$TOP/testdata/mkpki.sh" "$TESTDATA" >/dev/null 2>&1 ||
-	    { echo "probe_pages: mkpki.sh failed"; exit 1; }
+	    { echo "live_pages: mkpki.sh failed"; exit 1; }
 fi
 T=$TESTDATA
 CHECK="$PY $TOP/tests/pages_check.py"
@@ -91,5 +93,74 @@ expect_grep '<code>AES128-SHA</code> rejected' "html: each suite's result in the
 expect_exit 1 "json: the SRV record each target came from" -- $P --format json -o "$WORK/probe.json"
 expect_json 'd["subjects"][0]["probe"]["srv"] == {"name": "'"$Z"'", "priority": 10, "weight": 50, "port": '"$ALL_PORT"', "target": "pbx.example.test"}' \
     "json: probe.srv names the record" "$WORK/probe.json"
+
+# ------------------------------------------------------------------
+# listen: the equipment as a TLS client, placing a call.
+sdp='v=0
+o=pbx 1 1 IN IP4 127.0.0.1
+s=-
+c=IN IP4 127.0.0.1
+t=0 0
+m=audio 40000 RTP/SAVP 0 8
+a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz
+a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:NzB4d1BINUAvLEw6UzF3WSJ+PSdFcGdUJShpX1Zj
+'
+body=$(printf '%s' "$sdp" | sed 's/$/\r/')
+len=$(printf '%s' "$sdp" | sed 's/$/\r/' | wc -c)
+invite() {
+	printf 'INVITE sip:test@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bK77\r\nMax-Forwards: 70\r\nFrom: <sip:pbx@127.0.0.1>;tag=19\r\nTo: <sip:test@127.0.0.1>\r\nCall-ID: 84b4c76e@pbx\r\nCSeq: 1 INVITE\r\nUser-Agent: pbx|`ua`\r\nContent-Type: application/sdp\r\nContent-Length: %s\r\n\r\n' "$len"
+	printf '%s\n' "$body"
+}
+for fmt in markdown html; do
+	port=$(free_port)
+	$BWC listen --listen 127.0.0.1 --port "$port" --timeout 30 \
+	    --cert "$T/good.pem" --key "$T/good.key" \
+	    --format $fmt -o "$WORK/listen.$fmt" 2>"$WORK/listen.$fmt.err" &
+	lpid=$!
+	echo "$lpid" >> "$SRV/pids"
+	i=0
+	while ! grep -q "^listening on" "$WORK/listen.$fmt.err" 2>/dev/null &&
+	    [ $i -lt 300 ] && kill -0 "$lpid" 2>/dev/null; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	invite | timeout 20 openssl s_client -connect "127.0.0.1:$port" \
+	    -tls1_2 -cipher 'AES128-SHA256:AES256-SHA256' -no-CAfile \
+	    -no-CApath -no-CAstore -quiet -ign_eof >"$WORK/sc.out" 2>&1
+	wait "$lpid"
+	got=$?
+	if [ "$got" -le 1 ]; then
+		ok "listen --format $fmt: a verdict (exit $got)"
+	else
+		not_ok "listen --format $fmt" "exit $got: $(tail -c 400 "$WORK/listen.$fmt.err")"
+	fi
+done
+$PY - >"$WORK/expect-listen.json" <<'PY'
+import json
+print(json.dumps({
+    "rows": [], "md_rows": None, "results": [], "counts": {}, "marks": {},
+    "texts": ["pbx|`ua`"],
+    "verdict": "COMPLIANT WITH WARNINGS",
+    "sections": ["For the carrier's TLS/SRTP questionnaire"],
+    "cells": {
+        "TLS versions offered (as a client)": "TLSv1.2",
+        "Allowed suites offered": "AES128-SHA256, AES256-SHA256 (of 2 suites offered)",
+        "Default suite offered": "AES128-SHA: no",
+        "SRTP offer (SDP)": "audio RTP/SAVP: a=crypto AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32",
+    },
+}))
+PY
+if cmark-gfm -e table "$WORK/listen.markdown" >"$WORK/listen-md.html" 2>"$WORK/cmark.err" &&
+    $CHECK md "$WORK/listen-md.html" "$WORK/expect-listen.json" >"$WORK/check.out" 2>&1; then
+	ok "markdown: the questionnaire answers what the client offered, its SRTP suites among it"
+else
+	not_ok "markdown: listen questionnaire" "$(head -c 1500 "$WORK/check.out" "$WORK/cmark.err")"
+fi
+expect_grep '^| SIP request | INVITE sip:test@127.0.0.1 SIP/2.0; User-Agent: pbx\\|\\`ua\\`' \
+    "markdown: the User-Agent's | and \` stay in their cell" "$WORK/listen.markdown"
+expect_grep 'data-result="warn"' "html: the client is a row" "$WORK/listen.html"
+expect_grep '<dt>sdp</dt><dd>  a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:&lt;key not shown&gt;' \
+    "html: the SDP offer in the details, never its key" "$WORK/listen.html"
+expect_no_grep 'WVNfX19zZW1jdGwg' "html: the SDES key is not in the page" "$WORK/listen.html"
 
 finish
