@@ -3,7 +3,8 @@
 # missing intermediate served as DER and as PKCS#7 by python3 -m
 # http.server, and by aia_server.py after redirects; and servers that
 # serve a wrong certificate, a stranger, a 404, bytes too slowly,
-# nothing at all, 64 MiB, five redirects or a redirect to file://.
+# nothing at all, 64 MiB, five redirects or a redirect to file://; and
+# an HTTPS server (openssl s_server -WWW) the system does not trust.
 # Each ends with the right chain or a clear refusal that writes
 # nothing, within --timeout (2 s here) plus a margin.
 #
@@ -160,5 +161,16 @@ expect_grep "only http:// and https:// URLs are fetched" "file://: named" "$WORK
 leaf ftp "ftp://127.0.0.1:$aport/issuing.der"
 expect_exit 2 "an ftp:// caIssuers URL: refused, never fetched" -- $F --fetch -o "$O-ftp.pem" "$WORK/ftp.pem"
 expect_grep "only http:// and https:// URLs are fetched" "ftp://: named" "$WORK/err"
+
+# HTTPS is fetched too, and the server is verified against the system's
+# CA store: a server with a certificate of the test PKI is refused.
+(cd "$WWW" && start_s_server S -WWW -cert "$T/good.pem" -key "$T/good.key") ||
+    { echo "fetch: s_server -WWW not listening"; exit 1; }
+S_PORT=$(tail -n 1 "$SRV/ports")
+leaf tls "https://127.0.0.1:$S_PORT/issuing.der"
+expect_exit 2 "https from a server the system does not trust: refused" -- $F --fetch -o "$O-tls.pem" "$WORK/tls.pem"
+expect_grep "fetching it failed: https://127.0.0.1:$S_PORT/issuing.der: SSL certificate problem" \
+    "https: the failed server verification is named" "$WORK/err"
+expect_nothing_written "$O-tls.pem" "https: nothing written"
 
 finish
