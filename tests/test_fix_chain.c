@@ -467,13 +467,13 @@ static void
 test_fix_chain_fetch_failure_is_the_reason(void **state)
 {
 	struct fake_net net = { .n = 1, .site = { { .url = URL_ISSUING,
-	    .error = "no complete answer within 2.0 s (--timeout)" } } };
+	    .error = "no complete answer in time (--timeout)" } } };
 	struct chain_fix f;
 
 	(void)state;
 	fix(&f, NULL, &net, aia_leaf, NULL);
 	assert_refused(&f, "is missing, and fetching it failed: " URL_ISSUING
-	    ": no complete answer within 2.0 s");
+	    ": no complete answer in time");
 	chain_fix_free(&f);
 }
 

@@ -50,9 +50,7 @@ fetch_reason(CURL *h, CURLcode rc, const struct sink *s,
 		    lim->max_bytes);
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
-		return xasprintf("no complete answer within %ld.%ld s "
-		    "(--timeout)", lim->timeout_ms / 1000,
-		    lim->timeout_ms % 1000 / 100);
+		return xstrdup("no complete answer in time (--timeout)");
 	case CURLE_TOO_MANY_REDIRECTS:
 		return xasprintf("more than %ld redirects", lim->max_redirects);
 	case CURLE_UNSUPPORTED_PROTOCOL:

@@ -135,7 +135,7 @@ expect_grep "fetching it failed: $H/no-such.der: HTTP status 404" "404: the stat
 leaf drip "$A/drip"
 timed 2 "a server that drips bytes: refused" -- $F --fetch -o "$O-drip.pem" "$WORK/drip.pem"
 expect_within $((TO + 6)) "drip: ends within --timeout"
-expect_grep "no complete answer within [0-9.]* s (--timeout)" "drip: the timeout is named" "$WORK/err"
+expect_grep "no complete answer in time (--timeout)" "drip: the timeout is named" "$WORK/err"
 leaf hang "$A/hang"
 timed 2 "a server that never answers: refused" -- $F --fetch -o "$O-hang.pem" "$WORK/hang.pem"
 expect_within $((TO + 6)) "hang: ends within --timeout"
