@@ -19,6 +19,7 @@
 #include "app/config.h"
 #include "core/fqdn.h"
 #include "app/op.h"
+#include "app/report_out.h"
 #include "report/report.h"
 #include "app/run.h"
 #include "core/timeutil.h"
@@ -32,6 +33,7 @@ enum {
 	OPT_EACH, OPT_FETCH, OPT_P12, OPT_HELP, OPT_VERSION, OPT_CRIT_DAYS,
 	OPT_LISTEN, OPT_INTERVAL, OPT_ALLOW,
 	OPT_CERT, OPT_COUNT, OPT_REQUIRE_CLIENT_CERT,
+	OPT_CLIENT_CERT, OPT_CLIENT_KEY,
 };
 
 /* The long options: one table, shared by the command line and --config. */
@@ -70,6 +72,8 @@ static const struct option long_options[] = {
 	{ "cert", required_argument, NULL, OPT_CERT },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "require-client-cert", no_argument, NULL, OPT_REQUIRE_CLIENT_CERT },
+	{ "client-cert", required_argument, NULL, OPT_CLIENT_CERT },
+	{ "client-key", required_argument, NULL, OPT_CLIENT_KEY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -115,6 +119,8 @@ static const char usage_text[] =
 "  --targets FILE         one target a line: HOST[:PORT] [FQDN]\n"
 "  --jobs N               probe up to N targets at once\n"
 "  --shard I/N            take only the I-th of N slices of the targets\n"
+"  --client-cert FILE     present this certificate when a server asks for one\n"
+"  --client-key FILE      the key of --client-cert (mutual TLS)\n"
 "fix-chain (also --trust-store, --fqdn, --at, --key, --password, --format):\n"
 "  -o, --output FILE      the chain file to write (replaced whole, mode 0644)\n"
 "  --fetch                fetch a missing intermediate from its caIssuers URL\n"
@@ -325,6 +331,12 @@ apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
 		return parse_int("--count", arg, 1, 1000, &run->count, err);
 	case OPT_REQUIRE_CLIENT_CERT:
 		run->require_client_cert = true;
+		return 0;
+	case OPT_CLIENT_CERT:
+		run->client_cert_path = arg;
+		return 0;
+	case OPT_CLIENT_KEY:
+		run->client_key_path = arg;
 		return 0;
 	default:
 		*err = xstrdup("unknown option");
@@ -545,6 +557,11 @@ finish_run(struct run *run, struct cli *cli)
 		free(err);
 		return EXIT_UNKNOWN;
 	}
+	if (cli->cmd == CMD_PROBE && probe_client_load(run, &err) != 0) {
+		diag_error("%s", err);
+		free(err);
+		return EXIT_UNKNOWN;
+	}
 	return 0;
 }
 
@@ -579,15 +596,22 @@ fix_chain_options(struct run *run, const struct cli *cli, int nargs)
 	return 0;
 }
 
+/* report's write_failed: the report cannot be written; stop here. */
+static void
+write_failed(void *arg, int e)
+{
+	report_out_write_failed(arg, e);
+}
+
 static int
 run_command(struct run *run, struct cli *cli, char **args, int nargs)
 {
 	const struct report_format *fmt = report_format_find(run->format);
 	struct lint_inputs *in = NULL;
 	struct report rep;
+	struct report_out out;
 	enum result res;
-	FILE *out = stdout;
-	char *tmp = NULL, *err = NULL;
+	char *err = NULL;
 	int rc;
 
 	if (cli->cmd == CMD_EXPORTER) {
@@ -621,23 +645,18 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 		free(err);
 		return EXIT_UNKNOWN;
 	}
-	/*
-	 * -o FILE is written as FILE.tmp and renamed when complete, so a
-	 * reader (node_exporter's textfile collector) never sees half a report.
-	 */
-	if (run->output != NULL) {
-		tmp = xasprintf("%s.tmp", run->output);
-		if ((out = fopen(tmp, "w")) == NULL) {
-			diag_error("%s: %s", tmp, strerror(errno));
-			free(tmp);
-			lint_inputs_free(in);
-			return EXIT_UNKNOWN;
-		}
+	if ((rc = report_out_open(&out, run->output, &err)) != 0) {
+		diag_error("%s", err);
+		free(err);
+		lint_inputs_free(in);
+		return EXIT_UNKNOWN;
 	}
-	report_begin(&rep, fmt, out, &run->policy, run->now, run->quiet,
+	report_begin(&rep, fmt, out.fp, &run->policy, run->now, run->quiet,
 	    cli->cmd == CMD_PROBE ? REPORT_PROBE : cli->cmd == CMD_LISTEN ?
 	    REPORT_LISTEN : REPORT_LINT);
-	rep.color = strcmp(fmt->name, "text") == 0 && want_color(cli, out);
+	rep.color = strcmp(fmt->name, "text") == 0 && want_color(cli, out.fp);
+	rep.write_failed = write_failed;
+	rep.write_failed_arg = &out;
 	if (cli->cmd == CMD_LINT)
 		res = op_lint(run, in, &rep, args, nargs);
 	else if (cli->cmd == CMD_FIX_CHAIN)
@@ -649,22 +668,12 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 	report_end(&rep);
 	res = result_worst(res, rep.worst);
 	rc = result_exit_code(res);
-	if (cli->cmd == CMD_LISTEN && rep.n_subjects == 0 && out != stdout) {
+	if (cli->cmd == CMD_LISTEN && rep.n_subjects == 0)
 		/* No client, no report: the previous FILE stays as it was. */
-		fclose(out);
-		(void)unlink(tmp);
-		free(tmp);
-	} else if (out != stdout) {
-		bool bad = ferror(out) != 0;
-
-		if (fclose(out) != 0 || bad || rename(tmp, run->output) != 0) {
-			diag_error("%s: %s", run->output, strerror(errno));
-			(void)unlink(tmp);
-			rc = EXIT_UNKNOWN;
-		}
-		free(tmp);
-	} else if (fflush(stdout) != 0 || ferror(stdout)) {
-		diag_error("standard output: %s", strerror(errno));
+		report_out_abort(&out);
+	else if (report_out_commit(&out, &err) != 0) {
+		diag_error("%s", err);
+		free(err);
 		rc = EXIT_UNKNOWN;
 	}
 	lint_inputs_free(in);
@@ -679,6 +688,7 @@ main(int argc, char **argv)
 	char *err = NULL;
 	int opt, rc = EXIT_UNKNOWN, i;
 
+	report_out_std_fds();
 	if (argc < 2) {
 		fputs(usage_text, stderr);
 		return EXIT_UNKNOWN;
@@ -758,6 +768,7 @@ main(int argc, char **argv)
 		goto out;
 	rc = run_command(&run, &cli, argv + optind, argc - optind);
 out:
+	probe_client_free(&run);
 	run_free(&run);
 	config_free(&cli.cfg);
 	return rc;

@@ -15,6 +15,7 @@ static void
 sig_each(const struct cert_facts *f, int idx, void *arg)
 {
 	struct sig_walk *w = arg;
+	char *ref;
 
 	/* A root's self-signature is never checked (BR 7.1.3.2 exempts it). */
 	if (idx < 0 || f->self_signed)
@@ -26,8 +27,10 @@ sig_each(const struct cert_facts *f, int idx, void *arg)
 	case SIGHASH_SHA512:
 		return;
 	default:
-		problems_add_cert(&w->p, f, idx, " is signed with %s (%s)",
+		ref = cert_ref(f, idx);
+		problems_add(&w->p, idx, "%s is signed with %s (%s)", ref,
 		    sig_hash_name(f->sig_hash), f->sig_alg);
+		free(ref);
 	}
 }
 

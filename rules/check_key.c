@@ -16,15 +16,18 @@ static void
 key_type_each(const struct cert_facts *f, int idx, void *arg)
 {
 	struct key_walk *w = arg;
+	char *ref;
 
 	if (f->key_type == KEY_RSA)
 		return;
 	/* The leaf is judged on its own, first. */
 	if (idx == (int)w->in->chain->leaf)
 		return;
-	problems_add_cert(&w->p, f, idx, " has a%s %s key: its signatures "
-	    "are not RSA", f->key_type == KEY_EC ? "n" : "",
+	ref = cert_ref(f, idx);
+	problems_add(&w->p, idx, "%s has a%s %s key: its signatures are not "
+	    "RSA", ref, f->key_type == KEY_EC ? "n" : "",
 	    key_type_name(f->key_type));
+	free(ref);
 }
 
 /* carrier: "Key pair type RSA; ECC certificates are not supported." */
@@ -56,13 +59,16 @@ static void
 key_size_each(const struct cert_facts *f, int idx, void *arg)
 {
 	struct key_walk *w = arg;
+	char *ref;
 
 	if (f->key_type != KEY_RSA && f->key_type != KEY_RSA_PSS)
 		return;
+	ref = cert_ref(f, idx);
 	if (f->key_bits < w->in->policy->min_rsa_bits)
-		problems_add_cert(&w->p, f, idx, " has RSA-%d", f->key_bits);
+		problems_add(&w->p, idx, "%s has RSA-%d", ref, f->key_bits);
 	if (f->key_bits % 8 != 0)
-		problems_add_cert(&w->odd, f, idx, " has RSA-%d", f->key_bits);
+		problems_add(&w->odd, idx, "%s has RSA-%d", ref, f->key_bits);
+	free(ref);
 }
 
 /* BR 6.1.5: RSA keys of at least 2048 bits (the policy may ask more). */

@@ -34,18 +34,24 @@ static void
 expired_each(const struct cert_facts *f, int idx, void *arg)
 {
 	struct time_walk *w = arg;
-	char when[32];
+	char when[32], *ref;
 
 	if (!f->times_valid) {
-		problems_add_cert(&w->p, f, idx, " has an undecodable validity");
+		ref = cert_ref(f, idx);
+		problems_add(&w->p, idx, "%s has an undecodable validity", ref);
+		free(ref);
 		return;
 	}
 	if (w->in->now < f->not_before) {
 		time_format(f->not_before, when, sizeof(when));
-		problems_add_cert(&w->p, f, idx, " is not valid before %s", when);
+		ref = cert_ref(f, idx);
+		problems_add(&w->p, idx, "%s is not valid before %s", ref, when);
+		free(ref);
 	} else if (w->in->now > f->not_after) {
 		time_format(f->not_after, when, sizeof(when));
-		problems_add_cert(&w->p, f, idx, " expired on %s", when);
+		ref = cert_ref(f, idx);
+		problems_add(&w->p, idx, "%s expired on %s", ref, when);
+		free(ref);
 	}
 	note_soonest(w, f, idx);
 }
@@ -141,7 +147,7 @@ static void
 soon_each(const struct cert_facts *f, int idx, void *arg)
 {
 	struct time_walk *w = arg;
-	char when[32];
+	char when[32], *ref;
 	time_t left;
 	long days;
 	bool crit;
@@ -158,11 +164,13 @@ soon_each(const struct cert_facts *f, int idx, void *arg)
 	if (crit)
 		w->critical = true;
 	time_format(f->not_after, when, sizeof(when));
+	ref = cert_ref(f, idx);
 	if (days < 0)
-		problems_add_cert(&w->p, f, idx, " has expired (%s)", when);
+		problems_add(&w->p, idx, "%s has expired (%s)", ref, when);
 	else
-		problems_add_cert(&w->p, f, idx, " expires in %ld day%s (%s)",
+		problems_add(&w->p, idx, "%s expires in %ld day%s (%s)", ref,
 		    days, days == 1 ? "" : "s", when);
+	free(ref);
 }
 
 /*

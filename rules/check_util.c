@@ -36,18 +36,3 @@ problems_add(struct problems *p, int idx, const char *fmt, ...)
 	free(s);
 	p->count++;
 }
-
-void
-problems_add_cert(struct problems *p, const struct cert_facts *f, int idx,
-    const char *fmt, ...)
-{
-	va_list ap;
-	char *ref = cert_ref(f, idx), *s;
-
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	problems_add(p, idx, "%s%s", ref, s);
-	free(ref);
-	free(s);
-}

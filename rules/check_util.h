@@ -22,8 +22,4 @@ struct problems {
 void problems_add(struct problems *, int idx, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The same, starting with cert_ref(f, idx): fmt says what follows it. */
-void problems_add_cert(struct problems *, const struct cert_facts *f,
-    int idx, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
 #endif

@@ -86,6 +86,14 @@ enum result op_probe_report_one(const struct run *, struct report *,
  */
 enum result op_listen(const struct run *, struct report *);
 
+/*
+ * Load --client-cert and --client-key into run->client, before any
+ * report begins (nothing when neither is given).  Returns 0, or -1 with
+ * *err set (caller frees).  probe_client_free() releases run->client.
+ */
+int probe_client_load(struct run *, char **err);
+void probe_client_free(struct run *);
+
 /* One line on stderr: "bwcertcheck: " + message.  Honours nothing: errors always show. */
 void diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning line on stderr, silenced by --quiet. */

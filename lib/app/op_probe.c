@@ -8,21 +8,92 @@
  * the same code lint uses (chain_analyse, run_judge) and reports the
  * targets in input order, whatever order they finished in.
  */
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "x509/chain.h"
+#include "x509/load.h"
 #include "rules/engine.h"
 #include "core/esc.h"
 #include "core/fqdn.h"
 #include "app/op.h"
+#include "app/pool.h"
 #include "probe/probe.h"
+
+/* --client-cert and --client-key, loaded. */
+struct client_id {
+	X509 *cert;
+	STACK_OF(X509) *chain;	/* what follows the certificate in its file */
+	EVP_PKEY *key;
+};
+
+int
+probe_client_load(struct run *run, char **err)
+{
+	struct client_id *c;
+	STACK_OF(X509) *certs;
+	char *cause = NULL;
+
+	if (run->client_cert_path == NULL && run->client_key_path == NULL)
+		return 0;
+	if (run->client_cert_path == NULL || run->client_key_path == NULL) {
+		*err = xstrdup("--client-cert and --client-key go together");
+		return -1;
+	}
+	if ((certs = sk_X509_new_null()) == NULL)
+		fatal_oom();
+	if (load_certs(run->client_cert_path, NULL, certs, NULL, NULL,
+	    &cause) == -1) {
+		*err = xasprintf("--client-cert %s", cause);
+		goto fail;
+	}
+	if (sk_X509_num(certs) == 0) {
+		*err = xasprintf("--client-cert %s: no certificate",
+		    run->client_cert_path);
+		goto fail;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->cert = sk_X509_shift(certs);
+	c->chain = certs;
+	run->client = c;
+	if ((c->key = load_key(run->client_key_path, NULL, &cause)) == NULL) {
+		*err = xasprintf("--client-key %s", cause);
+		free(cause);
+		probe_client_free(run);
+		return -1;
+	}
+	if (X509_check_private_key(c->cert, c->key) != 1) {
+		*err = xasprintf("--client-key %s does not match --client-cert "
+		    "%s", run->client_key_path, run->client_cert_path);
+		probe_client_free(run);
+		return -1;
+	}
+	return 0;
+fail:
+	free(cause);
+	sk_X509_pop_free(certs, X509_free);
+	return -1;
+}
+
+void
+probe_client_free(struct run *run)
+{
+	struct client_id *c = run->client;
+
+	if (c == NULL)
+		return;
+	X509_free(c->cert);
+	sk_X509_pop_free(c->chain, X509_free);
+	EVP_PKEY_free(c->key);
+	free(c);
+	run->client = NULL;
+}
 
 /* One address of one host, as the network side found it. */
 struct probe_entry {
@@ -40,14 +111,43 @@ struct target_out {
 	size_t n;
 };
 
+/*
+ * One host to probe: a target as given, or one SRV record of a zone
+ * (then host, port and fqdn come from the record).  A zone whose look-up
+ * failed is one item with only an error.
+ */
+struct host_item {
+	const struct probe_target *t;
+	const char *host;	/* borrowed from t or the zone's records */
+	bool host_is_ip;
+	int port;
+	const char *fqdn;	/* the name judged, or NULL */
+	const struct dns_srv *srv;	/* the record it came from, or NULL */
+	const char *srv_name;	/* and the name looked up */
+	char *error;		/* the zone's look-up failed (owned) */
+	const char *error_name;	/* the subject's name for that error */
+	struct target_out out;
+};
+
+/* With --srv: one zone's look-up. */
+struct zone {
+	char *qname;		/* _sips._tcp.ZONE */
+	struct dns_srv *srv;
+	size_t n;
+	char *error;
+};
+
 struct work {
 	const struct run *run;
+	struct report *rep;
+	struct probe_params base;	/* what every host shares */
 	const struct probe_target *targets;
-	struct target_out *outs;
-	bool *done;
-	size_t n, next;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	struct zone *zones;		/* --srv: one per target */
+	struct host_item *items;
+	size_t n_items;
+	enum result worst;
+	bool progress;
+	struct target_out *one;		/* op_probe_one(): the entries */
 };
 
 static struct probe_entry *
@@ -159,12 +259,13 @@ out:
 
 /* Probe one host (a target, or an SRV target) into out. */
 static void
-probe_host(const struct run *run, const char *host, bool host_is_ip,
-    int port, const char *fqdn, struct target_out *out)
+probe_host(const struct run *run, const struct probe_params *base,
+    const char *host, bool host_is_ip, int port, const char *fqdn,
+    struct target_out *out)
 {
 	struct probe_facts dnsf;
 	struct dns_addrs addrs = { 0 };
-	struct probe_params p = { 0 };
+	struct probe_params p = *base;
 	struct probe_result *res = NULL;
 	struct probe_entry *e;
 	char *name, *err = NULL, ip[INET6_ADDRSTRLEN];
@@ -180,8 +281,6 @@ probe_host(const struct run *run, const char *host, bool host_is_ip,
 		name = host_port(host, port);
 	probe_facts_init(&dnsf);
 	p.deadline_ms = net_now_ms() + (int64_t)run->timeout_sec * 1000;
-	p.timeout_sec = run->timeout_sec;
-	p.policy = &run->policy;
 	p.port = port;
 	if (!run->no_sni)
 		p.servername = run->servername != NULL ? run->servername :
@@ -240,70 +339,104 @@ out:
 	free(name);
 }
 
-/* A target: a host, or with --srv a zone whose SRV targets are probed. */
+/* pool work: look up one zone's SRV records. */
 static void
-probe_target(const struct run *run, const struct probe_target *t,
-    struct target_out *out)
-{
-	struct dns_srv *srv = NULL;
-	const char *fqdn = run->fqdn != NULL ? run->fqdn : t->fqdn;
-	char *qname = NULL, *err = NULL;
-	size_t n = 0, i;
-
-	if (!run->srv) {
-		probe_host(run, t->host, t->host_is_ip, t->port,
-		    fqdn != NULL ? fqdn : t->host_is_ip ? NULL : t->host, out);
-		return;
-	}
-	if (t->host_is_ip) {
-		entry_new(out, t->host, NULL, t->port)->error =
-		    xstrdup("--srv: HOST must be a zone name, not an address");
-		return;
-	}
-	qname = xasprintf("_sips._tcp.%s", t->host);
-	if (dns_lookup_srv(qname, run->resolver,
-	    net_now_ms() + (int64_t)run->timeout_sec * 1000, &srv, &n,
-	    &err) == -1)
-		entry_new(out, qname, fqdn, t->port)->error = err;
-	for (i = 0; i < n; i++) {
-		size_t first = out->n, k;
-
-		probe_host(run, srv[i].target, false, srv[i].port,
-		    fqdn != NULL ? fqdn : srv[i].target, out);
-		/* Each address found through the record says which record. */
-		for (k = first; k < out->n; k++) {
-			struct probe_facts *pf = &out->e[k].res.facts;
-
-			pf->srv_name = xstrdup(qname);
-			pf->srv_target = xstrdup(srv[i].target);
-			pf->srv_priority = srv[i].priority;
-			pf->srv_weight = srv[i].weight;
-			pf->srv_port = srv[i].port;
-		}
-	}
-	dns_srv_free(srv, n);
-	free(qname);
-}
-
-static void *
-worker(void *arg)
+zone_work(void *arg, size_t i)
 {
 	struct work *w = arg;
-	size_t i;
+	struct zone *z = &w->zones[i];
 
-	for (;;) {
-		pthread_mutex_lock(&w->mu);
-		i = w->next++;
-		pthread_mutex_unlock(&w->mu);
-		if (i >= w->n)
-			break;
-		probe_target(w->run, &w->targets[i], &w->outs[i]);
-		pthread_mutex_lock(&w->mu);
-		w->done[i] = true;
-		pthread_cond_broadcast(&w->cv);
-		pthread_mutex_unlock(&w->mu);
+	if (w->targets[i].host_is_ip) {
+		z->error = xstrdup("--srv: HOST must be a zone name, not an "
+		    "address");
+		return;
 	}
-	return NULL;
+	(void)dns_lookup_srv(z->qname, w->run->resolver,
+	    net_now_ms() + (int64_t)w->run->timeout_sec * 1000, &z->srv,
+	    &z->n, &z->error);
+}
+
+static void
+zone_deliver(void *arg, size_t i, bool failed)
+{
+	struct work *w = arg;
+
+	if (failed && w->zones[i].error == NULL)
+		w->zones[i].error = xstrdup("out of memory");
+}
+
+/* The hosts to probe, in report order: targets, or each zone's records. */
+static void
+host_items(struct work *w, size_t ntargets)
+{
+	const struct run *run = w->run;
+	struct host_item *it;
+	size_t i, k, n = 0;
+
+	for (i = 0; i < ntargets; i++)
+		n += run->srv && w->zones[i].error == NULL ? w->zones[i].n : 1;
+	w->items = xcalloc(n + 1, sizeof(*w->items));
+	for (i = 0; i < ntargets; i++) {
+		const struct probe_target *t = &w->targets[i];
+		const char *fqdn = run->fqdn != NULL ? run->fqdn : t->fqdn;
+
+		if (!run->srv) {
+			it = &w->items[w->n_items++];
+			it->t = t;
+			it->host = t->host;
+			it->host_is_ip = t->host_is_ip;
+			it->port = t->port;
+			it->fqdn = fqdn != NULL ? fqdn : t->host_is_ip ? NULL :
+			    t->host;
+			continue;
+		}
+		if (w->zones[i].error != NULL) {
+			it = &w->items[w->n_items++];
+			it->t = t;
+			it->port = t->port;
+			it->fqdn = fqdn;
+			it->error = w->zones[i].error;
+			w->zones[i].error = NULL;
+			it->error_name = t->host_is_ip ? t->host :
+			    w->zones[i].qname;
+			continue;
+		}
+		for (k = 0; k < w->zones[i].n; k++) {
+			const struct dns_srv *r = &w->zones[i].srv[k];
+
+			it = &w->items[w->n_items++];
+			it->t = t;
+			it->host = r->target;
+			it->port = r->port;
+			it->fqdn = fqdn != NULL ? fqdn : r->target;
+			it->srv = r;
+			it->srv_name = w->zones[i].qname;
+		}
+	}
+}
+
+/* pool work: probe one host. */
+static void
+host_work(void *arg, size_t i)
+{
+	struct work *w = arg;
+	struct host_item *it = &w->items[i];
+	size_t k;
+
+	if (it->error != NULL)
+		return;
+	probe_host(w->run, &w->base, it->host, it->host_is_ip, it->port,
+	    it->fqdn, &it->out);
+	/* Each address found through a record says which record. */
+	for (k = 0; it->srv != NULL && k < it->out.n; k++) {
+		struct probe_facts *pf = &it->out.e[k].res.facts;
+
+		pf->srv_name = xstrdup(it->srv_name);
+		pf->srv_target = xstrdup(it->srv->target);
+		pf->srv_priority = it->srv->priority;
+		pf->srv_weight = it->srv->weight;
+		pf->srv_port = it->srv->port;
+	}
 }
 
 /* Judge and report one address; returns its result. */
@@ -402,30 +535,125 @@ gather(const struct run *run, struct report *rep, char *const args[], int nargs,
 	return worst;
 }
 
+/* What every host of a run shares. */
+static void
+work_base(struct work *w, const struct run *run)
+{
+	w->base.policy = &run->policy;
+	w->base.timeout_sec = run->timeout_sec;
+	if (run->client != NULL) {
+		w->base.client_cert = run->client->cert;
+		w->base.client_chain = run->client->chain;
+		w->base.client_key = run->client->key;
+	}
+}
+
+/* What a failed item leaves: its host alone, with the cause. */
+static void
+item_failed(struct host_item *it)
+{
+	struct probe_entry *e;
+	char *name = host_port(it->host, it->port);
+
+	/* What the probe had found is lost. */
+	memset(&it->out, 0, sizeof(it->out));
+	e = entry_new(&it->out, name, it->fqdn, it->port);
+	e->error = xstrdup("could not be probed: out of memory (a limit on "
+	    "this machine, not the server's answer)");
+	free(name);
+}
+
+/* pool deliver: judge and report one host's addresses, in input order. */
+static void
+host_deliver(void *arg, size_t i, bool failed)
+{
+	struct work *w = arg;
+	struct host_item *it = &w->items[i];
+	struct probe_entry *e;
+	size_t k;
+
+	if (it->error != NULL) {
+		e = entry_new(&it->out, it->error_name, it->fqdn, it->port);
+		e->error = it->error;
+		it->error = NULL;
+	} else if (failed)
+		item_failed(it);
+	for (k = 0; k < it->out.n; k++)
+		w->worst = result_worst(w->worst,
+		    report_entry(w->run, w->rep, &it->out.e[k]));
+	target_out_free(&it->out);
+	if (w->progress)
+		fprintf(stderr, "\rbwcertcheck: %zu/%zu probed", i + 1,
+		    w->n_items);
+}
+
+/*
+ * The descriptors one target needs at once: a connection per handshake
+ * of one address (PROBE_CONNS_PER_ADDR) and the DNS look-up's sockets.
+ */
+#define DNS_FDS 2
+#define FDS_PER_TARGET (PROBE_CONNS_PER_ADDR + DNS_FDS)
+/* Descriptors kept for the rest: the report, the trust store, c-ares. */
+#define FDS_RESERVE 16
+
+/*
+ * Size --jobs to the open-file limit: every target gets at least the
+ * descriptors of one address's handshakes at once.  Says so once when
+ * it lowers --jobs.  Returns the jobs; *max_conns is each one's share.
+ */
+static int
+fit_jobs(const struct run *run, size_t ntargets, size_t *max_conns)
+{
+	long want, avail, lim = 0;
+	int jobs = run->jobs > 0 ? run->jobs : 1, fit;
+
+	if ((size_t)jobs > ntargets && ntargets > 0)
+		jobs = (int)ntargets;
+	if (jobs > POOL_MAX_THREADS)
+		jobs = POOL_MAX_THREADS;
+	want = (long)jobs * FDS_PER_TARGET + FDS_RESERVE;
+	avail = pool_fds_available(want, &lim) - FDS_RESERVE;
+	if (avail < FDS_PER_TARGET) {
+		/* One target at a time, with what there is. */
+		*max_conns = avail > DNS_FDS ? (size_t)(avail - DNS_FDS) : 1;
+		fit = 1;
+	} else {
+		fit = avail / FDS_PER_TARGET < jobs ?
+		    (int)(avail / FDS_PER_TARGET) : jobs;
+		*max_conns = (size_t)(avail / fit - DNS_FDS);
+	}
+	if (fit < jobs && run->jobs > 1)
+		diag_warn(run, "--jobs %d lowered to %d: the limit of %ld open "
+		    "files (ulimit -n) leaves room for %d targets at once",
+		    run->jobs, fit, lim, fit);
+	return fit;
+}
+
 enum result
 op_probe(const struct run *run, struct report *rep, char *const targets[],
     int ntargets)
 {
 	struct probe_target *all = NULL, *sel = NULL;
 	struct work w;
-	pthread_t *th = NULL;
+	struct pool_spec spec;
 	struct sigaction sa;
-	enum result worst;
-	size_t nall = 0, nsel = 0, i, k, nth = 0;
-	bool progress;
+	size_t nall = 0, nsel = 0, i;
 	char *err = NULL;
-	int jobs = run->jobs > 0 ? run->jobs : 1;
 
 	/* A server that hangs up while we write must not kill the run. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	if (dns_global_init(&err) == -1) {
-		worst = report_error(run, rep, "probe", err);
+		enum result r = report_error(run, rep, "probe", err);
+
 		free(err);
-		return worst;
+		return r;
 	}
-	worst = gather(run, rep, targets, ntargets, &all, &nall);
+	memset(&w, 0, sizeof(w));
+	w.run = run;
+	w.rep = rep;
+	w.worst = gather(run, rep, targets, ntargets, &all, &nall);
 	for (i = 0; i < nall; i++) {
 		if (!probe_shard_has(i, run->shard_i, run->shard_n)) {
 			probe_target_free(&all[i]);
@@ -436,60 +664,100 @@ op_probe(const struct run *run, struct report *rep, char *const targets[],
 	}
 	free(all);
 
-	memset(&w, 0, sizeof(w));
-	w.run = run;
 	w.targets = sel;
-	w.n = nsel;
-	w.outs = xcalloc(nsel + 1, sizeof(*w.outs));
-	w.done = xcalloc(nsel + 1, sizeof(*w.done));
-	pthread_mutex_init(&w.mu, NULL);
-	pthread_cond_init(&w.cv, NULL);
-	if (nsel > 1 && jobs > 1) {
-		nth = (size_t)jobs < nsel ? (size_t)jobs : nsel;
-		th = xcalloc(nth, sizeof(*th));
-		for (i = 0; i < nth; i++)
-			if (pthread_create(&th[i], NULL, worker, &w) != 0)
-				break;
-		nth = i;	/* fewer threads is slower, not wrong */
+	work_base(&w, run);
+	memset(&spec, 0, sizeof(spec));
+	spec.arg = &w;
+	if (run->srv) {
+		spec.jobs = run->jobs;
+		/* The zones' look-ups at once, then every record found. */
+		w.zones = xcalloc(nsel + 1, sizeof(*w.zones));
+		for (i = 0; i < nsel; i++)
+			w.zones[i].qname = xasprintf("_sips._tcp.%s", sel[i].host);
+		spec.n = nsel;
+		spec.work = zone_work;
+		spec.deliver = zone_deliver;
+		(void)pool_run(&spec);
 	}
-	progress = nsel > 1 && isatty(STDERR_FILENO);
-	for (i = 0; i < nsel; i++) {
-		if (nth == 0) {
-			probe_target(run, &sel[i], &w.outs[i]);
-			w.done[i] = true;
-		}
-		pthread_mutex_lock(&w.mu);
-		while (!w.done[i])
-			pthread_cond_wait(&w.cv, &w.mu);
-		pthread_mutex_unlock(&w.mu);
-		for (k = 0; k < w.outs[i].n; k++)
-			worst = result_worst(worst,
-			    report_entry(run, rep, &w.outs[i].e[k]));
-		target_out_free(&w.outs[i]);
-		if (progress)
-			fprintf(stderr, "\rbwcertcheck: %zu/%zu targets probed",
-			    i + 1, nsel);
-	}
-	if (progress)
+	host_items(&w, nsel);
+	spec.jobs = fit_jobs(run, w.n_items, &w.base.max_conns);
+	w.progress = w.n_items > 1 && isatty(STDERR_FILENO);
+	spec.n = w.n_items;
+	spec.work = host_work;
+	spec.deliver = host_deliver;
+	(void)pool_run(&spec);
+	if (w.progress)
 		fputs("\r\033[K", stderr);
-	for (i = 0; i < nth; i++)
-		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&w.mu);
-	pthread_cond_destroy(&w.cv);
-	free(th);
-	free(w.outs);
-	free(w.done);
+
+	for (i = 0; w.zones != NULL && i < nsel; i++) {
+		free(w.zones[i].qname);
+		dns_srv_free(w.zones[i].srv, w.zones[i].n);
+		free(w.zones[i].error);
+	}
+	free(w.zones);
+	free(w.items);
 	probe_targets_free(sel, nsel);
 	dns_global_cleanup();
-	return worst;
+	return w.worst;
+}
+
+/* pool deliver for op_probe_one(): every entry into w->one. */
+static void
+one_deliver(void *arg, size_t i, bool failed)
+{
+	struct work *w = arg;
+	struct host_item *it = &w->items[i];
+	struct probe_entry *e;
+	size_t k;
+
+	if (it->error != NULL) {
+		e = entry_new(&it->out, it->error_name, it->fqdn, it->port);
+		e->error = it->error;
+		it->error = NULL;
+	} else if (failed)
+		item_failed(it);
+	for (k = 0; k < it->out.n; k++) {
+		w->one->e = xreallocarray(w->one->e, w->one->n + 1,
+		    sizeof(*w->one->e));
+		w->one->e[w->one->n++] = it->out.e[k];
+	}
+	free(it->out.e);
+	memset(&it->out, 0, sizeof(it->out));
 }
 
 struct target_out *
 op_probe_one(const struct run *run, const struct probe_target *t)
 {
 	struct target_out *out = xcalloc(1, sizeof(*out));
+	struct pool_spec spec;
+	struct work w;
 
-	probe_target(run, t, out);
+	memset(&w, 0, sizeof(w));
+	w.run = run;
+	w.targets = t;
+	w.one = out;
+	work_base(&w, run);
+	if (run->srv) {
+		w.zones = xcalloc(1, sizeof(*w.zones));
+		w.zones[0].qname = xasprintf("_sips._tcp.%s", t->host);
+		zone_work(&w, 0);
+	}
+	host_items(&w, 1);
+	/* A zone's records at once, as op_probe() does. */
+	memset(&spec, 0, sizeof(spec));
+	spec.n = w.n_items;
+	spec.jobs = run->jobs;
+	spec.work = host_work;
+	spec.deliver = one_deliver;
+	spec.arg = &w;
+	(void)pool_run(&spec);
+	if (w.zones != NULL) {
+		free(w.zones[0].qname);
+		dns_srv_free(w.zones[0].srv, w.zones[0].n);
+		free(w.zones[0].error);
+		free(w.zones);
+	}
+	free(w.items);
 	return out;
 }
 

@@ -10,6 +10,8 @@
 #include "rules/engine.h"
 #include "x509/trust.h"
 
+struct client_id;
+
 struct run {
 	struct policy policy;
 	time_t now;			/* from --at or the clock, read once */
@@ -54,6 +56,11 @@ struct run {
 	const char *cert_path;		/* --cert, or NULL: a throw-away one */
 	int count;			/* --count */
 	bool require_client_cert;
+
+	/* probe: mutual TLS */
+	const char *client_cert_path;	/* --client-cert */
+	const char *client_key_path;	/* --client-key */
+	struct client_id *client;	/* both, loaded: probe_client_load() */
 };
 
 void run_init(struct run *);

@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,11 +88,35 @@ result_worst(enum result a, enum result b)
 	return result_rank(a) >= result_rank(b) ? a : b;
 }
 
+/*
+ * Where fatal_oom() jumps to in this thread, or NULL: out of memory is
+ * then fatal.  Per thread, so that one worker's failure ends its own
+ * item only.
+ */
+static _Thread_local jmp_buf *oom_jump;
+
 void
 fatal_oom(void)
 {
+	if (oom_jump != NULL)
+		longjmp(*oom_jump, 1);
 	fputs("bwcertcheck: out of memory\n", stderr);
 	abort();
+}
+
+int
+oom_guard(void (*fn)(void *), void *arg)
+{
+	jmp_buf env, *saved = oom_jump;
+
+	if (setjmp(env) != 0) {
+		oom_jump = saved;
+		return -1;
+	}
+	oom_jump = &env;
+	fn(arg);
+	oom_jump = saved;
+	return 0;
 }
 
 void *

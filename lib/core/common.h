@@ -96,6 +96,16 @@ int parse_long(const char *s, long min, long max, long *out);
 void hex_encode(const unsigned char *in, size_t n, char *out);
 
 /*
+ * Run fn(arg) so that running out of memory inside it (fatal_oom(),
+ * which every x*alloc helper calls) returns -1 instead of ending the
+ * process; 0 when fn returned normally.  Whatever fn had allocated
+ * before the failure is not freed, and fn must not hold a lock or be
+ * inside a library's callback when it allocates with an x* helper.
+ * Guards nest; each thread has its own.
+ */
+int oom_guard(void (*fn)(void *), void *arg);
+
+/*
  * A growable string buffer.  buf_free() releases the bytes;
  * buf_steal() hands them to the caller (who frees them) and resets.
  */

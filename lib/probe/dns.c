@@ -8,6 +8,7 @@
  * so look-ups in different threads share nothing.
  */
 #include <arpa/nameser.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,6 @@
 /* Per-try timeout and tries; the caller's deadline bounds the whole. */
 #define DNS_TRY_MS 1500
 #define DNS_TRIES 3
-#define DNS_MAX_ADDRS 64
 
 struct dns_answer {
 	int status;		/* ARES_* */
@@ -55,8 +55,12 @@ answer_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	(void)timeouts;
 	a->status = status;
 	a->done = true;
+	/* Plain malloc: out of memory here must not leave c-ares by longjmp. */
 	if (status == ARES_SUCCESS && abuf != NULL && alen > 0) {
-		a->abuf = xmalloc((size_t)alen);
+		if ((a->abuf = malloc((size_t)alen)) == NULL) {
+			a->status = ARES_ENOMEM;
+			return;
+		}
 		memcpy(a->abuf, abuf, (size_t)alen);
 		a->alen = alen;
 	}
@@ -236,15 +240,38 @@ add_addr(struct dns_addrs *out, int family, const void *a)
 		    sizeof(struct in6_addr));
 }
 
+/*
+ * Every address of an A (family AF_INET) or AAAA reply, however many:
+ * the SBC may pick any of them, so each is probed.  Returns how many,
+ * or -1 when the reply does not parse.
+ */
+static int
+add_reply(struct dns_addrs *out, int family, const struct dns_answer *a)
+{
+	struct hostent *h = NULL;
+	int rc, n = 0;
+
+	rc = family == AF_INET ?
+	    ares_parse_a_reply(a->abuf, a->alen, &h, NULL, NULL) :
+	    ares_parse_aaaa_reply(a->abuf, a->alen, &h, NULL, NULL);
+	if (rc != ARES_SUCCESS || h == NULL) {
+		if (h != NULL)
+			ares_free_hostent(h);
+		return rc == ARES_ENODATA ? 0 : -1;
+	}
+	for (; h->h_addr_list[n] != NULL; n++)
+		add_addr(out, family, h->h_addr_list[n]);
+	ares_free_hostent(h);
+	return n;
+}
+
 int
 dns_lookup_host(const char *name, const char *resolver, int64_t deadline_ms,
     struct dns_addrs *out, char **err)
 {
 	ares_channel ch = NULL;
 	struct dns_answer ans[2];
-	struct ares_addrttl a4[DNS_MAX_ADDRS];
-	struct ares_addr6ttl a6[DNS_MAX_ADDRS];
-	int n4 = DNS_MAX_ADDRS, n6 = DNS_MAX_ADDRS, i, rc = -1;
+	int n, rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(ans, 0, sizeof(ans));
@@ -262,19 +289,12 @@ dns_lookup_host(const char *name, const char *resolver, int64_t deadline_ms,
 	}
 	out->n_a = 0;
 	if (ans[0].status == ARES_SUCCESS &&
-	    ares_parse_a_reply(ans[0].abuf, ans[0].alen, NULL, a4, &n4) ==
-	    ARES_SUCCESS) {
-		for (i = 0; i < n4; i++)
-			add_addr(out, AF_INET, &a4[i].ipaddr);
-		out->n_a = n4;
-	}
+	    (n = add_reply(out, AF_INET, &ans[0])) >= 0)
+		out->n_a = n;
 	if (ans[1].status == ARES_SUCCESS &&
-	    ares_parse_aaaa_reply(ans[1].abuf, ans[1].alen, NULL, a6, &n6) ==
-	    ARES_SUCCESS) {
-		for (i = 0; i < n6; i++)
-			add_addr(out, AF_INET6, &a6[i].ip6addr);
-		out->n_aaaa = n6;
-	} else if (ans[1].status == ARES_SUCCESS ||
+	    (n = add_reply(out, AF_INET6, &ans[1])) >= 0)
+		out->n_aaaa = n;
+	else if (ans[1].status == ARES_SUCCESS ||
 	    ans[1].status == ARES_ENODATA)
 		out->n_aaaa = 0;
 	rc = 0;

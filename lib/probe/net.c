@@ -99,26 +99,48 @@ connect_cause(int e)
 	}
 }
 
-int
-net_connect_start(const struct sockaddr_storage *ss, char **err)
+bool
+net_errno_is_local(int e)
 {
-	int fd, flags, one = 1;
+	switch (e) {
+	case EMFILE:		/* our descriptors */
+	case ENFILE:		/* the system's */
+	case ENOMEM:
+	case ENOBUFS:
+	case EAGAIN:		/* connect(): no local port left */
+	case EADDRNOTAVAIL:
+		return true;
+	default:
+		return false;
+	}
+}
 
+int
+net_connect_start(const struct sockaddr_storage *ss, char **err, bool *local)
+{
+	int fd, flags, one = 1, e;
+
+	*local = false;
 	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
 	if (fd == -1) {
-		*err = xasprintf("socket: %s", strerror(errno));
+		e = errno;
+		*local = net_errno_is_local(e);
+		*err = xasprintf("socket: %s", strerror(e));
 		goto out;
 	}
 	flags = fcntl(fd, F_GETFL);
-	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1)
+	if (flags == -1 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1) {
+		*local = true;
 		*err = xasprintf("fcntl: %s", strerror(errno));
-	else {
+	} else {
 		/* Handshake records are small and latency is what we measure. */
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		if (connect(fd, (const struct sockaddr *)ss,
 		    net_addr_len(ss)) == 0 || errno == EINPROGRESS)
 			goto out;
-		*err = connect_cause(errno);
+		e = errno;
+		*local = net_errno_is_local(e);
+		*err = connect_cause(e);
 	}
 	close(fd);
 	fd = -1;

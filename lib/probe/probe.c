@@ -31,6 +31,8 @@
 #define CIPHERS_ANY "ALL:!aNULL:!eNULL"
 
 enum { JOB_ANY = SUITE__MAX, JOB_BARE, JOB_SIP, JOB__PER_ADDR };
+_Static_assert(JOB__PER_ADDR == PROBE_CONNS_PER_ADDR,
+    "probe.h counts the connections of one address");
 
 void
 probe_facts_init(struct probe_facts *p)
@@ -95,22 +97,35 @@ probe_result_free(struct probe_result *r)
  *   renegotiation is still probed (we never renegotiate).
  */
 static SSL_CTX *
-probe_ctx_new(char **err)
+probe_ctx_new(const struct probe_params *p, char **err)
 {
 	SSL_CTX *ctx;
+	int i;
 
 	ERR_clear_error();
-	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
-		*err = xasprintf("TLS setup: %s", ossl_err_string(
-		    ERR_peek_last_error(), "cannot make a TLS context"));
-		ERR_clear_error();
-		return NULL;
-	}
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		goto fail;
 	SSL_CTX_set_security_level(ctx, 0);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_NO_TICKET);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	if (p->client_cert != NULL) {
+		if (SSL_CTX_use_certificate(ctx, p->client_cert) != 1 ||
+		    SSL_CTX_use_PrivateKey(ctx, p->client_key) != 1)
+			goto fail;
+		for (i = 0; p->client_chain != NULL &&
+		    i < sk_X509_num(p->client_chain); i++)
+			if (SSL_CTX_add1_chain_cert(ctx,
+			    sk_X509_value(p->client_chain, i)) != 1)
+				goto fail;
+	}
 	return ctx;
+fail:
+	*err = xasprintf("TLS setup: %s", ossl_err_string(
+	    ERR_peek_last_error(), "cannot make a TLS context"));
+	ERR_clear_error();
+	SSL_CTX_free(ctx);
+	return NULL;
 }
 
 /* The allowed suites as an OpenSSL cipher list ("A:B:C"). */
@@ -223,12 +238,41 @@ fill_sip(struct probe_facts *f, const struct hs_job *sip)
 		f->sip_error = xstrdup(sip->sip_error);
 }
 
-/* Why an address cannot be judged at all, or NULL when it can. */
+/*
+ * Why an address cannot be judged at all, or NULL when it can: our side
+ * failed (what a job found then is not the server's answer), the server
+ * wants a client certificate that we do not have or it refused, or it
+ * did not speak TLS.
+ */
 static char *
-address_error(const struct hs_job *jobs, size_t n)
+address_error(const struct probe_params *p, const struct hs_job *jobs,
+    size_t n)
 {
+	bool ok = false, asked = false;
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		if (jobs[i].addr != NULL && hs_local_failure(&jobs[i]))
+			return xasprintf("could not be probed: %s (a limit on "
+			    "this machine, not the server's answer)",
+			    jobs[i].reason != NULL ? jobs[i].reason :
+			    "local failure");
+	for (i = 0; i < n; i++) {
+		ok |= jobs[i].addr != NULL && jobs[i].outcome == HS_OK;
+		asked |= jobs[i].addr != NULL && jobs[i].cert_requested;
+	}
+	if (!ok && asked && p->client_cert == NULL)
+		return xstrdup("the server requires a client certificate "
+		    "(mutual TLS): give --client-cert and --client-key to "
+		    "present one");
+	if (!ok && asked)
+		for (i = 0; i < n; i++)
+			if (jobs[i].addr != NULL && jobs[i].cert_requested)
+				return xasprintf("the server asked for a client "
+				    "certificate (mutual TLS) and refused the "
+				    "one given with --client-cert: %s",
+				    jobs[i].reason != NULL ? jobs[i].reason :
+				    "handshake failed");
 	for (i = 0; i < n; i++)
 		if (jobs[i].addr != NULL && hs_spoke_tls(&jobs[i]))
 			return NULL;
@@ -247,8 +291,13 @@ collect(const struct probe_params *p, struct hs_job *jobs,
 	int i;
 
 	f->handshake_tried = true;
-	if ((r->error = address_error(jobs, JOB__PER_ADDR)) != NULL)
+	if ((r->error = address_error(p, jobs, JOB__PER_ADDR)) != NULL)
 		return;
+	if (fallback->addr != NULL && hs_local_failure(fallback)) {
+		r->error = xasprintf("could not be probed: %s (a limit on this "
+		    "machine, not the server's answer)", fallback->reason);
+		return;
+	}
 	fill_suites(f, jobs, p->policy);
 	for (i = 0; i < SUITE__MAX && r->chain == NULL; i++)
 		if (jobs[i].outcome == HS_OK)
@@ -304,7 +353,7 @@ probe_addresses(const struct probe_params *p,
 		probe_facts_init(&res[a].facts);
 		hs_job_init(&fb[a]);
 	}
-	if ((ctx = probe_ctx_new(err)) == NULL)
+	if ((ctx = probe_ctx_new(p, err)) == NULL)
 		goto out;
 	if (p->servername != NULL)
 		sni_copy = xstrdup(p->servername);
@@ -329,18 +378,23 @@ probe_addresses(const struct probe_params *p,
 	for (k = 0; k < n * JOB__PER_ADDR; k++)
 		if (jobs[k].addr != NULL)
 			run[nrun++] = &jobs[k];
-	hs_run(ctx, run, nrun, p->deadline_ms, p->timeout_sec);
+	hs_run(ctx, run, nrun, p->deadline_ms, p->timeout_sec, p->max_conns);
 
 	/* No TLS 1.2 at all, but TLS: fetch the chain with any version. */
 	for (a = 0; a < n; a++) {
 		struct hs_job *j = &jobs[a * JOB__PER_ADDR];
 		bool any12 = false, tls = false;
 
+		bool local = false, asked = false;
+
 		for (i = 0; i < JOB__PER_ADDR; i++) {
 			any12 |= j[i].addr != NULL && j[i].outcome == HS_OK;
 			tls |= j[i].addr != NULL && hs_spoke_tls(&j[i]);
+			local |= j[i].addr != NULL && hs_local_failure(&j[i]);
+			asked |= j[i].addr != NULL && j[i].cert_requested;
 		}
-		if (any12 || !tls)
+		/* Nothing to add when the address is an error anyway. */
+		if (any12 || !tls || local || asked)
 			continue;
 		fb[a].addr = &addrs[a];
 		fb[a].ciphers = CIPHERS_ANY;
@@ -348,7 +402,8 @@ probe_addresses(const struct probe_params *p,
 		run[nfb++] = &fb[a];
 	}
 	if (nfb > 0 && net_now_ms() < p->deadline_ms)
-		hs_run(ctx, run, nfb, p->deadline_ms, p->timeout_sec);
+		hs_run(ctx, run, nfb, p->deadline_ms, p->timeout_sec,
+		    p->max_conns);
 	for (a = 0; a < n; a++)
 		collect(p, &jobs[a * JOB__PER_ADDR], &fb[a], &res[a]);
 	rc = 0;

@@ -138,10 +138,16 @@ const char *net_ntop(const struct sockaddr_storage *ss, char *buf,
 
 /*
  * Start a non-blocking TCP connect to ss.  Returns the socket, or -1
- * with *err set (caller frees) when it failed at once.  The caller
- * polls for POLLOUT and then calls net_connect_finish().
+ * with *err set (caller frees) when it failed at once; then *local
+ * says whether the cause is on our side (no descriptor, memory or local
+ * port left: net_errno_is_local()) rather than the network's.  The
+ * caller polls for POLLOUT and then calls net_connect_finish().
  */
-int net_connect_start(const struct sockaddr_storage *ss, char **err);
+int net_connect_start(const struct sockaddr_storage *ss, char **err,
+    bool *local);
+
+/* Does errno value e mean that this machine, not the peer, ran out? */
+bool net_errno_is_local(int e);
 
 /* 0 when the connect completed, else -1 with *err set ("connection refused"). */
 int net_connect_finish(int fd, char **err);
@@ -201,12 +207,15 @@ enum hs_outcome {
 	HS_CLOSED,
 	HS_TIMEOUT,
 	HS_CONNECT,	/* the TCP connect failed: refused, unreachable */
-	HS_SETUP,	/* our side could not set up TLS (settings, memory) */
+	HS_SETUP,	/* our side could not set up TLS (settings) */
+	HS_LOCAL,	/* our side ran out of something (descriptors, memory,
+			   its share of connections before the deadline):
+			   says nothing about the server */
 	HS__MAX
 };
 
-enum hs_state { HS_ST_CONNECT, HS_ST_HANDSHAKE, HS_ST_SIP_WRITE,
-	HS_ST_SIP_READ, HS_ST_DONE };
+enum hs_state { HS_ST_QUEUED, HS_ST_CONNECT, HS_ST_HANDSHAKE,
+	HS_ST_SIP_WRITE, HS_ST_SIP_READ, HS_ST_DONE };
 
 /* One TLS connection to make; the caller sets the first block. */
 struct hs_job {
@@ -229,6 +238,7 @@ struct hs_job {
 	int sip_code;		/* -1 not asked, 0 no answer, else the status */
 	char *sip_status_line;	/* printable */
 	char *sip_error;
+	bool cert_requested;	/* the server asked for a client certificate */
 
 	/* private to probe_tls.c */
 	enum hs_state state;
@@ -248,12 +258,17 @@ void hs_job_init(struct hs_job *);
 
 /*
  * Run every job until it ends or deadline_ms passes; timeout_sec is
- * only for the words of a timeout.  Always fills outcome (and reason
- * unless HS_OK) of every job, and closes every connection before it
- * returns.  Free each job with hs_job_free().
+ * only for the words of a timeout.  At most max_conns connections are
+ * open at once (0: no bound): the others wait their turn, in order, and
+ * one still waiting at the deadline ends HS_LOCAL.  Always fills outcome
+ * (and reason unless HS_OK) of every job, and closes every connection
+ * before it returns.  Free each job with hs_job_free().
  */
 void hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
-    int64_t deadline_ms, int timeout_sec);
+    int64_t deadline_ms, int timeout_sec, size_t max_conns);
+
+/* Is an outcome about our side rather than the server (HS_SETUP, HS_LOCAL)? */
+bool hs_local_failure(const struct hs_job *);
 void hs_job_free(struct hs_job *);
 
 /* Did the server speak TLS in this job (so the address can be judged)? */
@@ -262,6 +277,9 @@ bool hs_spoke_tls(const struct hs_job *);
 /* ------------------------------------------------------------------ */
 /* TLS (probe.c): probe one target's addresses */
 
+typedef struct evp_pkey_st EVP_PKEY;
+typedef struct x509_st X509;
+
 struct probe_params {
 	const struct policy *policy;
 	const char *servername;	/* SNI to send, or NULL for none */
@@ -269,7 +287,15 @@ struct probe_params {
 	int port;
 	int64_t deadline_ms;
 	int timeout_sec;	/* for messages */
+	size_t max_conns;	/* connections open at once; 0: no bound */
+	/* --client-cert and --client-key (borrowed), presented when asked */
+	X509 *client_cert;
+	struct stack_st_X509 *client_chain;	/* may be NULL */
+	EVP_PKEY *client_key;
 };
+
+/* Connections the probe of one address opens at most (probe.c). */
+#define PROBE_CONNS_PER_ADDR (SUITE__MAX + 3)
 
 /* What the probe of one address found. */
 struct probe_result {

@@ -42,6 +42,12 @@ now_us(void)
 }
 
 bool
+hs_local_failure(const struct hs_job *j)
+{
+	return j->outcome == HS_SETUP || j->outcome == HS_LOCAL;
+}
+
+bool
 hs_spoke_tls(const struct hs_job *j)
 {
 	return j->outcome == HS_OK || j->outcome == HS_ALERT ||
@@ -110,6 +116,20 @@ info_cb(const SSL *ssl, int where, int ret)
 	if ((where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT && j != NULL &&
 	    (ret >> 8) == SSL3_AL_FATAL && j->alert == -1)
 		j->alert = ret & 0xff;
+}
+
+/*
+ * The server sent a CertificateRequest (mutual TLS).  Called whether or
+ * not we have a certificate to present; 1 goes on with the handshake.
+ */
+static int
+cert_cb(SSL *ssl, void *arg)
+{
+	struct hs_job *j = arg;
+
+	(void)ssl;
+	j->cert_requested = true;
+	return 1;
 }
 
 /* A TLS record starts with a content type 20..24 and major version 3. */
@@ -187,7 +207,12 @@ handshake_failed(struct hs_job *j, int e)
 	size_t n;
 	char *esc;
 
-	if (j->alert != -1) {
+	if (ERR_GET_REASON(code) == ERR_R_MALLOC_FAILURE ||
+	    (e == SSL_ERROR_SYSCALL && net_errno_is_local(saved))) {
+		ERR_clear_error();
+		finish(j, HS_LOCAL, xasprintf("%s %s", e == SSL_ERROR_SYSCALL ?
+		    strerror(saved) : "out of memory", when));
+	} else if (j->alert != -1) {
 		ERR_clear_error();
 		finish(j, HS_ALERT, xasprintf("alert %s",
 		    SSL_alert_desc_string_long(j->alert)));
@@ -396,7 +421,7 @@ step_connect(struct hs_job *j, SSL_CTX *ctx)
 	ERR_clear_error();
 	if ((j->ssl = SSL_new(ctx)) == NULL ||
 	    (bio = BIO_new_socket(j->fd, BIO_NOCLOSE)) == NULL) {
-		finish(j, HS_SETUP, ssl_reason("SSL_new failed"));
+		finish(j, HS_LOCAL, ssl_reason("SSL_new failed"));
 		return;
 	}
 	SSL_set_bio(j->ssl, bio, bio);	/* the SSL owns bio now */
@@ -404,6 +429,7 @@ step_connect(struct hs_job *j, SSL_CTX *ctx)
 	BIO_set_callback_arg(bio, (char *)j);
 	SSL_set_app_data(j->ssl, j);
 	SSL_set_info_callback(j->ssl, info_cb);
+	SSL_set_cert_cb(j->ssl, cert_cb, j);
 	if (SSL_set_min_proto_version(j->ssl, j->min_version) != 1 ||
 	    SSL_set_max_proto_version(j->ssl, j->max_version) != 1 ||
 	    SSL_set_cipher_list(j->ssl, j->ciphers) != 1 ||
@@ -420,6 +446,8 @@ static void
 step(struct hs_job *j, SSL_CTX *ctx)
 {
 	switch (j->state) {
+	case HS_ST_QUEUED:
+		break;
 	case HS_ST_CONNECT:
 		step_connect(j, ctx);
 		break;
@@ -442,6 +470,11 @@ static void
 timed_out(struct hs_job *j, int timeout_sec)
 {
 	switch (j->state) {
+	case HS_ST_QUEUED:
+		finish(j, HS_LOCAL, xasprintf("not tried within the %d s "
+		    "timeout: the open-file limit allows only so many "
+		    "connections at once", timeout_sec));
+		break;
 	case HS_ST_CONNECT:
 		finish(j, HS_TIMEOUT, xasprintf("timed out after %d s: no "
 		    "answer to the TCP connection", timeout_sec));
@@ -464,15 +497,27 @@ timed_out(struct hs_job *j, int timeout_sec)
 	}
 }
 
+/* Start job j's TCP connect. */
+static void
+start_job(struct hs_job *j)
+{
+	char *err = NULL;
+	bool local;
+
+	j->state = HS_ST_CONNECT;
+	j->want = POLLOUT;
+	if ((j->fd = net_connect_start(j->addr, &err, &local)) == -1)
+		finish(j, local ? HS_LOCAL : HS_CONNECT, err);
+}
+
 void
 hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
-    int64_t deadline_ms, int timeout_sec)
+    int64_t deadline_ms, int timeout_sec, size_t max_conns)
 {
 	struct pollfd *pfd = xcalloc(n ? n : 1, sizeof(*pfd));
 	size_t *map = xcalloc(n ? n : 1, sizeof(*map));
-	size_t i, np;
+	size_t i, np, open, next = 0;
 	int64_t left;
-	char *err;
 	int r;
 
 	for (i = 0; i < n; i++) {
@@ -481,14 +526,18 @@ hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
 		j->alert = -1;
 		j->sip_code = j->sip_host != NULL ? 0 : -1;
 		j->outcome = HS_PENDING;
-		j->state = HS_ST_CONNECT;
-		j->want = POLLOUT;
-		err = NULL;
-		if ((j->fd = net_connect_start(j->addr, &err)) == -1)
-			finish(j, HS_CONNECT, err);
+		j->state = HS_ST_QUEUED;
+		j->want = 0;
 	}
 	for (;;) {
-		for (i = np = 0; i < n; i++) {
+		/* Start waiting jobs, in order, while there is room. */
+		for (i = open = 0; i < next; i++)
+			open += jobs[i]->state != HS_ST_DONE;
+		while (next < n && (max_conns == 0 || open < max_conns)) {
+			start_job(jobs[next++]);
+			open += jobs[next - 1]->state != HS_ST_DONE;
+		}
+		for (i = np = 0; i < next; i++) {
 			if (jobs[i]->state == HS_ST_DONE)
 				continue;
 			pfd[np].fd = jobs[i]->fd;
@@ -496,18 +545,21 @@ hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
 			pfd[np].revents = 0;
 			map[np++] = i;
 		}
-		if (np == 0)
+		if (np == 0 && next == n)
 			break;
 		if ((left = deadline_ms - net_now_ms()) <= 0) {
-			for (i = 0; i < np; i++)
-				timed_out(jobs[map[i]], timeout_sec);
+			for (i = 0; i < n; i++)
+				timed_out(jobs[i], timeout_sec);
 			break;
 		}
 		r = poll(pfd, (nfds_t)np, left > 1000 ? 1000 : (int)left);
 		if (r == -1 && errno != EINTR) {
-			for (i = 0; i < np; i++)
-				finish(jobs[map[i]], HS_SETUP,
-				    xasprintf("poll: %s", strerror(errno)));
+			int e = errno;
+
+			for (i = 0; i < n; i++)
+				if (jobs[i]->state != HS_ST_DONE)
+					finish(jobs[i], HS_LOCAL, xasprintf(
+					    "poll: %s", strerror(e)));
 			break;
 		}
 		for (i = 0; r > 0 && i < np; i++)

@@ -33,6 +33,12 @@ struct report {
 	char *nc_first;		/* the first such subject's reasons */
 	bool begun;		/* the format's begin() has run */
 	void *state;		/* the reporter's own */
+	/*
+	 * Called when writing a subject to out failed, with errno; NULL:
+	 * the failure is only seen at the end.  Set after report_begin().
+	 */
+	void (*write_failed)(void *arg, int e);
+	void *write_failed_arg;
 };
 
 struct report_format {

@@ -1,6 +1,7 @@
 /*
  * report_util.c - the reporter table and what every reporter shares.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,9 @@ report_subject(struct report *r, const struct subject *s)
 	}
 	if (r->fmt->subject != NULL)
 		r->fmt->subject(r, s);
+	/* Each subject goes out at once: a failed write stops the run. */
+	if (r->write_failed != NULL && (fflush(r->out) != 0 || ferror(r->out)))
+		r->write_failed(r->write_failed_arg, errno != 0 ? errno : EIO);
 }
 
 void

@@ -1,0 +1,220 @@
+/*
+ * pool.c - a few worker threads over many items, results in input order.
+ *
+ * One mutex guards the little shared state: the next item to start,
+ * how many were delivered, and each item's state.  Workers wait on
+ * `room` while the window is full; the calling thread waits on `done`
+ * for the next item in order.
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <sys/resource.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include "core/common.h"
+#include "app/pool.h"
+
+enum item_state { ITEM_PENDING, ITEM_DONE, ITEM_FAILED };
+
+struct pool {
+	const struct pool_spec *spec;
+	size_t window;
+	size_t next;		/* the next item a worker starts */
+	size_t delivered;	/* items handed to deliver() so far */
+	unsigned char *state;	/* enum item_state, per item */
+	pthread_mutex_t mu;
+	pthread_cond_t done;	/* an item finished */
+	pthread_cond_t room;	/* the window moved on */
+};
+
+struct one_item {
+	const struct pool_spec *spec;
+	size_t i;
+};
+
+size_t
+pool_window(const struct pool_spec *spec)
+{
+	size_t w;
+
+	if (spec->window > 0)
+		return spec->window;
+	w = 4 * (size_t)(spec->jobs > 0 ? spec->jobs : 1);
+	return w < 64 ? 64 : w;
+}
+
+static void
+call_work(void *arg)
+{
+	struct one_item *it = arg;
+
+	it->spec->work(it->spec->arg, it->i);
+}
+
+/* work() for item i; false when it ran out of memory. */
+static bool
+run_item(const struct pool_spec *spec, size_t i)
+{
+	struct one_item it = { .spec = spec, .i = i };
+
+	return oom_guard(call_work, &it) == 0;
+}
+
+static void *
+worker(void *arg)
+{
+	struct pool *p = arg;
+	size_t i;
+	bool ok;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (p->next < p->spec->n &&
+		    p->next >= p->delivered + p->window)
+			pthread_cond_wait(&p->room, &p->mu);
+		if (p->next >= p->spec->n) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+
+		ok = run_item(p->spec, i);
+
+		pthread_mutex_lock(&p->mu);
+		p->state[i] = ok ? ITEM_DONE : ITEM_FAILED;
+		pthread_cond_broadcast(&p->done);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+/*
+ * glibc gives each thread that allocates its own arena, up to eight per
+ * core, and reserves 64 MB of address space for each: under a ulimit -v
+ * that, not the memory used, is what runs out.  A few arenas do for
+ * threads that mostly wait on the network.
+ */
+static void
+limit_arenas(void)
+{
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+	(void)mallopt(M_ARENA_MAX, 4);
+#endif
+}
+
+/* Descriptors open now, from /proc; a guess where there is none. */
+static long
+fds_open(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	long n = 0;
+
+	if (d == NULL)
+		return 16;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n > 0 ? n - 1 : 0;	/* not the directory's own */
+}
+
+long
+pool_fds_available(long want, long *limit)
+{
+	struct rlimit rl;
+	long open = fds_open();
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		*limit = 1024;
+		return 1024 - open;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)(want + open) > rl.rlim_cur && rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = rl;
+
+		up.rlim_cur = (rlim_t)(want + open);
+		if (rl.rlim_max != RLIM_INFINITY && up.rlim_cur > rl.rlim_max)
+			up.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)1 << 30)
+		rl.rlim_cur = (rlim_t)1 << 30;
+	*limit = (long)rl.rlim_cur;
+	return *limit - open;
+}
+
+int
+pool_run(const struct pool_spec *spec)
+{
+	struct pool p;
+	pthread_attr_t attr;
+	pthread_t *th = NULL;
+	size_t i, want;
+	int nth = 0;
+	bool attr_ok;
+
+	if (spec->n == 0)
+		return 0;
+	want = spec->jobs > 1 ? (size_t)spec->jobs : 1;
+	if (want > spec->n)
+		want = spec->n;
+	if (want > POOL_MAX_THREADS)
+		want = POOL_MAX_THREADS;
+
+	memset(&p, 0, sizeof(p));
+	p.spec = spec;
+	p.window = pool_window(spec);
+	p.state = xcalloc(spec->n, 1);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.done, NULL);
+	pthread_cond_init(&p.room, NULL);
+
+	if (want > 1) {
+		limit_arenas();
+		th = xcalloc(want, sizeof(*th));
+		attr_ok = pthread_attr_init(&attr) == 0;
+		if (attr_ok)
+			(void)pthread_attr_setstacksize(&attr, POOL_STACK_SIZE);
+		for (i = 0; i < want; i++)
+			if (pthread_create(&th[i], attr_ok ? &attr : NULL,
+			    worker, &p) != 0)
+				break;
+		nth = (int)i;	/* fewer threads is slower, not wrong */
+		if (attr_ok)
+			pthread_attr_destroy(&attr);
+	}
+
+	for (i = 0; i < spec->n; i++) {
+		bool ok;
+
+		if (nth == 0)
+			ok = run_item(spec, i);
+		else {
+			pthread_mutex_lock(&p.mu);
+			while (p.state[i] == ITEM_PENDING)
+				pthread_cond_wait(&p.done, &p.mu);
+			ok = p.state[i] == ITEM_DONE;
+			pthread_mutex_unlock(&p.mu);
+		}
+		spec->deliver(spec->arg, i, !ok);
+		pthread_mutex_lock(&p.mu);
+		p.delivered = i + 1;
+		pthread_cond_broadcast(&p.room);
+		pthread_mutex_unlock(&p.mu);
+	}
+	for (i = 0; i < (size_t)nth; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.done);
+	pthread_cond_destroy(&p.room);
+	free(th);
+	free(p.state);
+	return nth;
+}
