@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/esc.h"
+#include "core/strmap.h"
 #include "report/report.h"
 #include "report/clean.h"
 #include "rules/rules.h"
@@ -87,8 +88,8 @@ static const struct {
 
 struct prom_state {
 	struct buf fam[PROM__MAX];
-	char **seen;		/* subject labels used so far */
-	size_t n_seen;
+	struct strmap *used;	/* subject labels used so far (value 1) */
+	struct strmap *next;	/* per name: the last " #k" tried */
 	bool some_failed;	/* a subject without a TLS 1.2 handshake */
 };
 
@@ -136,23 +137,34 @@ subject_labels(struct prom_state *st, const struct subject *s)
 	struct buf b = { 0 };
 	char *name = report_clean(s->name), *key, *unique;
 	const char *addr = s->kind == SUBJECT_HOST ? s->address : NULL;
-	size_t dup = 1, i;
+	size_t *dup, *taken;
 
-	for (;;) {
-		unique = dup == 1 ? xstrdup(name) : xasprintf("%s #%zu",
-		    name, dup);
-		key = xasprintf("%s\n%s", unique, addr != NULL ? addr : "");
-		for (i = 0; i < st->n_seen; i++)
-			if (strcmp(st->seen[i], key) == 0)
-				break;
-		if (i == st->n_seen)
-			break;
-		free(key);
-		free(unique);
-		dup++;
+	/*
+	 * Each name keeps the last suffix it tried, and each label set is
+	 * looked up in a hash map: linear over any number of repeats, even
+	 * when a subject's own name looks like another's "NAME #2".
+	 */
+	if (st->used == NULL) {
+		st->used = strmap_new();
+		st->next = strmap_new();
 	}
-	st->seen = xreallocarray(st->seen, st->n_seen + 1, sizeof(char *));
-	st->seen[st->n_seen++] = key;
+	key = xasprintf("%s\n%s", name, addr != NULL ? addr : "");
+	dup = strmap_get(st->next, key);
+	free(key);
+	for (;;) {
+		size_t k = ++*dup;
+
+		unique = k == 1 ? xstrdup(name) : xasprintf("%s #%zu", name, k);
+		key = xasprintf("%s\n%s", unique, addr != NULL ? addr : "");
+		taken = strmap_get(st->used, key);
+		free(key);
+		if (*taken == 0) {
+			*taken = 1;
+			break;
+		}
+		free(unique);
+		/* dup points into st->next, which the loop leaves alone. */
+	}
 
 	label(&b, "subject", unique);
 	if (addr != NULL)
@@ -317,9 +329,8 @@ prom_end(struct report *r)
 		buf_free(&st->fam[i]);
 	}
 	buf_free(&extra);
-	for (size_t i = 0; i < st->n_seen; i++)
-		free(st->seen[i]);
-	free(st->seen);
+	strmap_free(st->used);
+	strmap_free(st->next);
 	free(st);
 	r->state = NULL;
 }
