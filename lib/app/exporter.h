@@ -69,6 +69,12 @@ int exporter_target_parse(const char *target, const char *fqdn,
 #define EXPORTER_QUEUE_MAX 64
 /* Targets remembered by the /probe cache. */
 #define EXPORTER_CACHE_MAX 1024
+/*
+ * Different fqdn values probed on one HOST:PORT within --interval: each
+ * is a probe of its own (the SNI differs), so a client varying fqdn
+ * could otherwise make the exporter probe one server without end.
+ */
+#define EXPORTER_NAMES_PER_TARGET 4
 
 /* Why a probe did not come out compliant, for the failure counter. */
 enum probe_cause {
@@ -86,6 +92,7 @@ enum reject_reason {
 	REJECT_BUSY,		/* the probe queue is full, or stopping */
 	REJECT_METHOD,		/* not GET or HEAD, or a request body */
 	REJECT_NOT_FOUND,	/* no such path */
+	REJECT_NAMES,		/* too many fqdn values for one target */
 	REJECT__MAX
 };
 
@@ -163,7 +170,8 @@ int exporter_start(struct exporter *, char **err);
  * Serve a /probe of t (taken over: freed by the pool).  Returns 1 when
  * req was answered at once from the cache, 0 when it waits for a probe
  * (req->done will be called), -1 when it is refused (queue full or
- * stopping; nothing will be called).
+ * stopping), -2 when HOST:PORT was probed for EXPORTER_NAMES_PER_TARGET
+ * other fqdn values within --interval; nothing will be called then.
  */
 int exporter_probe(struct exporter *, struct probe_target *t,
     struct exporter_request *req);

@@ -24,6 +24,7 @@ static const char *const reject_names[REJECT__MAX] = {
 	[REJECT_BUSY] = "busy",
 	[REJECT_METHOD] = "method",
 	[REJECT_NOT_FOUND] = "not_found",
+	[REJECT_NAMES] = "names",
 };
 
 static void

@@ -287,12 +287,37 @@ cache_room(struct exporter *ex)
 	return true;
 }
 
+/* Is e an answer younger than --interval, or a probe under way? */
+static bool
+entry_fresh(const struct exporter *ex, const struct cache_entry *e,
+    int64_t now)
+{
+	return e->busy || (e->done_ms > 0 &&
+	    now - e->done_ms < (int64_t)ex->interval_sec * 1000);
+}
+
+/* How many fqdn values of t's HOST:PORT are fresh in the cache. */
+static size_t
+names_of_target(const struct exporter *ex, const struct probe_target *t,
+    int64_t now)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ex->n_cache; i++)
+		if (ex->cache[i]->t.port == t->port &&
+		    strcmp(ex->cache[i]->t.host, t->host) == 0 &&
+		    entry_fresh(ex, ex->cache[i], now))
+			n++;
+	return n;
+}
+
 int
 exporter_probe(struct exporter *ex, struct probe_target *t,
     struct exporter_request *req)
 {
 	struct cache_entry *e = NULL;
 	char *key = entry_key(t);
+	int64_t now = net_now_ms();
 	size_t i;
 	int rc = -1;
 
@@ -304,8 +329,7 @@ exporter_probe(struct exporter *ex, struct probe_target *t,
 			e = ex->cache[i];
 			break;
 		}
-	if (e != NULL && !e->busy && e->done_ms > 0 &&
-	    net_now_ms() - e->done_ms < (int64_t)ex->interval_sec * 1000) {
+	if (e != NULL && !e->busy && entry_fresh(ex, e, now)) {
 		req->status = 200;
 		req->body = xmalloc(e->len + 1);
 		memcpy(req->body, e->text, e->len);
@@ -318,6 +342,11 @@ exporter_probe(struct exporter *ex, struct probe_target *t,
 		if (ex->q_len >= EXPORTER_QUEUE_MAX)
 			goto out;
 		if (e == NULL) {
+			if (names_of_target(ex, t, now) >=
+			    EXPORTER_NAMES_PER_TARGET) {
+				rc = -2;
+				goto out;
+			}
 			if (!cache_room(ex))
 				goto out;
 			e = xcalloc(1, sizeof(*e));

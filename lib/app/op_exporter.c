@@ -212,8 +212,15 @@ serve_probe(struct server *sv, struct conn_ctx *cc)
 		cc->req.status = MHD_HTTP_SERVICE_UNAVAILABLE;
 		cc->req.body = xstrdup("too many probes waiting, or stopping; "
 		    "try again later\n");
-		cc->req.len = strlen(cc->req.body);
+	} else if (r == -2) {
+		exporter_count_reject(&sv->ex, REJECT_NAMES);
+		cc->req.status = MHD_HTTP_TOO_MANY_REQUESTS;
+		cc->req.body = xasprintf("this target was probed for %d other "
+		    "fqdn values within --interval; try again later\n",
+		    EXPORTER_NAMES_PER_TARGET);
 	}
+	if (r < 0)
+		cc->req.len = strlen(cc->req.body);
 	if (r != 0)
 		MHD_resume_connection(conn);
 	return MHD_YES;
@@ -248,7 +255,8 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		body = cc->req.body;
 		cc->req.body = NULL;
 		return answer(conn, (unsigned)cc->req.status, body, cc->req.len,
-		    cc->req.status == MHD_HTTP_SERVICE_UNAVAILABLE ? "5" : NULL);
+		    cc->req.status == MHD_HTTP_SERVICE_UNAVAILABLE ? "5" :
+		    cc->req.status == MHD_HTTP_TOO_MANY_REQUESTS ? "60" : NULL);
 	}
 	if ((strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) ||
@@ -289,24 +297,34 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* --listen ADDR:PORT ([IPv6]:PORT) into ss.  Returns 0 or -1 with *err. */
+/*
+ * --listen ADDR:PORT ([IPv6]:PORT) into ss; port 0 asks the system for a
+ * free one.  Returns 0 or -1 with *err set.
+ */
 static int
 parse_listen(const char *spec, struct sockaddr_storage *ss, char **err)
 {
 	struct probe_target t;
-	char *cause = NULL;
+	size_t n = strlen(spec);
+	bool any_port = n > 2 && strcmp(spec + n - 2, ":0") == 0 &&
+	    (spec[0] == '[' || strchr(spec, ':') == spec + n - 2);
+	/* The target parser wants a port from 1: give it one, then 0. */
+	char *copy = any_port ? xasprintf("%.*s:1", (int)(n - 2), spec) :
+	    xstrdup(spec), *cause = NULL;
+	int rc = 0;
 
-	if (probe_target_parse(spec, 9219, &t, &cause) == -1 || !t.host_is_ip ||
-	    net_parse_ip(t.host, t.port, ss, NULL) == -1) {
+	if (probe_target_parse(copy, 9219, &t, &cause) == -1 ||
+	    !t.host_is_ip || net_parse_ip(t.host, any_port ? 0 : t.port, ss,
+	    NULL) == -1) {
 		*err = xasprintf("--listen '%s': expected ADDR:PORT with ADDR an "
 		    "IP address (127.0.0.1:9219, [::1]:9219)%s%s",
 		    spec, cause != NULL ? ": " : "", cause != NULL ? cause : "");
-		probe_target_free(&t);
-		free(cause);
-		return -1;
+		rc = -1;
 	}
 	probe_target_free(&t);
-	return 0;
+	free(cause);
+	free(copy);
+	return rc;
 }
 
 static bool

@@ -74,6 +74,30 @@ expect_exit 3 "a bad --allow pattern is refused" -- \
     $BWC exporter --allow 'http://x/'
 expect_exit 3 "--srv is refused" -- $BWC exporter --srv
 
+# --- port 0: a free port, printed; IPv6 where this host has it ----------
+if have_ipv6; then LADDR='[::1]'; LHOST='[::1]'; else LADDR=127.0.0.1; LHOST=127.0.0.1; fi
+$BWC exporter --listen "$LADDR:0" > "$SRV/exporter0.log" 2>&1 &
+E0_PID=$!
+echo $E0_PID >> "$SRV/pids"
+i=0
+while [ $i -lt 50 ] && ! grep -q 'listening on' "$SRV/exporter0.log"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+P0=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\) .*/\1/p' "$SRV/exporter0.log")
+if [ -n "$P0" ] && [ "$P0" != 0 ]; then
+	ok "--listen $LADDR:0 prints the port it got ($P0)"
+	http port0 "http://$LHOST:$P0/metrics"
+	expect_code port0 200
+else
+	not_ok "--listen $LADDR:0 prints the port it got" "$(cat "$SRV/exporter0.log")"
+fi
+kill -TERM "$E0_PID"
+wait "$E0_PID"
+rc=$?
+if [ $rc -eq 0 ]; then ok "an idle exporter stops on SIGTERM, exit 0"; else
+	not_ok "an idle exporter stops on SIGTERM, exit 0" "exit $rc"; fi
+
 # --- the exporter ------------------------------------------------------
 EP=$(free_port) || exit 1
 printf '127.0.0.1:%s %s\n127.0.0.1:%s %s\n' "$GOOD_PORT" $FQ \
@@ -118,6 +142,20 @@ if cmp -s "$WORK/good.txt" "$WORK/good2.txt"; then
 	ok "the cached answer is the first one"
 else
 	not_ok "the cached answer is the first one" "differs"
+fi
+
+# Other fqdn values are probes of their own, but only so many per target.
+n=1
+for name in a b c; do
+	http "name$name" "$URL/probe?target=127.0.0.1:$GOOD_PORT&fqdn=$name.$FQ"
+	[ "$(cat "$WORK/name$name.code")" = 200 ] && n=$((n + 1))
+done
+http named "$URL/probe?target=127.0.0.1:$GOOD_PORT&fqdn=d.$FQ"
+if [ $n -eq 4 ] && [ "$(cat "$WORK/named.code")" = 429 ]; then
+	ok "a fifth fqdn for one target within --interval: 429"
+else
+	not_ok "a fifth fqdn for one target within --interval: 429" \
+	    "$n answered, then $(cat "$WORK/named.code")"
 fi
 
 
