@@ -47,10 +47,11 @@
 struct server {
 	struct exporter ex;
 	struct MHD_Daemon *d;
-	pthread_mutex_t mu;		/* the bucket and the suspended count */
+	pthread_mutex_t mu;		/* the bucket and the counts */
 	double tokens;
 	int64_t refilled_ms;
 	int suspended;			/* connections waiting for a probe */
+	int active;			/* requests not yet answered in full */
 };
 
 /* One request's state across the handler's calls. */
@@ -243,6 +244,9 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		cc->conn = conn;
 		cc->sv = sv;
 		*con_cls = cc;
+		pthread_mutex_lock(&sv->mu);
+		sv->active++;
+		pthread_mutex_unlock(&sv->mu);
 		pthread_mutex_lock(&sv->ex.mu);
 		sv->ex.requests_total++;
 		pthread_mutex_unlock(&sv->ex.mu);
@@ -285,13 +289,16 @@ static void
 completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode why)
 {
+	struct server *sv = cls;
 	struct conn_ctx *cc = *con_cls;
 
-	(void)cls;
 	(void)conn;
 	(void)why;
 	if (cc == NULL)
 		return;
+	pthread_mutex_lock(&sv->mu);
+	sv->active--;
+	pthread_mutex_unlock(&sv->mu);
 	free(cc->req.body);
 	free(cc);
 	*con_cls = NULL;
@@ -384,15 +391,19 @@ serve_until_signal(struct server *sv, const sigset_t *stop)
 	}
 }
 
-/* After the pool answered everything: wait for the library to send it. */
+/*
+ * After the pool answered everything: wait (at most 5 s) until the
+ * library has sent every answer, so stopping it cuts off none, and no
+ * connection is left suspended, which the library does not allow.
+ */
 static void
-drain_suspended(struct server *sv)
+drain_requests(struct server *sv)
 {
 	int left;
 
-	for (int i = 0; i < 300; i++) {
+	for (int i = 0; i < 500; i++) {
 		pthread_mutex_lock(&sv->mu);
-		left = sv->suspended;
+		left = sv->active + sv->suspended;
 		pthread_mutex_unlock(&sv->mu);
 		if (left == 0)
 			return;
@@ -520,7 +531,7 @@ out:
 		dns_global_cleanup();
 	}
 	if (sv->d != NULL) {
-		drain_suspended(sv);
+		drain_requests(sv);
 		MHD_stop_daemon(sv->d);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -382,6 +382,7 @@ fi
 wait "$GET_PID"
 case $(cat "$WORK/last.code") in
 200|503) ok "the request under way at SIGTERM got an answer" ;;
-*) not_ok "the request under way at SIGTERM got an answer" "got $(cat "$WORK/last.code")" ;;
+*) not_ok "the request under way at SIGTERM got an answer" \
+    "got $(cat "$WORK/last.code"): $(head -c 200 "$WORK/last.txt")" ;;
 esac
 finish
