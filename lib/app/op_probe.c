@@ -441,7 +441,8 @@ host_work(void *arg, size_t i)
 
 /* Judge one address, report it, and return its result. */
 static enum result
-judge_report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
+judge_report_entry(const struct run *run, struct report *rep,
+    struct probe_entry *e)
 {
 	struct subject s;
 	enum result r;
@@ -771,7 +772,8 @@ op_probe_report_one(const struct run *run, struct report *rep,
 	if (out == NULL)
 		return RESULT_ERROR;
 	for (k = 0; k < out->n; k++)
-		worst = result_worst(worst, judge_report_entry(run, rep, &out->e[k]));
+		worst = result_worst(worst,
+		    judge_report_entry(run, rep, &out->e[k]));
 	if (out->n == 0)
 		worst = RESULT_ERROR;
 	target_out_free(out);
