@@ -241,7 +241,8 @@ mkdir -p "$WORK/tsdb"
 prometheus --config.file="$WORK/prometheus.yml" \
     --storage.tsdb.path="$WORK/tsdb" --web.listen-address="127.0.0.1:$PP" \
     > "$SRV/prometheus.log" 2>&1 &
-echo $! >> "$SRV/pids"
+PROM_PID=$!
+echo $PROM_PID >> "$SRV/pids"
 wait_tcp "$PP" || { echo "prometheus not listening"; tail -20 "$SRV/prometheus.log"; }
 
 # pq NAME EXPR PYCHECK: until the query's result (variable r) makes
@@ -276,6 +277,16 @@ pq "Prometheus: the exporter's own job is up" \
 pq "Prometheus: the sweep's results through /metrics" \
     'bwcertcheck_subject_result{job="bwcertcheck-exporter"}' \
     'sorted((s["metric"]["subject"], s["value"][1]) for s in r) == sorted([("'"$FQ:$GOOD_PORT"'", "0"), ("'"$FQ:$WRONG_PORT"'", "2")])'
+
+# Prometheus is done: its scrapes must not mix with the counts below.
+kill -TERM "$PROM_PID"
+i=0
+while kill -0 "$PROM_PID" 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -9 "$PROM_PID" 2>/dev/null
+wait "$PROM_PID" 2>/dev/null
 
 # --- the README shows what the tests use ---------------------------------
 for f in prometheus/prometheus.yml prometheus/bwcertcheck-rules.yml; do
