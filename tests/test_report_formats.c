@@ -24,7 +24,8 @@ static void
 test_every_format_writes_clean_utf8_lines_only(void **state)
 {
 	const struct report_format *fmts[] = { &report_junit, &report_sarif,
-	    &report_nagios, &report_prometheus };
+	    &report_nagios, &report_prometheus, &report_html,
+	    &report_markdown };
 
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
 		char *out = render(fmts[i], *state, REPORT_LINT, ALL);
