@@ -12,7 +12,7 @@
  *   - a wildcard match needs wildcards allowed and a SAN "*." followed
  *     by at least two labels, and the FQDN has exactly one label more;
  *   - the verdict does not change with the ASCII case of either side;
- *   - fqdn_normalize() output is lower-case LDH (plus '_'), has no
+ *   - fqdn_normalize() output is lower-case LDH, never an IP address, has no
  *     empty label, no trailing dot, at most 253 bytes, is a fixed point
  *     of fqdn_normalize(), and as a SAN matches itself exactly.
  */
@@ -143,9 +143,10 @@ check_normalize(const char *fqdn)
 	for (i = 0; i < len; i++)
 		CHECK((norm[i] >= 'a' && norm[i] <= 'z') ||
 		    (norm[i] >= '0' && norm[i] <= '9') || norm[i] == '-' ||
-		    norm[i] == '_' || norm[i] == '.',
+		    norm[i] == '.',
 		    "byte 0x%02x in a normalised name",
 		    (unsigned char)norm[i]);
+	CHECK(!fqdn_is_ip_literal(norm), "an address as a name: \"%s\"", norm);
 	again = fqdn_normalize(norm, &err2);
 	CHECK(again != NULL && strcmp(again, norm) == 0,
 	    "not a fixed point: \"%s\"", norm);

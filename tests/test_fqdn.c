@@ -353,6 +353,7 @@ static const struct norm_case norm_cases[] = {
 	{ "pbx_1.example.com", NULL, "only letters, digits, '-' and '.'" },
 	{ "192.0.2.1", NULL, "an IP address, not a host name" },
 	{ "8.8.8.8", NULL, "an IP address, not a host name" },
+	{ "1.2.4.5.", NULL, "an IP address, not a host name" },
 	{ "2001:db8::1", NULL, "an IP address, not a host name" },
 	{ "[2001:db8::1]", NULL, "an IP address, not a host name" },
 	{ "8.8.8.8.example.com", "8.8.8.8.example.com", NULL },

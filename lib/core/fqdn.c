@@ -145,12 +145,6 @@ fqdn_normalize(const char *name, char **err)
 	bool ascii = true;
 	int rc;
 
-	/* The carrier's SBC reaches the equipment by name, never by address. */
-	if (fqdn_is_ip_literal(name)) {
-		*err = xstrdup("an IP address, not a host name: give the FQDN "
-		    "the carrier's SBC uses to reach the equipment");
-		return NULL;
-	}
 	for (i = 0; name[i] != '\0'; i++)
 		if ((unsigned char)name[i] >= 0x80)
 			ascii = false;
@@ -170,6 +164,13 @@ fqdn_normalize(const char *name, char **err)
 	len = strlen(out);
 	if (len > 0 && out[len - 1] == '.')
 		out[--len] = '\0';
+	/* The carrier's SBC reaches the equipment by name, never by address. */
+	if (fqdn_is_ip_literal(out)) {
+		*err = xstrdup("an IP address, not a host name: give the FQDN "
+		    "the carrier's SBC uses to reach the equipment");
+		free(out);
+		return NULL;
+	}
 	for (i = 0; i < len; i++) {
 		out[i] = (char)lower((unsigned char)out[i]);
 		if (!label_char((unsigned char)out[i]) && out[i] != '.') {
