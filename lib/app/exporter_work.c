@@ -86,6 +86,7 @@ probe_render(struct exporter *ex, const struct probe_target *t, size_t *len)
 	bool ok;
 
 	run_now(ex, &r);
+	r.fqdn = NULL;		/* t->fqdn says it, --fqdn included */
 	if ((f = open_memstream(&buf, &n)) == NULL)
 		fatal_oom();
 	report_begin(&rep, &report_prometheus, f, &r.policy, r.now, false,

@@ -155,7 +155,10 @@ permitted(const struct exporter *ex, const struct probe_target *t)
 	return allow_list_permits(&ex->allow, t);
 }
 
-/* The fqdn a /probe without one judges: the --targets line's, if any. */
+/*
+ * The fqdn a /probe without one judges: its --targets line's, else
+ * --fqdn, else (left to the probe) the host when it is a name.
+ */
 static void
 default_fqdn(const struct exporter *ex, struct probe_target *t)
 {
@@ -170,6 +173,8 @@ default_fqdn(const struct exporter *ex, struct probe_target *t)
 			t->fqdn = xstrdup(ex->targets[i].fqdn);
 			return;
 		}
+	if (ex->run->fqdn != NULL)
+		t->fqdn = xstrdup(ex->run->fqdn);
 }
 
 static enum MHD_Result

@@ -76,7 +76,8 @@ expect_exit 3 "--srv is refused" -- $BWC exporter --srv
 
 # --- port 0: a free port, printed; IPv6 where this host has it ----------
 if have_ipv6; then LADDR='[::1]'; LHOST='[::1]'; else LADDR=127.0.0.1; LHOST=127.0.0.1; fi
-$BWC exporter --listen "$LADDR:0" > "$SRV/exporter0.log" 2>&1 &
+$BWC exporter --listen "$LADDR:0" --trust-store "$T/root.pem" \
+    --fqdn other.example.test > "$SRV/exporter0.log" 2>&1 &
 E0_PID=$!
 echo $E0_PID >> "$SRV/pids"
 i=0
@@ -89,6 +90,13 @@ if [ -n "$P0" ] && [ "$P0" != 0 ]; then
 	ok "--listen $LADDR:0 prints the port it got ($P0)"
 	http port0 "http://$LHOST:$P0/metrics"
 	expect_code port0 200
+	# Without fqdn, --fqdn is judged; a request's fqdn wins over it.
+	http fq1 "http://$LHOST:$P0/probe?target=127.0.0.1:$WRONG_PORT"
+	expect_grep 'rule="fqdn-match",severity="error"} 0$' \
+	    "/probe without fqdn judges --fqdn" "$WORK/fq1.txt"
+	http fq2 "http://$LHOST:$P0/probe?target=127.0.0.1:$WRONG_PORT&fqdn=$FQ"
+	expect_grep 'rule="fqdn-match",severity="error"} 1$' \
+	    "/probe's fqdn wins over --fqdn" "$WORK/fq2.txt"
 else
 	not_ok "--listen $LADDR:0 prints the port it got" "$(cat "$SRV/exporter0.log")"
 fi
