@@ -37,7 +37,8 @@ LIBS = $(PKG_LIBS) -lpthread
 # is built without touching this Makefile.  The layers and the one-way
 # rule between them: README.md ("Layout") and scripts/layers.sh.
 LAYERS = core x509 probe report app
-GEN_SRC = lib/x509/roots_bundle.c
+GEN_SRC = lib/x509/roots_index.c
+GEN_TOOLS = scripts/roots-index
 LIB_SRC = $(sort $(filter-out $(GEN_SRC),$(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c)) \
 	$(wildcard rules/*.c))) $(GEN_SRC)
 LIB_OBJ = $(LIB_SRC:.c=.o)
@@ -84,10 +85,15 @@ bwcertcheck.o $(LIB_OBJ): VERSION
 %.o: %.c
 	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-# The accepted roots are compiled in: the PEM becomes a C string.
-lib/x509/roots_bundle.c: lib/x509/roots_bundle.pem scripts/embed-pem.sh
-	$(call say,GEN,$@)sh scripts/embed-pem.sh roots_bundle_pem < lib/x509/roots_bundle.pem > $@.tmp
+# The accepted roots are compiled in, indexed: each root's DER with the
+# hashes the store finds it by, so none is parsed before a chain needs it.
+lib/x509/roots_index.c: lib/x509/roots_bundle.pem scripts/roots-index
+	$(call say,GEN,$@)scripts/roots-index < lib/x509/roots_bundle.pem > $@.tmp
 	$(Q)mv $@.tmp $@
+
+scripts/roots-index: scripts/roots-index.c | pkg-check
+	$(call say,CCLD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
+		$$($(PKG_CONFIG) --libs libcrypto)
 
 tests/test_%: tests/test_%.o $(TEST_SUPPORT) libbwc.a
 	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT) libbwc.a \
@@ -166,7 +172,7 @@ uninstall:
 
 clean-objects:
 	rm -f bwcertcheck *.o lib/*/*.o rules/*.o tests/*.o libbwc.a $(TEST_BIN) $(TEST_TOOLS) \
-		$(GEN_SRC) *.d lib/*/*.d rules/*.d tests/*.d
+		$(GEN_SRC) $(GEN_TOOLS) *.d lib/*/*.d rules/*.d tests/*.d
 
 clean: clean-objects
 	rm -rf build-san build-deb tests/out fuzz/out bench/out

@@ -22,6 +22,7 @@
 
 #include "core/roots_table.h"
 #include "x509/load.h"
+#include "x509/roots_index.h"
 #include "x509/trust.h"
 
 /* SPKI SHA-256 of roots deliberately left out (see roots_table.c). */
@@ -31,7 +32,7 @@
 	"bd153ed7b0434f6886b17bce8bbe84ed340c7132d702a8f4fa318f756ecbd6f3"
 
 struct fixture {
-	STACK_OF(X509) *bundle;		/* owned: the certificates of roots_bundle_pem */
+	STACK_OF(X509) *bundle;		/* owned: the certificates of root_ders[] */
 	char tmp[64];			/* a scratch directory */
 };
 
@@ -65,17 +66,25 @@ rm_tree(const char *dir)
 static int
 group_setup(void **state)
 {
-	char *err = NULL;
+
+	const unsigned char *p;
+	size_t i;
+	X509 *x;
 
 	fx = xcalloc(1, sizeof(*fx));
 	if ((fx->bundle = sk_X509_new_null()) == NULL)
 		return -1;
-	if (load_certs_mem("bundle", (const unsigned char *)roots_bundle_pem,
-	    strlen(roots_bundle_pem), NULL, fx->bundle, NULL, NULL,
-	    &err) == -1) {
-		fprintf(stderr, "%s\n", err);
-		free(err);
-		return -1;
+	/* The bytes the binary carries, parsed here independently. */
+	for (i = 0; i < root_ders_len; i++) {
+		p = root_ders[i].der;
+		if ((x = d2i_X509(NULL, &p, (long)root_ders[i].len)) == NULL ||
+		    p != root_ders[i].der + root_ders[i].len) {
+			fprintf(stderr, "root_ders[%zu] does not parse\n", i);
+			X509_free(x);
+			return -1;
+		}
+		if (sk_X509_push(fx->bundle, x) == 0)
+			return -1;
 	}
 	snprintf(fx->tmp, sizeof(fx->tmp), "/tmp/bwc-test-roots-XXXXXX");
 	if (mkdtemp(fx->tmp) == NULL)
@@ -185,14 +194,14 @@ put(const char *dir, const char *name, const void *data, size_t len)
 	free(path);
 }
 
-/* Write x to dir/name, in DER or PEM. */
+/* Write x to dir/name, in DER or PEM; append adds it to what is there. */
 static void
-put_cert(const char *dir, const char *name, X509 *x, bool der)
+put_cert(const char *dir, const char *name, X509 *x, bool der, bool append)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	FILE *fp;
 
-	assert_non_null(fp = fopen(path, "wb"));
+	assert_non_null(fp = fopen(path, append ? "ab" : "wb"));
 	if (der)
 		assert_int_equal(i2d_X509_fp(fp, x), 1);
 	else
@@ -232,14 +241,19 @@ test_trust_load_builtin_default_or_no_policy_loads_every_row_in_order(void **sta
 	assert_true(t->builtin);
 	assert_non_null(t->store);
 	assert_int_equal(t->n, root_table_len);
+	/* Nothing parsed at load: the store is empty until a chain asks. */
+	assert_int_equal(sk_X509_OBJECT_num(X509_STORE_get0_objects(t->store)),
+	    0);
 	for (i = 0; i < t->n; i++) {
 		assert_ptr_equal(t->roots[i].info, &root_table[i]);
+		assert_null(t->roots[i].x509);
+		assert_non_null(trust_root(t, i));
 		assert_non_null(t->roots[i].x509);
 		/* facts.c hashes the SPKI the same way. */
 		assert_ptr_equal(root_info_by_spki(
-		    t->roots[i].facts.spki_sha256), &root_table[i]);
+		    trust_root(t, i)->facts.spki_sha256), &root_table[i]);
 	}
-	/* The store holds the roots and nothing else. */
+	/* Once each is parsed, the store holds the roots and nothing else. */
 	assert_int_equal(sk_X509_OBJECT_num(X509_STORE_get0_objects(t->store)),
 	    t->n);
 	trust_free(t);
@@ -261,7 +275,8 @@ test_trust_load_builtin_fewer_brands_gives_fewer_roots(void **state)
 	t = load_builtin_brands(1u << BRAND_LETSENCRYPT);
 	assert_int_equal(t->n, 2);
 	for (i = 0; i < t->n; i++)
-		assert_int_equal(t->roots[i].info->brand, BRAND_LETSENCRYPT);
+		assert_int_equal(trust_root(t, i)->info->brand,
+		    BRAND_LETSENCRYPT);
 	trust_free(t);
 
 	t = load_builtin_brands((1u << BRAND_DIGICERT) | (1u << BRAND_GODADDY));
@@ -381,8 +396,8 @@ test_roots_table_baltimore_is_digicert_with_removal_date_and_expired_cert(void *
 	for (i = 0; i < t->n && t->roots[i].info != row; i++)
 		continue;
 	assert_true(i < t->n);
-	assert_true(t->roots[i].facts.times_valid);
-	assert_int_equal(t->roots[i].facts.not_after, 1747094340);
+	assert_true(trust_root(t, i)->facts.times_valid);
+	assert_int_equal(trust_root(t, i)->facts.not_after, 1747094340);
 	trust_free(t);
 }
 
@@ -459,17 +474,156 @@ test_trust_find_bundle_root_returns_its_row(void **state)
 	const struct root_info *r3 = row_named("GlobalSign Root CA - R3");
 	const struct trust_root *r;
 	struct trust *t;
+	size_t pos = 0;
 
 	(void)state;
 	assert_non_null(x1);
 	assert_non_null(r3);
 	t = load_builtin_brands(1u << BRAND_LETSENCRYPT);
+	/* Found once a chain has named it (and so it is parsed). */
+	assert_null(trust_find(t, bundle_cert(x1)));
+	assert_non_null(trust_named(t,
+	    X509_get_subject_name(bundle_cert(x1)), &pos));
 	assert_non_null(r = trust_find(t, bundle_cert(x1)));
 	assert_ptr_equal(r->info, x1);
 	/* A root of a brand the policy does not accept is not found. */
 	assert_null(trust_find(t, bundle_cert(r3)));
 	assert_null(trust_find(t, NULL));
 	assert_null(trust_find(NULL, bundle_cert(x1)));
+	trust_free(t);
+}
+
+/*
+ * The index the binary carries is the committed bundle: the same
+ * certificates, byte for byte, in the same order, with the name hash
+ * and key hash OpenSSL gives each.
+ */
+static void
+test_roots_index_is_the_pem_bundle_byte_for_byte(void **state)
+{
+	const char *top = getenv("TOP");
+	char *path = xasprintf("%s/lib/x509/roots_bundle.pem",
+	    top != NULL ? top : ".");
+	STACK_OF(X509) *pem = sk_X509_new_null();
+	unsigned char *der;
+	char *err = NULL, hex[65];
+	size_t i;
+	int len, ok;
+
+	(void)state;
+	assert_non_null(pem);
+	if (load_certs(path, NULL, pem, NULL, NULL, &err) == -1)
+		fail_msg("%s", err);
+	assert_int_equal((size_t)sk_X509_num(pem), root_ders_len);
+	for (i = 0; i < root_ders_len; i++) {
+		X509 *x = sk_X509_value(pem, (int)i);
+
+		der = NULL;
+		assert_true((len = i2d_X509(x, &der)) > 0);
+		assert_int_equal((size_t)len, root_ders[i].len);
+		assert_memory_equal(der, root_ders[i].der, root_ders[i].len);
+		OPENSSL_free(der);
+		assert_int_equal(X509_NAME_hash_ex(X509_get_subject_name(x),
+		    NULL, NULL, &ok), root_ders[i].name_hash);
+		assert_int_equal(ok, 1);
+		spki_hex(x, hex);
+		assert_string_equal(hex, root_ders[i].spki_sha256);
+	}
+	sk_X509_pop_free(pem, X509_free);
+	free(path);
+}
+
+/* How many of t's roots are parsed (and so in its store). */
+static size_t
+parsed(const struct trust *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->n; i++)
+		if (t->roots[i].x509 != NULL)
+			n++;
+	assert_int_equal(sk_X509_OBJECT_num(X509_STORE_get0_objects(t->store)),
+	    n);
+	return n;
+}
+
+/*
+ * A chain that reaches a built-in root parses that root and no other:
+ * ISRG Root X1 verified as its own chain against every brand's roots.
+ */
+static void
+test_trust_builtin_verification_parses_only_the_root_it_reaches(void **state)
+{
+	struct trust *t = load_builtin_brands(~0u);
+	X509 *x1 = bundle_cert(row_named("ISRG Root X1"));
+	const struct trust_root *r;
+	X509_STORE_CTX *ctx;
+
+	(void)state;
+	assert_non_null(x1);
+	assert_int_equal(parsed(t), 0);
+	/* Not parsed, so not found: it cannot be in a path yet. */
+	assert_null(trust_find(t, x1));
+	assert_non_null(ctx = X509_STORE_CTX_new());
+	assert_int_equal(X509_STORE_CTX_init(ctx, t->store, x1, NULL), 1);
+	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
+	assert_int_equal(X509_verify_cert(ctx), 1);
+	X509_STORE_CTX_free(ctx);
+	assert_int_equal(parsed(t), 1);
+	assert_non_null(r = trust_find(t, x1));
+	assert_ptr_equal(r->info, row_named("ISRG Root X1"));
+	assert_string_equal(r->facts.subject,
+	    "CN=ISRG Root X1,O=Internet Security Research Group,C=US");
+	trust_free(t);
+}
+
+/* A name no built-in root bears parses nothing. */
+static void
+test_trust_builtin_unknown_name_parses_nothing(void **state)
+{
+	struct trust *t = load_builtin_brands(~0u);
+	X509_NAME *name = X509_NAME_new();
+	size_t pos = 0;
+
+	(void)state;
+	assert_non_null(name);
+	assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)"ISRG Root X9", -1, -1, 0), 1);
+	assert_null(trust_named(t, name, &pos));
+	assert_int_equal(pos, t->n);
+	assert_int_equal(parsed(t), 0);
+	X509_NAME_free(name);
+	trust_free(t);
+}
+
+/*
+ * OpenSSL takes names that differ in case, spacing or string type as
+ * the same name; so does the index, whose hash is of the canonical form.
+ */
+static void
+test_trust_named_finds_a_root_by_another_encoding_of_its_name(void **state)
+{
+	struct trust *t = load_builtin_brands(~0u);
+	const struct trust_root *r;
+	X509_NAME *name = X509_NAME_new();
+	size_t pos = 0;
+
+	(void)state;
+	assert_non_null(name);
+	/* The root has C, O, CN as PrintableString; these are UTF8String. */
+	assert_int_equal(X509_NAME_add_entry_by_txt(name, "C", MBSTRING_UTF8,
+	    (const unsigned char *)"us", -1, -1, 0), 1);
+	assert_int_equal(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+	    (const unsigned char *)"internet  SECURITY research group", -1,
+	    -1, 0), 1);
+	assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+	    (const unsigned char *)" isrg root x1 ", -1, -1, 0), 1);
+	assert_non_null(r = trust_named(t, name, &pos));
+	assert_ptr_equal(r->info, row_named("ISRG Root X1"));
+	assert_int_equal(parsed(t), 1);
+	pos++;
+	assert_null(trust_named(t, name, &pos));
+	X509_NAME_free(name);
 	trust_free(t);
 }
 
@@ -532,7 +686,9 @@ test_trust_load_path_pem_bundle_loads_every_certificate(void **state)
 	size_t i;
 
 	(void)state;
-	put(fx->tmp, "bundle.pem", roots_bundle_pem, strlen(roots_bundle_pem));
+	for (i = 0; i < (size_t)sk_X509_num(fx->bundle); i++)
+		put_cert(fx->tmp, "bundle.pem", sk_X509_value(fx->bundle,
+		    (int)i), false, i > 0);
 	t = trust_load_path(path, &err);
 	assert_null(err);
 	assert_non_null(t);
@@ -558,10 +714,10 @@ test_trust_load_path_directory_loads_pem_and_der_once_each(void **state)
 	assert_non_null(x1);
 	assert_non_null(r3);
 	assert_int_equal(mkdir(dir, 0700), 0);
-	put_cert(dir, "isrg.pem", x1, false);
-	put_cert(dir, "r3.der", r3, true);
+	put_cert(dir, "isrg.pem", x1, false, false);
+	put_cert(dir, "r3.der", r3, true, false);
 	/* The same root again, in DER under a .crt name: kept once. */
-	put_cert(dir, "isrg-copy.crt", x1, true);
+	put_cert(dir, "isrg-copy.crt", x1, true, false);
 	/* A key beside the roots and files of other names are passed over. */
 	put(dir, "ca-key.pem", key, sizeof(key) - 1);
 	put(dir, "README", "roots\n", 6);
@@ -625,8 +781,8 @@ test_trust_builtin_roots_without_key_usage_are_the_two_class_2_roots(
 
 	(void)state;
 	for (i = 0; i < t->n; i++) {
-		assert_true(t->roots[i].facts.is_ca);
-		if (!t->roots[i].facts.has_ku)
+		assert_true(trust_root(t, i)->facts.is_ca);
+		if (!trust_root(t, i)->facts.has_ku)
 			buf_addf(&names, "%s;", t->roots[i].info->name);
 	}
 	assert_string_equal(names.ptr, "Go Daddy Class 2 Certification "
@@ -677,6 +833,10 @@ main(void)
 		cmocka_unit_test(test_root_removal_time_known_dates_give_utc_midnight),
 		cmocka_unit_test(test_root_removal_time_malformed_dates_give_minus_one),
 		cmocka_unit_test(test_trust_find_bundle_root_returns_its_row),
+		cmocka_unit_test(test_roots_index_is_the_pem_bundle_byte_for_byte),
+		cmocka_unit_test(test_trust_builtin_verification_parses_only_the_root_it_reaches),
+		cmocka_unit_test(test_trust_builtin_unknown_name_parses_nothing),
+		cmocka_unit_test(test_trust_named_finds_a_root_by_another_encoding_of_its_name),
 		cmocka_unit_test(test_trust_free_null_is_a_no_op),
 		cmocka_unit_test(test_trust_load_path_missing_path_fails_naming_it),
 		cmocka_unit_test(test_trust_load_path_unusable_files_fail_naming_the_path),

@@ -396,6 +396,7 @@ issuer_present(const struct trust *trust, struct stack_st_X509 *certs,
 {
 	X509 *x = sk_X509_value(certs, (int)out->top);
 	const char *want = out->certs[out->top].issuer;
+	const struct trust_root *root;
 	size_t i;
 
 	for (i = 0; i < out->n; i++) {
@@ -408,15 +409,13 @@ issuer_present(const struct trust *trust, struct stack_st_X509 *certs,
 		    out->top, not_issuer_why(sk_X509_value(certs, (int)i), x));
 		return true;
 	}
-	for (i = 0; i < trust->n; i++) {
-		if (strcmp(trust->roots[i].facts.subject, want) != 0)
-			continue;
+	i = 0;
+	if ((root = trust_named(trust, X509_get_issuer_name(x), &i)) != NULL) {
 		out->status = CHAIN_INVALID;
 		free(out->verify_error_str);
 		out->verify_error_str = xasprintf("the trust store holds %s, "
 		    "named as the issuer of cert %zu, but it did not issue it: "
-		    "%s", want, out->top, not_issuer_why(trust->roots[i].x509,
-		    x));
+		    "%s", want, out->top, not_issuer_why(root->x509, x));
 		return true;
 	}
 	return false;
