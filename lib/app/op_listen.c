@@ -23,6 +23,7 @@
 #include "probe/probe.h"
 #include "rules/engine.h"
 #include "x509/chain.h"
+#include "x509/facts.h"
 #include "x509/load.h"
 
 /* Each connection's own bound, from its accept (DESIGN: 15 s). */
@@ -147,17 +148,6 @@ on_done(void *arg, struct listen_conn_result *r)
 	free(r);
 }
 
-/* "CN=..." of the certificate, for the banner. */
-static char *
-subject_line(X509 *x)
-{
-	char *s = X509_NAME_oneline(X509_get_subject_name(x), NULL, 0);
-	char *out = esc_printable_str(s != NULL ? s : "?");
-
-	OPENSSL_free(s);
-	return out;
-}
-
 enum result
 op_listen(const struct run *run, struct report *rep)
 {
@@ -191,7 +181,8 @@ op_listen(const struct run *run, struct report *rep)
 			p.tls.chain = rest;
 		}
 		p.tls.key = key;
-		c.subject = subj = subject_line(p.tls.cert);
+		c.subject = subj = facts_name_line(
+		    X509_get_subject_name(p.tls.cert));
 	}
 	p.tls.policy = &run->policy;
 	p.tls.require_client_cert = run->require_client_cert;

@@ -439,10 +439,9 @@ host_work(void *arg, size_t i)
 	}
 }
 
-/* Judge one address, report it, and return its result. */
+/* Judge and report one address; returns its result. */
 static enum result
-judge_report_entry(const struct run *run, struct report *rep,
-    struct probe_entry *e)
+report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
 {
 	struct subject s;
 	enum result r;
@@ -477,9 +476,9 @@ judge_report_entry(const struct run *run, struct report *rep,
 	return r;
 }
 
-/* Judge and report an input that could not be read: one error subject. */
+/* One error subject for an input that could not be read. */
 static enum result
-judge_report_error(const struct run *run, struct report *rep, const char *name,
+report_error(const struct run *run, struct report *rep, const char *name,
     const char *cause)
 {
 	struct subject s;
@@ -512,7 +511,7 @@ gather(const struct run *run, struct report *rep, char *const args[], int nargs,
 		}
 		esc = esc_printable_str(args[k]);
 		msg = xasprintf("%s: %s", esc, err);
-		worst = judge_report_error(run, rep, esc, msg);
+		worst = report_error(run, rep, esc, msg);
 		free(msg);
 		free(esc);
 		free(err);
@@ -523,7 +522,7 @@ gather(const struct run *run, struct report *rep, char *const args[], int nargs,
 	if (probe_targets_load(run->targets_path, run->policy.port, &file,
 	    &nfile, &err) == -1) {
 		/* A bad line makes the whole file suspect: probe none of it. */
-		worst = judge_report_error(run, rep, run->targets_path, err);
+		worst = report_error(run, rep, run->targets_path, err);
 		probe_targets_free(file, nfile);
 		free(err);
 		return worst;
@@ -581,7 +580,7 @@ host_deliver(void *arg, size_t i, bool failed)
 		item_failed(it);
 	for (k = 0; k < it->out.n; k++)
 		w->worst = result_worst(w->worst,
-		    judge_report_entry(w->run, w->rep, &it->out.e[k]));
+		    report_entry(w->run, w->rep, &it->out.e[k]));
 	target_out_free(&it->out);
 	if (w->progress)
 		fprintf(stderr, "\rbwcertcheck: %zu/%zu probed", i + 1,
@@ -646,7 +645,7 @@ op_probe(const struct run *run, struct report *rep, char *const targets[],
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	if (dns_global_init(&err) == -1) {
-		enum result r = judge_report_error(run, rep, "probe", err);
+		enum result r = report_error(run, rep, "probe", err);
 
 		free(err);
 		return r;
@@ -772,8 +771,7 @@ op_probe_report_one(const struct run *run, struct report *rep,
 	if (out == NULL)
 		return RESULT_ERROR;
 	for (k = 0; k < out->n; k++)
-		worst = result_worst(worst,
-		    judge_report_entry(run, rep, &out->e[k]));
+		worst = result_worst(worst, report_entry(run, rep, &out->e[k]));
 	if (out->n == 0)
 		worst = RESULT_ERROR;
 	target_out_free(out);

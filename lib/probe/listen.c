@@ -98,17 +98,6 @@ set_detail(char **dst, char *s)
 	*dst = s;
 }
 
-/* The reason on OpenSSL's queue, or def; the queue is left empty. */
-static char *
-ossl_reason(const char *def)
-{
-	unsigned long e = ERR_peek_last_error();
-	const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
-
-	ERR_clear_error();
-	return xstrdup(r != NULL ? r : def);
-}
-
 /* The connection is over: a close_notify where a session is up, then close. */
 static void
 hang_up(struct conn *c)
@@ -258,7 +247,7 @@ handshake_failed(struct conn *c, int e)
 		    an, after) : xasprintf("the client ended the handshake "
 		    "with alert %d%s", hs->client_alert, after));
 	} else if (hs->server_alert != -1) {
-		r = ossl_reason("refused");
+		r = probe_ssl_reason("refused");
 		an = client_alert_name(hs->server_alert);
 		hs_end(c, CLIENT_HS_SERVER_ALERT, xasprintf("the listener "
 		    "refused the handshake: %s (alert %s)", r,
@@ -274,7 +263,7 @@ handshake_failed(struct conn *c, int e)
 		    saved == ECONNRESET ? "reset" : "closed", after));
 	} else {
 		r = e == SSL_ERROR_SYSCALL ? xstrdup(strerror(saved)) :
-		    ossl_reason("TLS handshake failed");
+		    probe_ssl_reason("TLS handshake failed");
 		hs_end(c, CLIENT_HS_ERROR, xasprintf("the handshake failed%s: "
 		    "%s", after, r));
 		free(r);
@@ -396,6 +385,21 @@ sip_progress(struct conn *c)
 	answer(c, r, reason);
 }
 
+/*
+ * An INVITE whose announced body never came whole: its offer cannot be
+ * judged, and that is a failure of srtp-offer, not a late offer.
+ */
+static void
+body_missing(struct conn *c, const char *why)
+{
+	struct sdp_facts *sdp = &c->r.facts.sdp;
+
+	if (!c->have_req || strcmp(c->req.method, "INVITE") != 0 ||
+	    c->req.content_length <= 0 || sdp->error != NULL)
+		return;
+	sdp->error = xasprintf("the INVITE's body did not arrive: %s", why);
+}
+
 /* Where a connection's SIP stopped when its time ran out. */
 static char *
 sip_timeout_words(const struct conn *c)
@@ -457,13 +461,16 @@ step_sip_read(struct conn *c)
 				sip_end(c, CLIENT_SIP_NONE, xstrdup("the client "
 				    "closed the connection without sending a SIP "
 				    "request"));
-			else
+			else {
+				body_missing(c, "the client closed the "
+				    "connection");
 				sip_end(c, CLIENT_SIP_ERROR, xstrdup("the client "
 				    "closed the connection in the middle of a "
 				    "request"));
+			}
 			return;
 		}
-		r = ossl_reason("TLS error");
+		r = probe_ssl_reason("TLS error");
 		sip_end(c, CLIENT_SIP_ERROR, xasprintf("TLS error while "
 		    "reading the request: %s", r));
 		free(r);
@@ -567,6 +574,8 @@ step(struct conn *c)
 static void
 expire(struct conn *c)
 {
+	char *words;
+
 	switch (c->state) {
 	case C_PEEK:
 		hs_end(c, CLIENT_HS_NONE, xasprintf("the client sent nothing "
@@ -578,7 +587,9 @@ expire(struct conn *c)
 		    " (our certificate was sent)" : ""));
 		break;
 	case C_SIP_READ:
-		sip_end(c, CLIENT_SIP_NONE, sip_timeout_words(c));
+		words = sip_timeout_words(c);
+		body_missing(c, words);
+		sip_end(c, CLIENT_SIP_NONE, words);
 		break;
 	case C_SIP_WRITE:
 		sip_end(c, CLIENT_SIP_REQUEST, xstrdup("the client did not "

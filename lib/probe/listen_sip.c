@@ -29,15 +29,7 @@ is_token_char(unsigned char c)
 static int
 not_sip(const char *p, size_t left, char **err)
 {
-	size_t n = 0;
-	char *esc;
-
-	while (n < left && n < 60 && p[n] != '\r' && p[n] != '\n')
-		n++;
-	esc = esc_printable((const unsigned char *)p, n);
-	*err = xasprintf("not a SIP request: \"%s%s\"", esc,
-	    n == 60 ? "..." : "");
-	free(esc);
+	*err = sip_not_sip("request", p, left);
 	return -1;
 }
 

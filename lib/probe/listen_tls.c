@@ -30,6 +30,7 @@
 
 #include "core/esc.h"
 #include "probe/listen.h"
+#include "probe/probe.h"
 
 /* TLS extension numbers (IANA): read from the raw ClientHello. */
 #define EXT_SERVER_NAME 0
@@ -238,17 +239,6 @@ accept_any(int ok, X509_STORE_CTX *x)
 	return 1;
 }
 
-/* The reason on OpenSSL's queue, or def; the queue is left empty. */
-static char *
-ossl_reason(const char *def)
-{
-	unsigned long e = ERR_peek_last_error();
-	const char *r = e != 0 ? ERR_reason_error_string(e) : NULL;
-
-	ERR_clear_error();
-	return xstrdup(r != NULL ? r : def);
-}
-
 /*
  * A throw-away self-signed RSA-2048 certificate valid for a day, whose
  * subject says that no client should trust it.
@@ -288,7 +278,7 @@ make_throwaway(EVP_PKEY **key, X509 **cert, char **err)
 	goto out;
 fail:
 	{
-		char *r = ossl_reason("unknown error");
+		char *r = probe_ssl_reason("unknown error");
 
 		*err = xasprintf("cannot make the throw-away certificate: %s",
 		    r);
@@ -302,29 +292,15 @@ out:
 	return rc;
 }
 
-/* "AES128-SHA:AES128-SHA256:AES256-SHA256" for the policy's suites. */
-static char *
-cipher_list(const struct policy *pol)
-{
-	struct buf b = { 0 };
-	int i;
-
-	for (i = 0; i < SUITE__MAX; i++)
-		if (pol->suites & (1u << i))
-			buf_addf(&b, "%s%s", b.len ? ":" : "",
-			    suite_openssl_name((enum suite)i));
-	return buf_steal(&b);
-}
-
 SSL_CTX *
 listen_tls_ctx(const struct listen_tls_params *p, char **err)
 {
 	SSL_CTX *ctx = NULL;
 	EVP_PKEY *tkey = NULL;
 	X509 *tcert = NULL;
-	char *ciphers = cipher_list(p->policy), *r;
+	char *ciphers = probe_cipher_list(p->policy), *r;
 
-	if (ciphers[0] == '\0') {
+	if (strcmp(ciphers, "NONE") == 0) {
 		*err = xstrdup("the policy allows no cipher suite to listen "
 		    "with");
 		goto fail;
@@ -336,7 +312,7 @@ listen_tls_ctx(const struct listen_tls_params *p, char **err)
 	    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
 	    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) != 1 ||
 	    SSL_CTX_set_cipher_list(ctx, ciphers) != 1) {
-		r = ossl_reason("unknown error");
+		r = probe_ssl_reason("unknown error");
 		*err = xasprintf("cannot set up TLS: %s", r);
 		free(r);
 		goto fail;
@@ -345,7 +321,7 @@ listen_tls_ctx(const struct listen_tls_params *p, char **err)
 	    tcert) != 1 || SSL_CTX_use_PrivateKey(ctx, p->key != NULL ?
 	    p->key : tkey) != 1 || SSL_CTX_check_private_key(ctx) != 1 ||
 	    (p->chain != NULL && SSL_CTX_set1_chain(ctx, p->chain) != 1)) {
-		r = ossl_reason("unknown error");
+		r = probe_ssl_reason("unknown error");
 		*err = xasprintf("cannot use the certificate: %s", r);
 		free(r);
 		goto fail;

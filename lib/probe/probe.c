@@ -128,9 +128,8 @@ fail:
 	return NULL;
 }
 
-/* The allowed suites as an OpenSSL cipher list ("A:B:C"). */
-static char *
-allowed_list(const struct policy *pol)
+char *
+probe_cipher_list(const struct policy *pol)
 {
 	struct buf b = { 0 };
 	int i;
@@ -339,7 +338,7 @@ probe_addresses(const struct probe_params *p,
 {
 	SSL_CTX *ctx = NULL;
 	struct hs_job *jobs, *fb, **run;
-	char *allowed = allowed_list(p->policy), *sni_copy = NULL;
+	char *allowed = probe_cipher_list(p->policy), *sni_copy = NULL;
 	size_t a, k, nrun = 0, nfb = 0;
 	int i, rc = -1;
 

@@ -191,6 +191,24 @@ int sip_parse_response(const char *buf, size_t len, int *code,
  */
 const char *sip_header_end(const char *p, size_t len);
 
+/*
+ * "not a SIP WHAT: \"first line\"": the first line of p (at most 60
+ * bytes of it), escaped.  Caller frees.
+ */
+char *sip_not_sip(const char *what, const char *p, size_t left);
+
+/*
+ * The policy's suites as an OpenSSL cipher list ("A:B:C"), or "NONE"
+ * when it allows none.  Caller frees.
+ */
+char *probe_cipher_list(const struct policy *pol);
+
+/*
+ * The reason OpenSSL left on this thread's queue ("no shared cipher"),
+ * or def; the queue is emptied.  Caller frees.
+ */
+char *probe_ssl_reason(const char *def);
+
 /* ------------------------------------------------------------------ */
 /* Handshakes (probe_tls.c): many at once, one thread, one poll loop */
 

@@ -129,18 +129,26 @@ content_length(const char *p, const char *end)
 	return 0;
 }
 
-/* The error for bytes that are not a SIP response: quote their first line. */
-static int
-not_sip(const char *p, size_t left, char **err)
+char *
+sip_not_sip(const char *what, const char *p, size_t left)
 {
 	size_t n = 0;
-	char *esc;
+	char *esc, *msg;
 
 	while (n < left && n < 60 && p[n] != '\r' && p[n] != '\n')
 		n++;
 	esc = esc_printable((const unsigned char *)p, n);
-	*err = xasprintf("not a SIP response: \"%s\"", esc);
+	msg = xasprintf("not a SIP %s: \"%s%s\"", what, esc, n == 60 ?
+	    "..." : "");
 	free(esc);
+	return msg;
+}
+
+/* The error for bytes that are not a SIP response. */
+static int
+not_sip(const char *p, size_t left, char **err)
+{
+	*err = sip_not_sip("response", p, left);
 	return -1;
 }
 

@@ -185,9 +185,8 @@ sip_finish(struct hs_job *j, int code, char *status_line, char *error)
 	hang_up(j);
 }
 
-/* The reason OpenSSL left on this thread's queue, or def. */
-static char *
-ssl_reason(const char *def)
+char *
+probe_ssl_reason(const char *def)
 {
 	char *r = xstrdup(ossl_err_string(ERR_peek_last_error(), def));
 
@@ -246,7 +245,7 @@ handshake_failed(struct hs_job *j, int e)
 		    xasprintf("%s %s", strerror(saved), when));
 	} else
 		finish(j, j->nfirst > 0 ? HS_TLS_ERROR : HS_CLOSED,
-		    ssl_reason("TLS handshake failed"));
+		    probe_ssl_reason("TLS handshake failed"));
 }
 
 /* The handshake completed: keep what the facts need. */
@@ -421,7 +420,7 @@ step_connect(struct hs_job *j, SSL_CTX *ctx)
 	ERR_clear_error();
 	if ((j->ssl = SSL_new(ctx)) == NULL ||
 	    (bio = BIO_new_socket(j->fd, BIO_NOCLOSE)) == NULL) {
-		finish(j, HS_LOCAL, ssl_reason("SSL_new failed"));
+		finish(j, HS_LOCAL, probe_ssl_reason("SSL_new failed"));
 		return;
 	}
 	SSL_set_bio(j->ssl, bio, bio);	/* the SSL owns bio now */
@@ -434,7 +433,7 @@ step_connect(struct hs_job *j, SSL_CTX *ctx)
 	    SSL_set_max_proto_version(j->ssl, j->max_version) != 1 ||
 	    SSL_set_cipher_list(j->ssl, j->ciphers) != 1 ||
 	    (j->sni != NULL && SSL_set_tlsext_host_name(j->ssl, j->sni) != 1)) {
-		finish(j, HS_SETUP, ssl_reason("bad TLS settings"));
+		finish(j, HS_SETUP, probe_ssl_reason("bad TLS settings"));
 		return;
 	}
 	SSL_set_connect_state(j->ssl);

@@ -22,9 +22,8 @@
 #include "x509/facts.h"
 #include "core/timeutil.h"
 
-/* An X509_NAME as one RFC 2253 line, UTF-8 kept, controls escaped. */
-static char *
-name_line(const X509_NAME *name)
+char *
+facts_name_line(const X509_NAME *name)
 {
 	BIO *bio;
 	char *data, *out = NULL;
@@ -463,8 +462,8 @@ facts_fill(X509 *x, struct cert_facts *f, bool verify_self)
 	int rc = 0;
 
 	memset(f, 0, sizeof(*f));
-	f->subject = name_line(X509_get_subject_name(x));
-	f->issuer = name_line(X509_get_issuer_name(x));
+	f->subject = facts_name_line(X509_get_subject_name(x));
+	f->issuer = facts_name_line(X509_get_issuer_name(x));
 	facts_cn(x, f);
 	f->serial_hex = serial_hex(x);
 	f->times_valid = asn1_time(X509_get0_notBefore(x), &f->not_before) == 0 &&

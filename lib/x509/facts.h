@@ -7,6 +7,7 @@
 #include "core/cert_facts.h"
 
 typedef struct x509_st X509;
+typedef struct X509_name_st X509_NAME;
 
 /*
  * Fill *f from x.  Returns 0, or -1 if OpenSSL could not decode a part
@@ -27,5 +28,11 @@ int facts_from_anchor(X509 *x, struct cert_facts *f);
 
 /* SHA-256 of x's DER SubjectPublicKeyInfo into md.  Returns 0 or -1. */
 int facts_spki_sha256(X509 *x, unsigned char md[32]);
+
+/*
+ * An X509_NAME as one RFC 2253 line ("CN=pbx.example.com,O=..."), UTF-8
+ * kept, controls escaped.  Caller frees; never NULL.
+ */
+char *facts_name_line(const X509_NAME *name);
 
 #endif

@@ -190,26 +190,4 @@ rm "$F/leaf-is-ca.pem" "$F/good.pem"
 expect_exit 3 "folder: nothing to lint at all is exit 3" -- $L --each "$F"
 expect_grep 'no certificate chain in this folder' "folder: and says so" "$WORK/err"
 
-## --disable adds up: repeats, comma lists and --config alike.
-expect_exit 0 "--disable a --disable b: both skipped" -- $BWC lint --trust-store "$T/root.pem" --fqdn other.example.test \
-    --disable fqdn-match --disable signature-sha256 --format json -o "$WORK/dis.json" "$T/sha1.pem"
-expect_json '[f["rule"] for f in d["subjects"][0]["findings"] if f["message"] == "disabled by --disable"] == ["fqdn-match", "signature-sha256"]' \
-    "--disable twice: both rules disabled" "$WORK/dis.json"
-printf 'disable = fqdn-match\n' >"$WORK/dis.ini"
-expect_exit 0 "--config disable + --disable: both skipped" -- $BWC lint --trust-store "$T/root.pem" --fqdn other.example.test \
-    --config "$WORK/dis.ini" --disable signature-sha256 "$T/sha1.pem"
-expect_exit 0 "--disable a,b --disable c" -- $BWC lint --trust-store "$T/root.pem" --fqdn other.example.test \
-    --disable fqdn-match,chain-order --disable signature-sha256 "$T/sha1.pem"
-
-## Fixes in the policy's terms; JSON findings carry their fix.
-printf '[policy]\nmin-rsa-bits = 3072\nwildcards = no\n' >"$WORK/strict.ini"
-expect_exit 2 "min-rsa-bits 3072: a 2048-bit chain fails" -- $L --config "$WORK/strict.ini" --color never "$T/good.pem"
-expect_grep 'fix: Generate a new key of at least 3072 bits' "text: the fix names 3072 bits" "$WORK/out"
-expect_no_grep 'at least 2048 bits' "text: the fix does not say 2048" "$WORK/out"
-expect_exit 2 "wildcards = no: a wildcard fails" -- $L --config "$WORK/strict.ini" --format json -o "$WORK/wild.json" "$T/wildcard.pem"
-expect_json '"allows no wildcards" in [f for f in d["subjects"][0]["findings"] if f["rule"] == "fqdn-match"][0]["fix"]' \
-    "json: the fqdn-match fix suggests no wildcard" "$WORK/wild.json"
-expect_json 'all(isinstance(f["fix"], str) and f["fix"] for f in d["subjects"][0]["findings"])' \
-    "json: every finding has its fix" "$WORK/wild.json"
-
 finish

@@ -222,9 +222,9 @@ fi
 # within the connection's 15 s, the good one is answered meanwhile, and
 # nothing the clients sent reaches the report or stderr unescaped.
 J=$WORK/hostile.json
-if listen_start hostile --count 7 --timeout 60; then
+if listen_start hostile --count 8 --timeout 60; then
 	t0=$(date +%s)
-	for m in silent plaintext flood drip hugebody escapes; do
+	for m in silent plaintext flood drip hugebody shortbody escapes; do
 		timeout 30 $CLIENT $m "$PORT" >"$WORK/hc-$m.out" 2>&1 &
 		echo $! >> "$SRV/pids"
 	done
@@ -244,7 +244,8 @@ if listen_start hostile --count 7 --timeout 60; then
 	else
 		not_ok "hostile: every connection ended within its bound" "$((t2 - t0)) s"
 	fi
-	expect_json "len(d['subjects']) == 7" "hostile: one subject per connection" "$J"
+	expect_json "len(d['subjects']) == 8" "hostile: one subject per connection" "$J"
+	expect_json "any(s['sip']['user_agent'] == 'short' and [f['status'] for f in s['findings'] if f['rule'] == 'srtp-offer'] == ['fail'] and 'body did not arrive' in s['sdp']['error'] for s in d['subjects'])" "hostile: an INVITE whose body never comes fails srtp-offer" "$J"
 	expect_json "any(not s['client_hello']['received'] and 'sent nothing within 15 s' in s['handshake']['detail'] for s in d['subjects'])" "hostile: a silent client ends after 15 s" "$J"
 	expect_json "any('OPTIONS sip:test@127.0.0.1 SIP/2.0' in (s['client_hello'].get('not_tls') or '') and s['findings'][0]['status'] == 'fail' for s in d['subjects'])" "hostile: SIP in the clear is quoted and fails client-tls12" "$J"
 	expect_json "any('longer than 16384' in (s['sip']['error'] or '') for s in d['subjects'])" "hostile: 1 MB of header stops at 16 KiB" "$J"
@@ -263,7 +264,7 @@ fi
 
 # ------------------------------------------------------------------
 # Every format carries the client.
-for fmt in text json junit sarif nagios prometheus; do
+for fmt in text json junit sarif nagios prometheus html markdown; do
 	PORT=$(free_port)
 	$BWC listen --listen 127.0.0.1 --port "$PORT" --timeout 30 \
 	    --cert "$T/good.pem" --key "$T/good.key" \
@@ -286,6 +287,9 @@ sys.exit(0 if [c for c in t.iter("testcase") if c.get("name") == "client-cipher-
 expect_json "any(r['ruleId'] == 'client-cipher-default' for r in d['runs'][0]['results'])" "sarif: a client rule's failure is a result" "$WORK/f.sarif"
 expect_grep 'bwcertcheck_rule_failed{.*rule="client-cipher-default".* 1$' "prometheus: a client rule's failure is a metric" "$WORK/f.prometheus"
 expect_grep 'WARNING' "nagios: the warning is the status" "$WORK/f.nagios"
+expect_grep '<dt>sip</dt><dd>OPTIONS sip:test@127.0.0.1 SIP/2.0; User-Agent: s_client; answered 200</dd>' "html: the client's SIP request" "$WORK/f.html"
+expect_grep '^| SIP request | OPTIONS sip:test@127.0.0.1 SIP/2.0; User-Agent: s\\_client; answered 200' "markdown: the client's SIP request" "$WORK/f.markdown"
+expect_grep '^| TLS versions offered (as a client) | TLSv1.2' "markdown: the questionnaire answers the outbound direction" "$WORK/f.markdown"
 if command -v xmllint >/dev/null 2>&1; then
 	expect_exit 0 "junit: well-formed XML" -- xmllint --noout "$WORK/f.junit"
 fi

@@ -7,6 +7,7 @@
 #   flood      TLS 1.2, then 1 MB of SIP header lines without an end
 #   drip       TLS 1.2, then a SIP request one byte a second
 #   hugebody   TLS 1.2, then an INVITE with Content-Length 2^31
+#   shortbody  TLS 1.2, then an INVITE announcing 500 bytes of SDP, sending 8
 #   escapes    TLS 1.2, then OPTIONS whose User-Agent holds escapes
 #   options    TLS 1.2, then a well-formed OPTIONS; print the answer
 # TLS is made with Python's ssl module (OpenSSL underneath), offering
@@ -87,6 +88,11 @@ def main():
             b"Content-Length: 0", b"Content-Length: 2147483648")
         send_quietly(s, msg + b"v=0\r\n" * 100)
         sys.stdout.write(read_all(s, 20).decode("latin-1"))
+    elif mode == "shortbody":
+        msg = (OPTIONS % b"short").replace(b"OPTIONS", b"INVITE").replace(
+            b"Content-Length: 0", b"Content-Length: 500")
+        send_quietly(s, msg + b"v=0\r\no=-")
+        read_all(s, 20)
     elif mode == "escapes":
         send_quietly(s, OPTIONS % b"evil\x1b]0;owned\x07\x1b[31m")
         sys.stdout.write(read_all(s, 20).decode("latin-1"))
