@@ -207,6 +207,96 @@ test_probe_targets_load_bad_line_names_file_and_line(void **state)
 }
 
 static void
+test_probe_targets_load_cr_only_line_endings_give_every_target(void **state)
+{
+	struct probe_target *list = NULL;
+	size_t n = 0;
+	char *err = NULL;
+	const char *path = scratch("pbx1.example.com\rpbx2.example.com\r\n"
+	    "pbx3.example.com\r");
+
+	(void)state;
+	assert_int_equal(probe_targets_load(path, 5061, &list, &n, &err), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].host, "pbx1.example.com");
+	assert_string_equal(list[1].host, "pbx2.example.com");
+	assert_string_equal(list[2].host, "pbx3.example.com");
+	probe_targets_free(list, n);
+	unlink(path);
+}
+
+static void
+test_probe_targets_load_skips_a_utf8_byte_order_mark(void **state)
+{
+	struct probe_target *list = NULL;
+	size_t n = 0;
+	char *err = NULL;
+	const char *path = scratch("\xef\xbb\xbf" "192.0.2.7:5062\n");
+
+	(void)state;
+	assert_int_equal(probe_targets_load(path, 5061, &list, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].host, "192.0.2.7");
+	assert_true(list[0].host_is_ip);
+	assert_int_equal(list[0].port, 5062);
+	probe_targets_free(list, n);
+	unlink(path);
+}
+
+static void
+test_probe_targets_load_names_ten_bad_lines_and_counts_all(void **state)
+{
+	struct probe_target *list = NULL;
+	struct buf text = { 0 };
+	size_t n = 0, lines = 0;
+	char *err = NULL, *want, *p;
+	const char *path;
+	int k;
+
+	(void)state;
+	buf_adds(&text, "pbx1.example.com\n");
+	for (k = 0; k < 14; k++)
+		buf_addf(&text, "pbx%d.example.com:0\n", k);
+	path = scratch(text.ptr);
+	buf_free(&text);
+	assert_int_equal(probe_targets_load(path, 5061, &list, &n, &err), -1);
+	want = xasprintf("%s: 14 bad lines (the first ten below): the file is "
+	    "refused, no target in it is probed", path);
+	assert_non_null(strstr(err, want));
+	free(want);
+	for (p = err; (p = strchr(p, '\n')) != NULL; p++)
+		lines++;
+	assert_int_equal(lines, 10);
+	want = xasprintf("\n%s:11: bad port '0'", path);
+	assert_non_null(strstr(err, want));
+	free(want);
+	want = xasprintf("%s:12:", path);
+	assert_null(strstr(err, want));
+	free(want);
+	free(err);
+	probe_targets_free(list, n);
+	unlink(path);
+}
+
+static void
+test_probe_target_error_echoes_at_most_200_bytes_of_a_long_line(void **state)
+{
+	struct probe_target t;
+	char *line = malloc(1000001), *err = NULL;
+
+	(void)state;
+	assert_non_null(line);
+	memset(line, 'x', 1000000);
+	line[0] = '[';
+	line[1000000] = '\0';
+	assert_int_equal(probe_target_parse_line(line, 5061, &t, &err), -1);
+	assert_true(strlen(err) < 300);
+	assert_non_null(strstr(err, "\xe2\x80\xa6"));
+	free(err);
+	free(line);
+}
+
+static void
 test_probe_targets_load_missing_file_names_it(void **state)
 {
 	struct probe_target *list = NULL;
@@ -284,6 +374,10 @@ main(void)
 		cmocka_unit_test(test_probe_targets_load_keeps_order_and_origin),
 		cmocka_unit_test(test_probe_targets_load_bad_line_names_file_and_line),
 		cmocka_unit_test(test_probe_targets_load_missing_file_names_it),
+		cmocka_unit_test(test_probe_targets_load_cr_only_line_endings_give_every_target),
+		cmocka_unit_test(test_probe_targets_load_skips_a_utf8_byte_order_mark),
+		cmocka_unit_test(test_probe_targets_load_names_ten_bad_lines_and_counts_all),
+		cmocka_unit_test(test_probe_target_error_echoes_at_most_200_bytes_of_a_long_line),
 		cmocka_unit_test(test_probe_shard_slices_cover_every_target_once),
 		cmocka_unit_test(test_probe_shard_deals_round_robin),
 		cmocka_unit_test(test_dns_srv_sort_orders_by_priority_then_weight),

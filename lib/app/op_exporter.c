@@ -433,7 +433,11 @@ setup_lists(const struct run *run, struct exporter *ex)
 	if (run->targets_path != NULL) {
 		if (probe_targets_load(run->targets_path, run->policy.port,
 		    &ex->targets, &ex->n_targets, &err) == -1) {
-			diag_error("%s", err);
+			char *line, *rest = err;
+
+			/* The summary, then each bad line: a line each. */
+			while ((line = strsep(&rest, "\n")) != NULL)
+				diag_error("%s", line);
 			free(err);
 			return -1;
 		}

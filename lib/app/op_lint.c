@@ -282,6 +282,9 @@ lint_dir(struct lint_state *st, const char *dir)
 			report_skip(st->rep, path, "a folder (--each lints the "
 			    "files of the folders given, and certbot-style "
 			    "folders in them, no deeper)");
+		else
+			report_skip(st->rep, path, fileio_not_regular(
+			    sb.st_mode));
 		free(path);
 	}
 	free(names);

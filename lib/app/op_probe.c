@@ -8,6 +8,7 @@
  * the same code lint uses (chain_analyse, run_judge) and reports the
  * targets in input order, whatever order they finished in.
  */
+#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -509,7 +510,7 @@ gather(const struct run *run, struct report *rep, char *const args[], int nargs,
 			(*list)[(*n)++] = t;
 			continue;
 		}
-		esc = esc_printable_str(args[k]);
+		esc = esc_quote(args[k]);
 		msg = xasprintf("%s: %s", esc, err);
 		worst = report_error(run, rep, esc, msg);
 		free(msg);
@@ -521,8 +522,22 @@ gather(const struct run *run, struct report *rep, char *const args[], int nargs,
 		return worst;
 	if (probe_targets_load(run->targets_path, run->policy.port, &file,
 	    &nfile, &err) == -1) {
-		/* A bad line makes the whole file suspect: probe none of it. */
-		worst = report_error(run, rep, run->targets_path, err);
+		/*
+		 * A bad line makes the whole file suspect: probe none of it.
+		 * The summary, then each bad line named, one subject each.
+		 */
+		char *line, *rest = err, *name;
+		size_t plen = strlen(run->targets_path);
+
+		while ((line = strsep(&rest, "\n")) != NULL) {
+			name = strncmp(line, run->targets_path, plen) == 0 &&
+			    line[plen] == ':' && isdigit((unsigned char)line[plen +
+			    1]) ? xstrndup(line, plen + 1 + strspn(line + plen +
+			    1, "0123456789")) : xstrdup(run->targets_path);
+			worst = result_worst(worst, report_error(run, rep, name,
+			    line));
+			free(name);
+		}
 		probe_targets_free(file, nfile);
 		free(err);
 		return worst;
@@ -663,6 +678,20 @@ op_probe(const struct run *run, struct report *rep, char *const targets[],
 		sel[nsel++] = all[i];
 	}
 	free(all);
+	if (nall == 0 && rep->n_subjects == 0 && run->targets_path != NULL) {
+		char *msg = xasprintf("%s: no target in the file: nothing was "
+		    "checked", run->targets_path);
+
+		w.worst = report_error(run, rep, run->targets_path, msg);
+		free(msg);
+	} else if (nsel == 0 && nall > 0) {
+		/* Fewer targets than shards: this one has none, rightly. */
+		snprintf(rep->empty_note, sizeof(rep->empty_note),
+		    "nothing to check in shard %d/%d: %zu target%s for %d "
+		    "shards", run->shard_i, run->shard_n, nall,
+		    nall == 1 ? "" : "s", run->shard_n);
+		diag_warn(run, "%s", rep->empty_note);
+	}
 
 	w.targets = sel;
 	work_base(&w, run);

@@ -2,6 +2,7 @@
  * esc.c - escaping untrusted text for terminals, JSON, XML and metrics.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/esc.h"
@@ -116,6 +117,24 @@ char *
 esc_printable_str(const char *s)
 {
 	return esc_printable((const unsigned char *)s, strlen(s));
+}
+
+char *
+esc_quote(const char *s)
+{
+	size_t len = strlen(s), cut = len;
+	char *e, *out;
+
+	if (len <= ESC_QUOTE_MAX)
+		return esc_printable_str(s);
+	/* Cut at a character's first byte, not inside a UTF-8 sequence. */
+	cut = ESC_QUOTE_MAX;
+	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+		cut--;
+	e = esc_printable((const unsigned char *)s, cut);
+	out = xasprintf("%s\xe2\x80\xa6", e);	/* U+2026 "…" */
+	free(e);
+	return out;
 }
 
 void

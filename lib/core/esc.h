@@ -18,6 +18,13 @@
  */
 char *esc_printable(const unsigned char *p, size_t len);
 char *esc_printable_str(const char *s);
+/*
+ * Untrusted input echoed in a message (a line of a --targets file, an
+ * argument): its printable form, cut after ESC_QUOTE_MAX bytes of
+ * input with "…" so that a megabyte-long line is not printed whole.
+ */
+#define ESC_QUOTE_MAX 200
+char *esc_quote(const char *s);
 /* True if s is valid UTF-8 holding nothing esc_printable() would escape. */
 bool esc_is_clean(const char *s);
 /* The same, but a backslash is kept as it is (for RFC 2253 names, already escaped). */

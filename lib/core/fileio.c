@@ -2,19 +2,71 @@
  * fileio.c - the one bounded file reader.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/fileio.h"
+
+/* What a file that is not a regular one is, in words. */
+static const char *
+kind_of(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO (named pipe); give '-' to read a pipe";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	return "not a regular file";
+}
+
+const char *
+fileio_not_regular(mode_t m)
+{
+	return S_ISREG(m) ? NULL : kind_of(m);
+}
+
+/*
+ * Open path for reading only when it is a regular file.  O_NONBLOCK:
+ * opening a FIFO must not wait for a writer that may never come.
+ */
+static FILE *
+open_regular(const char *path, char **err)
+{
+	struct stat st;
+	FILE *fp;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*err = xasprintf("%s: %s", path, fstat(fd, &st) != 0 ?
+		    strerror(errno) : S_ISDIR(st.st_mode) ? "is a directory" :
+		    kind_of(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if ((fp = fdopen(fd, "rb")) == NULL) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		close(fd);
+	}
+	return fp;
+}
 
 int
 fileio_read(const char *path, size_t max, unsigned char **out, size_t *len,
     char **err)
 {
 	FILE *fp;
-	struct stat st;
 	unsigned char *data = NULL;
 	size_t n = 0, cap = 0, got;
 	int rc = -1;
@@ -23,14 +75,8 @@ fileio_read(const char *path, size_t max, unsigned char **out, size_t *len,
 	*len = 0;
 	if (strcmp(path, "-") == 0)
 		fp = stdin;
-	else if ((fp = fopen(path, "rb")) == NULL) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
+	else if ((fp = open_regular(path, err)) == NULL)
 		return -1;
-	}
-	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-		*err = xasprintf("%s: is a directory", path);
-		goto out;
-	}
 	for (;;) {
 		if (n == cap) {
 			if (cap >= max + 1) {

@@ -51,8 +51,11 @@ int probe_target_parse_line(const char *line, int default_port,
 
 /*
  * Append the targets of path to *list (a growing array of *n entries,
- * caller frees with probe_targets_free).  Returns 0, or -1 with *err
- * set to "PATH:LINE: cause" or "PATH: cause" (caller frees).
+ * caller frees with probe_targets_free).  Lines end with LF, CRLF or a
+ * lone CR; a UTF-8 byte-order mark at the start is skipped.  Returns 0,
+ * or -1 with *err set (caller frees) to "PATH: cause", or for bad lines
+ * to "PATH: N bad lines: ..." followed by one "\nPATH:LINE: cause" for
+ * each of the first ten: one bad line refuses the whole file.
  */
 int probe_targets_load(const char *path, int default_port,
     struct probe_target **list, size_t *n, char **err);

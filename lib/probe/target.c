@@ -65,7 +65,7 @@ probe_target_parse(const char *spec, int default_port,
 		const char *close = strchr(spec, ']');
 
 		if (close == NULL || (close[1] != '\0' && close[1] != ':')) {
-			esc = esc_printable_str(spec);
+			esc = esc_quote(spec);
 			*err = xasprintf("'%s': bad [IPv6] literal", esc);
 			goto out;
 		}
@@ -82,7 +82,7 @@ probe_target_parse(const char *spec, int default_port,
 		host = xstrdup(spec);
 
 	if (port_s != NULL && parse_port(port_s, &t->port) == -1) {
-		esc = esc_printable_str(port_s);
+		esc = esc_quote(port_s);
 		*err = xasprintf("bad port '%s' (1 to 65535)", esc);
 		goto out;
 	}
@@ -94,7 +94,7 @@ probe_target_parse(const char *spec, int default_port,
 		struct sockaddr_storage ss;
 
 		if (net_parse_ip(host, t->port, &ss, NULL) == -1) {
-			esc = esc_printable_str(host);
+			esc = esc_quote(host);
 			*err = xasprintf("'%s': bad IP address", esc);
 			goto out;
 		}
@@ -105,12 +105,12 @@ probe_target_parse(const char *spec, int default_port,
 		goto out;
 	}
 	if (spec[0] == '[') {
-		esc = esc_printable_str(host);
+		esc = esc_quote(host);
 		*err = xasprintf("'%s' in brackets is not an IPv6 address", esc);
 		goto out;
 	}
 	if ((norm = fqdn_normalize(host, &cause)) == NULL) {
-		esc = esc_printable_str(host);
+		esc = esc_quote(host);
 		*err = xasprintf("'%s': %s", esc, cause);
 		goto out;
 	}
@@ -163,7 +163,7 @@ probe_target_parse_line(const char *line, int default_port,
 	}
 	fqdn = next_word(&p);
 	if ((extra = next_word(&p)) != NULL) {
-		esc = esc_printable_str(extra);
+		esc = esc_quote(extra);
 		*err = xasprintf("unexpected '%s' (want HOST[:PORT] [FQDN])",
 		    esc);
 		goto out;
@@ -171,7 +171,7 @@ probe_target_parse_line(const char *line, int default_port,
 	if (probe_target_parse(spec, default_port, t, err) == -1)
 		goto out;
 	if (fqdn != NULL && (t->fqdn = fqdn_normalize(fqdn, &cause)) == NULL) {
-		esc = esc_printable_str(fqdn);
+		esc = esc_quote(fqdn);
 		*err = xasprintf("FQDN '%s': %s", esc, cause);
 		goto out;
 	}
@@ -185,13 +185,38 @@ out:
 	return rc;
 }
 
+/* Bad lines named one by one; beyond this many they are counted. */
+#define TARGETS_BAD_LISTED 10
+
+/*
+ * The next line of *p (ended by LF, CRLF or a lone CR, as files from
+ * any system are), NUL-terminated in place; NULL at the end.
+ */
+static char *
+next_line(char **p)
+{
+	char *line = *p, *end;
+
+	if (line == NULL)
+		return NULL;
+	end = line + strcspn(line, "\r\n");
+	if (*end == '\0')
+		*p = NULL;
+	else {
+		*p = end + (end[0] == '\r' && end[1] == '\n' ? 2 : 1);
+		*end = '\0';
+	}
+	return line;
+}
+
 int
 probe_targets_load(const char *path, int default_port,
     struct probe_target **list, size_t *n, char **err)
 {
 	unsigned char *data = NULL;
-	char *text = NULL, *line, *next, *cause = NULL;
-	size_t len, lineno = 0;
+	char *text = NULL, *line, *rest, *cause = NULL;
+	struct buf bad = { 0 };
+	size_t len, lineno = 0, nbad = 0;
 	struct probe_target t;
 	int rc = -1, r;
 
@@ -202,23 +227,40 @@ probe_targets_load(const char *path, int default_port,
 		goto out;
 	}
 	text = xstrndup((const char *)data, len);
-	for (line = text; line != NULL; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
+	rest = text;
+	/* A byte-order mark, as some Windows editors write, is no target. */
+	if (strncmp(rest, "\xef\xbb\xbf", 3) == 0)
+		rest += 3;
+	while ((line = next_line(&rest)) != NULL) {
 		lineno++;
 		r = probe_target_parse_line(line, default_port, &t, &cause);
 		if (r == -1) {
-			*err = xasprintf("%s:%zu: %s", path, lineno, cause);
-			goto out;
-		}
-		if (r == 0)
+			if (++nbad <= TARGETS_BAD_LISTED)
+				buf_addf(&bad, "\n%s:%zu: %s", path, lineno,
+				    cause);
+			free(cause);
+			cause = NULL;
 			continue;
+		}
+		if (r == 0 || nbad > 0) {
+			if (r == 1)
+				probe_target_free(&t);
+			continue;
+		}
 		t.origin = xasprintf("%s:%zu", path, lineno);
 		*list = xreallocarray(*list, *n + 1, sizeof(**list));
 		(*list)[(*n)++] = t;
 	}
+	if (nbad > 0) {
+		*err = xasprintf("%s: %zu bad line%s%s: the file is refused, "
+		    "no target in it is probed%s", path, nbad, nbad == 1 ? "" :
+		    "s", nbad > TARGETS_BAD_LISTED ? " (the first ten below)" :
+		    "", bad.ptr);
+		goto out;
+	}
 	rc = 0;
 out:
+	buf_free(&bad);
 	free(cause);
 	free(text);
 	free(data);

@@ -373,11 +373,13 @@ nagios_end(struct report *r)
 {
 	struct nagios_state *st = r->state;
 	struct buf b = { 0 }, nc = { 0 };
-	enum result worst = r->n_subjects == 0 ? RESULT_ERROR : r->worst;
+	enum result worst = r->n_subjects == 0 && r->empty_note[0] == '\0' ?
+	    RESULT_ERROR : r->worst;
 
 	buf_addf(&b, "BWCERTCHECK %s - ", state_name(worst));
 	if (r->n_subjects == 0) {
-		buf_adds(&b, "nothing was checked");
+		buf_adds(&b, r->empty_note[0] != '\0' ? r->empty_note :
+		    "nothing was checked");
 	} else if (r->n_subjects == 1 && st->last_summary != NULL) {
 		buf_adds(&b, st->last_summary);
 	} else {

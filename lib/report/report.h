@@ -28,6 +28,13 @@ struct report {
 	size_t n_subjects;
 	size_t n_by_result[RESULT__MAX];
 	size_t n_skipped;	/* inputs passed over (report_skip) */
+	/*
+	 * Set by the operation when having no subject at all is right (an
+	 * empty --shard slice): formats say this instead.  Otherwise a lint
+	 * or probe run with no subject checked nothing and could not
+	 * evaluate: report_end() makes it an error.
+	 */
+	char empty_note[200];
 	size_t n_not_checked;	/* subjects with an error rule not checked */
 	bool *nc_rule;		/* by rule index: not checked somewhere */
 	char *nc_first;		/* the first such subject's reasons */

@@ -132,6 +132,9 @@ report_skip(struct report *r, const char *name, const char *why)
 void
 report_end(struct report *r)
 {
+	if (r->n_subjects == 0 && r->empty_note[0] == '\0' &&
+	    (r->command == REPORT_LINT || r->command == REPORT_PROBE))
+		r->worst = RESULT_ERROR;
 	if (r->begun && r->fmt->end != NULL)
 		r->fmt->end(r);
 	fflush(r->out);
