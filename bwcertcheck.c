@@ -84,7 +84,7 @@ static const char usage_text[] =
 "       bwcertcheck probe [OPTIONS] HOST[:PORT]...  TLS 1.2 probe of live endpoints, then lint\n"
 "       bwcertcheck fix-chain [OPTIONS] -o OUT FILE...  write the chain the SBC wants\n"
 "                                                   (leaf, intermediates in order, no root), then lint it\n"
-"       bwcertcheck exporter [OPTIONS]             Prometheus exporter: /probe?target=HOST[:PORT], /metrics\n"
+"       bwcertcheck exporter [OPTIONS]              Prometheus exporter: /probe?target=HOST[:PORT], /metrics\n"
 "       bwcertcheck listen [OPTIONS]                stand in for the carrier's SBC: judge the\n"
 "                                                   equipment as a TLS client, its SIP and SRTP offer\n"
 "       bwcertcheck rules [--format text|json] [ID] list the rules, or explain one\n"
