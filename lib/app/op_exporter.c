@@ -442,6 +442,9 @@ setup_lists(const struct run *run, struct exporter *ex)
 			return -1;
 		}
 		ex->allow_given = true;
+		if (ex->n_targets == 0)
+			diag_warn(run, "%s: no target: nothing to sweep, and /probe "
+			    "probes only what --allow permits", run->targets_path);
 	}
 	return 0;
 }

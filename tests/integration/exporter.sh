@@ -76,8 +76,10 @@ expect_exit 3 "--srv is refused" -- $BWC exporter --srv
 
 # --- port 0: a free port, printed; IPv6 where this host has it ----------
 if have_ipv6; then LADDR='[::1]'; LHOST='[::1]'; else LADDR=127.0.0.1; LHOST=127.0.0.1; fi
+: > "$WORK/empty-targets"
 $BWC exporter --listen "$LADDR:0" --trust-store "$T/root.pem" \
-    --fqdn other.example.test > "$SRV/exporter0.log" 2>&1 &
+    --fqdn other.example.test --targets "$WORK/empty-targets" \
+    --allow 127.0.0.1 > "$SRV/exporter0.log" 2>&1 &
 E0_PID=$!
 echo $E0_PID >> "$SRV/pids"
 i=0
@@ -100,6 +102,8 @@ if [ -n "$P0" ] && [ "$P0" != 0 ]; then
 else
 	not_ok "--listen $LADDR:0 prints the port it got" "$(cat "$SRV/exporter0.log")"
 fi
+expect_grep 'empty-targets: no target: nothing to sweep' \
+    "an empty --targets file is said, not silent" "$SRV/exporter0.log"
 kill -TERM "$E0_PID"
 wait "$E0_PID"
 rc=$?
