@@ -77,14 +77,21 @@ check_target(const struct probe_target *t, bool port_given)
 static long
 parse_lines(const char *text)
 {
-	char *copy = xstrdup(text), *line, *next, *err;
+	char *copy = xstrdup(text), *line, *next, *err, *end;
 	struct probe_target t;
 	long n = 0;
 	int r;
 
-	for (line = copy; line != NULL; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
+	/* As a file is read: a byte-order mark skipped, LF, CRLF or CR. */
+	line = strncmp(copy, "\xef\xbb\xbf", 3) == 0 ? copy + 3 : copy;
+	for (; line != NULL; line = next) {
+		end = line + strcspn(line, "\r\n");
+		if (*end == '\0')
+			next = NULL;
+		else {
+			next = end + (end[0] == '\r' && end[1] == '\n' ? 2 : 1);
+			*end = '\0';
+		}
 		err = NULL;
 		r = probe_target_parse_line(line, PORT, &t, &err);
 		CHECK(r >= -1 && r <= 1, "returned %d", r);
@@ -148,9 +155,15 @@ load_file(const uint8_t *data, size_t size, long want)
 			    "origin does not name the file");
 		}
 	} else {
-		check_err(err);
-		CHECK(strncmp(err, path, strlen(path)) == 0,
-		    "error does not name the file: %s", err);
+		/* A summary, then one line per bad line: each names the file. */
+		char *rest = err, *line;
+
+		CHECK(want < 0, "the file was refused, its lines gave %ld", want);
+		while ((line = strsep(&rest, "\n")) != NULL) {
+			check_err(line);
+			CHECK(strncmp(line, path, strlen(path)) == 0,
+			    "error does not name the file: %s", line);
+		}
 	}
 	probe_targets_free(list, n);
 	free(err);
