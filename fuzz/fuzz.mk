@@ -73,4 +73,4 @@ fuzz-clean:
 
 .PHONY: fuzz fuzz-build fuzz-smoke valgrind fuzz-clean
 
--include $(wildcard $(FUZZ_OUT)/obj/*/*.d)
+-include $(wildcard $(FUZZ_OUT)/obj/*/*.d $(FUZZ_OUT)/obj/*/*/*.d)
