@@ -124,7 +124,6 @@ struct exporter {
 
 	pthread_mutex_t mu;		/* everything below */
 	pthread_cond_t work_cv;		/* workers wait here */
-	pthread_cond_t idle_cv;		/* a worker finished something */
 	pthread_t *workers;
 	size_t n_workers;
 	bool stopping;

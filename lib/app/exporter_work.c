@@ -235,7 +235,6 @@ worker(void *arg)
 			ex->sweep_outstanding++;
 			sweep_one(ex, ex->sweep_next++);
 		}
-		pthread_cond_broadcast(&ex->idle_cv);
 	}
 	pthread_mutex_unlock(&ex->mu);
 	return NULL;
@@ -250,7 +249,6 @@ exporter_start(struct exporter *ex, char **err)
 	pthread_mutex_init(&ex->mu, NULL);
 	pthread_mutex_init(&ex->report_mu, NULL);
 	pthread_cond_init(&ex->work_cv, NULL);
-	pthread_cond_init(&ex->idle_cv, NULL);
 	ex->started = time(NULL);
 	ex->cache = xcalloc(EXPORTER_CACHE_MAX, sizeof(*ex->cache));
 	ex->workers = xcalloc((size_t)ex->jobs, sizeof(*ex->workers));
@@ -453,5 +451,4 @@ exporter_stop(struct exporter *ex)
 	pthread_mutex_destroy(&ex->mu);
 	pthread_mutex_destroy(&ex->report_mu);
 	pthread_cond_destroy(&ex->work_cv);
-	pthread_cond_destroy(&ex->idle_cv);
 }
