@@ -50,6 +50,24 @@ sys.exit(0 if eval(sys.argv[1]) else 1)' "$2" "$3" 2>"$WORK/pyerr"; then
 	fi
 }
 
+# term_wait PID: SIGTERM, then its exit status in TW_RC, or "running"
+# (and SIGKILL) when it has not ended within 10 s.
+term_wait() {
+	kill -TERM "$1"
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -9 "$1"
+		TW_RC=running
+		return
+	fi
+	wait "$1"
+	TW_RC=$?
+}
+
 # promcheck NAME FILE: promtool check metrics accepts FILE
 promcheck() {
 	if promtool check metrics < "$2" > "$WORK/promtool.out" 2>&1; then
@@ -104,11 +122,9 @@ else
 fi
 expect_grep 'empty-targets: no target: nothing to sweep' \
     "an empty --targets file is said, not silent" "$SRV/exporter0.log"
-kill -TERM "$E0_PID"
-wait "$E0_PID"
-rc=$?
-if [ $rc -eq 0 ]; then ok "an idle exporter stops on SIGTERM, exit 0"; else
-	not_ok "an idle exporter stops on SIGTERM, exit 0" "exit $rc"; fi
+term_wait "$E0_PID"
+if [ "$TW_RC" = 0 ]; then ok "an idle exporter stops on SIGTERM, exit 0"; else
+	not_ok "an idle exporter stops on SIGTERM, exit 0" "exit $TW_RC"; fi
 
 # --- the exporter ------------------------------------------------------
 EP=$(free_port) || exit 1
@@ -388,20 +404,9 @@ while [ $polls -lt 100 ]; do
 	[ "$(requests_total)" -ge $((r0 + polls + 1)) ] && break
 	sleep 0.1
 done
-kill -TERM "$EXP_PID"
-i=0
-while kill -0 "$EXP_PID" 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if kill -0 "$EXP_PID" 2>/dev/null; then
-	not_ok "SIGTERM stops the exporter within --timeout" "still running"
-else
-	wait "$EXP_PID"
-	rc=$?
-	if [ "$rc" -eq 0 ]; then ok "SIGTERM: a clean stop, exit 0"; else
-		not_ok "SIGTERM: a clean stop, exit 0" "exit $rc"; fi
-fi
+term_wait "$EXP_PID"
+if [ "$TW_RC" = 0 ]; then ok "SIGTERM: a clean stop within --timeout, exit 0"; else
+	not_ok "SIGTERM: a clean stop within --timeout, exit 0" "exit $TW_RC"; fi
 wait "$GET_PID"
 case $(cat "$WORK/last.code") in
 200|503) ok "the request under way at SIGTERM got an answer" ;;
