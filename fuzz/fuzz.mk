@@ -17,7 +17,7 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_OUT = fuzz/out
-FUZZ_NAMES = load fqdn config targets report
+FUZZ_NAMES = load fqdn config targets report listen
 FUZZ_BIN = $(FUZZ_NAMES:%=$(FUZZ_OUT)/fuzz_%)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN)

@@ -7,13 +7,15 @@
 # config   small --config files
 # targets  small --targets files
 # report   bytes to steer the subject builder (fuzz_report.c)
+# listen   what a SIP client sends the listener: requests, SDP offers
 #
 # Seeds are written under fixed names, so the corpus a fuzzer grew in
 # CORPUSDIR stays and a new run starts from it.
 set -eu
 pki=$1
 out=$2
-mkdir -p "$out/load" "$out/fqdn" "$out/config" "$out/targets" "$out/report"
+mkdir -p "$out/load" "$out/fqdn" "$out/config" "$out/targets" "$out/report" \
+    "$out/listen"
 
 for f in "$pki"/*; do
 	[ -f "$f" ] && [ -s "$f" ] && cp "$f" "$out/load/seed-$(basename "$f")"
@@ -107,3 +109,20 @@ awk 'BEGIN { for (i = 0; i < 512; i++) printf "%c", 255 }' >"$out/report/seed-ff
 cp "$pki/nul-san-leaf.pem" "$out/report/seed-nul-san"
 cp "$pki/good.der" "$out/report/seed-der"
 cp "$pki/good-der.p7b" "$out/report/seed-p7b"
+
+# listen: an INVITE offering SDES, DTLS-SRTP and plain RTP; an OPTIONS
+sdp='v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\na=fingerprint:sha-256 AB:CD\r\nm=audio 10000 RTP/SAVP 0 8 101\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZWNyZXRfX19rZXlfX19zYWx0X18|2^20|1:4\r\na=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:a;inline:b KDR=1\r\nm=audio 10002 UDP/TLS/RTP/SAVPF 111\r\nm=video 0 RTP/AVP 96\r\n'
+len=$(printf "$sdp" | wc -c)
+{
+	printf 'INVITE sip:test@127.0.0.1:5061;transport=tls SIP/2.0\r\n'
+	printf 'Via: SIP/2.0/TLS 127.0.0.1:40000;branch=z9hG4bKa1;rport\r\n'
+	printf 'v: SIP/2.0/TLS 10.0.0.1;branch=z9hG4bKb2\r\n'
+	printf 'From: <sip:pbx@127.0.0.1>;tag=f00\r\nt: <sip:test@127.0.0.1>\r\n'
+	printf 'Call-ID: 3b1f@pbx\r\nCSeq: 1\r\n INVITE\r\nUser-Agent: baresip\r\n'
+	printf 'Content-Type: application/sdp\r\nContent-Length: %d\r\n\r\n' "$len"
+	printf "$sdp"
+} >"$out/listen/seed-invite"
+printf '\r\n\r\nOPTIONS sip:x SIP/2.0\nVia: v\nFrom: f\nTo: t;tag=1\ni: c\nCSeq: 1 OPTIONS\nl: 0\n\n' \
+	>"$out/listen/seed-options"
+printf 'BYE sip:x SIP/2.0\r\nContent-Length: 2147483648\r\n\r\n' >"$out/listen/seed-huge"
+

@@ -137,6 +137,8 @@ test_sip_request_parse_refuses_what_is_not_a_request(void **state)
 		    "\\x1b[2J" },
 		{ "NUL", "OPTIONS sip:x SIP/2.0\r\nVia: a\0b\r\n\r\n", 36,
 		    "NUL byte" },
+		{ "bare CR", "OPTIONS sip:x SIP/2.0\r\nVia: a\rX-Evil: 1\r\n\r\n",
+		    0, "a bare CR" },
 		{ "no colon", "OPTIONS sip:x SIP/2.0\r\nVia\r\n\r\n", 0,
 		    "malformed SIP header line \"Via\"" },
 		{ "fold first", "OPTIONS sip:x SIP/2.0\r\n x\r\n\r\n", 0,

@@ -194,6 +194,13 @@ sip_request_parse(const char *buf, size_t len, struct sip_request *req,
 		    LISTEN_SIP_MAX_HEADER);
 		return -1;
 	}
+	/* A CR ends a line only before LF; alone it could split our answer. */
+	for (n = 0; n + 1 < (size_t)(end - p); n++) {
+		if (p[n] == '\r' && p[n + 1] != '\n') {
+			*err = xstrdup("a bare CR in the SIP request header");
+			return -1;
+		}
+	}
 	req->header_len = skip + (size_t)(end - p);
 
 	nl = memchr(p, '\n', (size_t)(end - p));
