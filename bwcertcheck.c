@@ -153,7 +153,7 @@ struct cli {
 	const char *config_path;
 	const char *fqdn_raw;
 	const char *at;
-	const char *disable;
+	struct buf disable;		/* every --disable, config's first, comma-joined */
 	const char *color;
 	const char *output_cli;		/* -o on the command line (fix-chain's chain file) */
 	bool jobs_given;
@@ -260,7 +260,8 @@ apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
 		run->output = arg;
 		return 0;
 	case OPT_DISABLE:
-		cli->disable = arg;
+		/* Each --disable adds to the others, lists and repeats alike. */
+		buf_addf(&cli->disable, "%s,", arg);
 		return 0;
 	case 'q':
 		run->quiet = true;
@@ -539,7 +540,7 @@ finish_run(struct run *run, struct cli *cli)
 		return usage_error("--at: not an RFC 3339 time or @EPOCH: '%s'",
 		    cli->at);
 	run->now_fixed = cli->at != NULL;
-	if (cli->disable != NULL && (rc = apply_disable(run, cli->disable)) != 0)
+	if (cli->disable.len > 0 && (rc = apply_disable(run, cli->disable.ptr)) != 0)
 		return rc;
 	if (cli->fqdn_raw != NULL) {
 		if ((run->fqdn = fqdn_normalize(cli->fqdn_raw, &err)) == NULL) {
@@ -771,5 +772,6 @@ out:
 	probe_client_free(&run);
 	run_free(&run);
 	config_free(&cli.cfg);
+	buf_free(&cli.disable);
 	return rc;
 }

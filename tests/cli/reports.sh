@@ -190,4 +190,15 @@ rm "$F/leaf-is-ca.pem" "$F/good.pem"
 expect_exit 3 "folder: nothing to lint at all is exit 3" -- $L --each "$F"
 expect_grep 'no certificate chain in this folder' "folder: and says so" "$WORK/err"
 
+## --disable adds up: repeats, comma lists and --config alike.
+expect_exit 0 "--disable a --disable b: both skipped" -- $BWC lint --trust-store "$T/root.pem" --fqdn other.example.test \
+    --disable fqdn-match --disable signature-sha256 --format json -o "$WORK/dis.json" "$T/sha1.pem"
+expect_json '[f["rule"] for f in d["subjects"][0]["findings"] if f["message"] == "disabled by --disable"] == ["fqdn-match", "signature-sha256"]' \
+    "--disable twice: both rules disabled" "$WORK/dis.json"
+printf 'disable = fqdn-match\n' >"$WORK/dis.ini"
+expect_exit 0 "--config disable + --disable: both skipped" -- $BWC lint --trust-store "$T/root.pem" --fqdn other.example.test \
+    --config "$WORK/dis.ini" --disable signature-sha256 "$T/sha1.pem"
+expect_exit 0 "--disable a,b --disable c" -- $BWC lint --trust-store "$T/root.pem" --fqdn other.example.test \
+    --disable fqdn-match,chain-order --disable signature-sha256 "$T/sha1.pem"
+
 finish
