@@ -10,6 +10,7 @@ struct key_walk {
 	struct problems p;
 	struct problems odd;	/* moduli that are not a whole number of bytes */
 	bool leaf_seen;
+	bool leaf_small;	/* rsa-key-size: the leaf's own key fails */
 };
 
 static void
@@ -69,6 +70,37 @@ key_size_each(const struct cert_facts *f, int idx, void *arg)
 	if (f->key_bits % 8 != 0)
 		problems_add(&w->odd, idx, "%s has RSA-%d", ref, f->key_bits);
 	free(ref);
+	if (idx == (int)w->in->chain->leaf && (f->key_bits <
+	    w->in->policy->min_rsa_bits || f->key_bits % 8 != 0))
+		w->leaf_small = true;
+}
+
+/*
+ * The fix, in the policy's numbers: a leaf's key is the user's to
+ * replace; a CA's is not, so then the CA (or another one) is the way.
+ */
+static void
+key_size_fix(const struct key_walk *w, struct verdict *v)
+{
+	static const int sizes[] = { 2048, 3072, 4096, 8192 };
+	int min = w->in->policy->min_rsa_bits;
+	struct buf ok = { 0 };
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (sizes[i] >= min)
+			buf_addf(&ok, "%s%d", ok.len > 0 ? ", " : "", sizes[i]);
+	if (ok.len == 0)
+		buf_addf(&ok, "%d", (min + 7) / 8 * 8);
+	if (w->leaf_small)
+		verdict_fix(v, "Generate a new key of at least %d bits, a "
+		    "multiple of 8 (%s), and have the certificate reissued.",
+		    min, ok.ptr);
+	else
+		verdict_fix(v, "A CA's key in the chain is too small, and only "
+		    "the CA can change it: ask the CA for its current chain "
+		    "(keys of at least %d bits), or get the certificate from "
+		    "another CA.", min);
+	buf_free(&ok);
 }
 
 /* BR 6.1.5: RSA keys of at least 2048 bits (the policy may ask more). */
@@ -78,6 +110,8 @@ check_rsa_key_size(const struct check_input *in, struct verdict *v)
 	struct key_walk w = { .in = in };
 
 	chain_foreach(in->chain, key_size_each, &w);
+	if (w.p.count > 0 || w.odd.count > 0)
+		key_size_fix(&w, v);
 	if (w.p.count > 0 && w.odd.count > 0)
 		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s, under the "
 		    "minimum of %d bits; %s: a modulus that is not a whole "

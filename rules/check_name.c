@@ -16,8 +16,8 @@
 /* At most this many SANs are listed in a failure message. */
 #define SAN_LIST_MAX 8
 
-void
-check_fqdn_match(const struct check_input *in, struct verdict *v)
+static void
+fqdn_match_judge(const struct check_input *in, struct verdict *v)
 {
 	const struct cert_facts *leaf = chain_leaf(in->chain);
 	int idx = (int)in->chain->leaf;
@@ -90,4 +90,18 @@ check_fqdn_match(const struct check_input *in, struct verdict *v)
 	verdict_set(v, STATUS_FAIL, idx, "no SAN dNSName covers %s (SANs: %s)",
 	    in->fqdn, list.ptr);
 	buf_free(&list);
+}
+
+/*
+ * check_fqdn_match(), then a fix that fits the policy: without
+ * wildcards, a wildcard is no way out.
+ */
+void
+check_fqdn_match(const struct check_input *in, struct verdict *v)
+{
+	fqdn_match_judge(in, v);
+	if (v->status == STATUS_FAIL && !in->policy->wildcards)
+		verdict_fix(v, "Reissue the certificate with %s itself in the "
+		    "SAN: policy %s allows no wildcards.", in->fqdn,
+		    in->policy->name);
 }

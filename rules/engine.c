@@ -101,6 +101,7 @@ rules_judge(const struct judge_ctx *jc, struct subject *s)
 		f->cert = v.cert;
 		f->message = v.message;
 		f->severity = v.severity;
+		f->fix = v.fix;
 		/* A disabled rule or an optional input is the user's choice. */
 		f->not_checked = v.status == STATUS_SKIP &&
 		    f->severity == SEV_ERROR && !(r->needs & NEEDS_KEY) &&

@@ -359,6 +359,17 @@ rule_index(const char *id)
 }
 
 void
+verdict_fix(struct verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(v->fix);
+	va_start(ap, fmt);
+	v->fix = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+void
 verdict_set(struct verdict *v, enum status st, int cert, const char *fmt, ...)
 {
 	va_list ap;

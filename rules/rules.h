@@ -51,11 +51,18 @@ struct verdict {
 	 * client-certificate with --require-client-cert).
 	 */
 	enum severity severity;
+	/* The fix for this finding when the rule's own would not fit the
+	 * policy or the case (owned until the engine takes it), or NULL. */
+	char *fix;
 };
 
 /* Set a verdict's status, cert and message (printf-style; escape untrusted parts first). */
 void verdict_set(struct verdict *, enum status, int cert, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Set the finding's own fix (printf-style), replacing the rule's. */
+void verdict_fix(struct verdict *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 typedef void (*check_fn)(const struct check_input *, struct verdict *);
 

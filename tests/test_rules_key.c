@@ -159,6 +159,12 @@ test_rsa_key_size_1024_intermediate_fails_naming_it(void **state)
 	assert_finding(&s, "rsa-key-size", STATUS_FAIL,
 	    "cert 1 (BWC Weak Issuing CA) has RSA-1024");
 	assert_int_equal(judge_finding(&s, "rsa-key-size")->cert, 1);
+	/* A CA's key is not the user's to replace: the fix says ask the CA. */
+	assert_non_null(judge_finding(&s, "rsa-key-size")->fix);
+	assert_contains(judge_finding(&s, "rsa-key-size")->fix,
+	    "only the CA can change it: ask the CA");
+	assert_not_contains(judge_finding(&s, "rsa-key-size")->fix,
+	    "Generate a new key");
 	subject_free(&s);
 	X509_free(leaf);
 	X509_free(ca);
@@ -255,6 +261,11 @@ test_rsa_key_size_policy_3072_fails_a_2048_chain_naming_every_key(void **state)
 	/* The root from the store is judged too. */
 	assert_finding(&s, "rsa-key-size", STATUS_FAIL,
 	    "root BWC Test Root CA has RSA-2048");
+	/* The fix gives the policy's numbers, not the carrier's 2048. */
+	assert_non_null(judge_finding(&s, "rsa-key-size")->fix);
+	assert_contains(judge_finding(&s, "rsa-key-size")->fix,
+	    "at least 3072 bits, a multiple of 8 (3072, 4096, 8192)");
+	assert_not_contains(judge_finding(&s, "rsa-key-size")->fix, "2048");
 	subject_free(&s);
 	X509_free(leaf);
 	judge_run_done(&run);

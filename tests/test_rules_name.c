@@ -54,6 +54,13 @@ check_name(X509 *leaf, const char *fqdn, bool wildcards, enum status st,
 	if (st == STATUS_FAIL) {
 		assert_int_equal(judge_finding(&s, "fqdn-match")->cert, 0);
 		assert_result(&s, RESULT_FAIL);
+		/* Without wildcards the fix never suggests one. */
+		if (!wildcards) {
+			assert_non_null(judge_finding(&s, "fqdn-match")->fix);
+			assert_contains(judge_finding(&s, "fqdn-match")->fix,
+			    "allows no wildcards");
+		} else
+			assert_null(judge_finding(&s, "fqdn-match")->fix);
 	}
 	subject_free(&s);
 	judge_run_done(&run);

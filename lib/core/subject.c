@@ -43,8 +43,10 @@ subject_free(struct subject *s)
 	chain_free(&s->chain);
 	probe_facts_free(&s->probe);
 	client_facts_free(&s->client);
-	for (i = 0; i < s->n_findings; i++)
+	for (i = 0; i < s->n_findings; i++) {
 		free(s->findings[i].message);
+		free(s->findings[i].fix);
+	}
 	free(s->findings);
 	free(s->error);
 	memset(s, 0, sizeof(*s));

@@ -19,6 +19,8 @@ struct finding {
 	int cert;			/* input index, -1 for the chain or none */
 	char *message;			/* owned; escaped, printable UTF-8 */
 	enum severity severity;		/* the rule's, or raised by the check */
+	char *fix;			/* owned: this finding's fix, or NULL
+					 * for the rule's (report_fix()) */
 	/*
 	 * An error-severity rule skipped for want of input (no --fqdn, no
 	 * DNS look-up, no chain): the verdict is not the whole story, and

@@ -255,6 +255,9 @@ fleet_add(struct fleet *fl, const struct subject *s,
 		ff->severity = s->findings[i].severity;
 		ff->not_checked = s->findings[i].not_checked;
 		ff->message = dup_clean(s->findings[i].message);
+		ff->severity = s->findings[i].severity;
+		ff->fix = s->findings[i].fix != NULL ?
+		    dup_clean(s->findings[i].fix) : NULL;
 		if (ff->status != STATUS_FAIL)
 			continue;
 		if (ff->severity == SEV_ERROR)
@@ -337,8 +340,10 @@ fleet_free(struct fleet *fl)
 		free(fs->probe.servername);
 		free(fs->probe.srv_name);
 		free(fs->probe.srv_target);
-		for (j = 0; j < fs->n_findings; j++)
+		for (j = 0; j < fs->n_findings; j++) {
 			free(fs->findings[j].message);
+			free(fs->findings[j].fix);
+		}
 		free(fs->findings);
 		for (j = 0; j < fs->client.n_lines; j++) {
 			free(fs->client.label[j]);

@@ -66,6 +66,7 @@ struct fleet_finding {
 	enum severity severity;		/* the finding's (--crit-days raises it) */
 	bool not_checked;
 	char *message;
+	char *fix;			/* the finding's own fix, or NULL */
 };
 
 struct fleet_subject {

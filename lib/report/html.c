@@ -499,7 +499,7 @@ finding_row(FILE *out, const struct fleet_finding *f)
 	html_text(out, f->message);
 	if (f->status == STATUS_FAIL) {
 		fputs("<br><span class=\"fix\">fix: ", out);
-		html_text(out, f->rule->fix);
+		html_text(out, f->fix != NULL ? f->fix : f->rule->fix);
 		fputs("</span>", out);
 	}
 	fputs("</td></tr>\n", out);

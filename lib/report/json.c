@@ -325,6 +325,7 @@ subject_json(const struct subject *s)
 		json_object_set_new(f, "cert", fd->cert >= 0 ?
 		    json_integer(fd->cert) : json_null());
 		json_object_set_new(f, "message", jstr(fd->message));
+		json_object_set_new(f, "fix", jstr(report_fix(fd)));
 		json_array_append_new(findings, f);
 	}
 	json_object_set_new(o, "findings", findings);

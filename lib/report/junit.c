@@ -146,9 +146,9 @@ testcase(struct buf *b, const char *classname, const struct finding *f)
 		text(b, severity_name(f->severity));
 		buf_adds(b, "): ");
 		text(b, rule->title);
-		if (rule->fix != NULL) {
+		if (report_fix(f) != NULL) {
 			buf_adds(b, "\nFix: ");
-			text(b, rule->fix);
+			text(b, report_fix(f));
 		}
 		if (rule->source != NULL) {
 			buf_adds(b, "\nSource: ");

@@ -144,7 +144,7 @@ subject_section(FILE *out, const struct fleet_subject *fs)
 		fprintf(out, "| %s | `%s` | ", word, f->rule->id);
 		md_text(out, f->message);
 		fputs(" | ", out);
-		md_text(out, f->rule->fix);
+		md_text(out, f->fix != NULL ? f->fix : f->rule->fix);
 		fputs(" |\n", out);
 	}
 	if (shown == 0)

@@ -90,6 +90,9 @@ void report_end(struct report *);
  */
 void report_not_checked_text(const struct subject *s, struct buf *b);
 
+/* How to fix f: its own fix when the check gave one, else its rule's. */
+const char *report_fix(const struct finding *f);
+
 /*
  * The same over the subjects reported so far: one subject's reasons
  * when only one was reported, else "fqdn-match, dns-a-record in 2 of

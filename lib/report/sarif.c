@@ -247,6 +247,7 @@ result(const struct subject *s, const struct finding *f)
 	set(res, "locations", locs);
 	set(props, "subject", jstr(s->name));
 	set(props, "severity", json_string(severity_name(f->severity)));
+	set(props, "fix", jstr(report_fix(f)));
 	if (f->cert >= 0)
 		set(props, "cert", json_integer(f->cert));
 	if (s->fqdn != NULL)

@@ -220,7 +220,7 @@ text_subject(struct report *r, const struct subject *s)
 		    col(r, C_RESET), f->rule->id, f->message);
 		if (f->status == STATUS_FAIL)
 			fprintf(r->out, "        %-23s %sfix: %s%s\n", "",
-			    col(r, C_DIM), f->rule->fix, col(r, C_RESET));
+			    col(r, C_DIM), report_fix(f), col(r, C_RESET));
 	}
 }
 

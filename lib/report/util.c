@@ -144,6 +144,12 @@ report_end(struct report *r)
 	r->nc_first = NULL;
 }
 
+const char *
+report_fix(const struct finding *f)
+{
+	return f->fix != NULL ? f->fix : f->rule->fix;
+}
+
 /* Beyond this many rules for one reason, the words count them. */
 #define NOT_CHECKED_NAMED 4
 

@@ -201,4 +201,15 @@ expect_exit 0 "--config disable + --disable: both skipped" -- $BWC lint --trust-
 expect_exit 0 "--disable a,b --disable c" -- $BWC lint --trust-store "$T/root.pem" --fqdn other.example.test \
     --disable fqdn-match,chain-order --disable signature-sha256 "$T/sha1.pem"
 
+## Fixes in the policy's terms; JSON findings carry their fix.
+printf '[policy]\nmin-rsa-bits = 3072\nwildcards = no\n' >"$WORK/strict.ini"
+expect_exit 2 "min-rsa-bits 3072: a 2048-bit chain fails" -- $L --config "$WORK/strict.ini" --color never "$T/good.pem"
+expect_grep 'fix: Generate a new key of at least 3072 bits' "text: the fix names 3072 bits" "$WORK/out"
+expect_no_grep 'at least 2048 bits' "text: the fix does not say 2048" "$WORK/out"
+expect_exit 2 "wildcards = no: a wildcard fails" -- $L --config "$WORK/strict.ini" --format json -o "$WORK/wild.json" "$T/wildcard.pem"
+expect_json '"allows no wildcards" in [f for f in d["subjects"][0]["findings"] if f["rule"] == "fqdn-match"][0]["fix"]' \
+    "json: the fqdn-match fix suggests no wildcard" "$WORK/wild.json"
+expect_json 'all(isinstance(f["fix"], str) and f["fix"] for f in d["subjects"][0]["findings"])' \
+    "json: every finding has its fix" "$WORK/wild.json"
+
 finish
