@@ -255,7 +255,6 @@ fleet_add(struct fleet *fl, const struct subject *s,
 		ff->severity = s->findings[i].severity;
 		ff->not_checked = s->findings[i].not_checked;
 		ff->message = dup_clean(s->findings[i].message);
-		ff->severity = s->findings[i].severity;
 		ff->fix = s->findings[i].fix != NULL ?
 		    dup_clean(s->findings[i].fix) : NULL;
 		if (ff->status != STATUS_FAIL)
