@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -329,8 +330,70 @@ find_option(const struct option *longopts, const char *key)
 	return NULL;
 }
 
+/*
+ * The options whose values are paths: taken relative to the config
+ * file's folder, not to wherever the command runs (cron runs it in the
+ * home directory); a file read must be readable, or its FILE:LINE says
+ * so.  password's path follows "file:".
+ */
+static const struct {
+	const char *key;
+	const char *prefix;	/* the path follows it, or NULL */
+	bool read;		/* an input: it must be readable */
+} path_options[] = {
+	{ "trust-store", NULL, true },
+	{ "key", NULL, true },
+	{ "targets", NULL, true },
+	{ "cert", NULL, true },
+	{ "client-cert", NULL, true },
+	{ "client-key", NULL, true },
+	{ "password", "file:", true },
+	{ "output", NULL, false },
+	{ "p12", NULL, false },
+	{ "save-chain", NULL, false },
+};
+
+/*
+ * Make e->value's path relative to cf's folder, and check that an input
+ * can be read.  Returns 0, or -1 with *err set to "FILE:LINE: ...".
+ */
 static int
-apply_one(const struct config *cf, const struct config_entry *e,
+resolve_path(const struct config *cf, struct config_entry *e, char **err)
+{
+	const char *path, *slash;
+	size_t i, plen = 0;
+	char *full;
+
+	for (i = 0; i < sizeof(path_options) / sizeof(path_options[0]); i++)
+		if (strcmp(path_options[i].key, e->key) == 0)
+			break;
+	if (i == sizeof(path_options) / sizeof(path_options[0]))
+		return 0;
+	if (path_options[i].prefix != NULL) {
+		plen = strlen(path_options[i].prefix);
+		if (strncmp(e->value, path_options[i].prefix, plen) != 0)
+			return 0;
+	}
+	path = e->value + plen;
+	if (path[0] != '/' && strcmp(path, "-") != 0 && path[0] != '\0' &&
+	    (slash = strrchr(cf->path, '/')) != NULL) {
+		full = xasprintf("%.*s%.*s/%s", (int)plen, e->value,
+		    (int)(slash - cf->path), cf->path, path);
+		free(e->value);
+		e->value = full;
+		path = e->value + plen;
+	}
+	if (path_options[i].read && strcmp(path, "-") != 0 &&
+	    access(path, R_OK) != 0) {
+		*err = xasprintf("%s:%d: %s: %s: %s", cf->path, e->line, e->key,
+		    path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+apply_one(const struct config *cf, struct config_entry *e,
     const struct option *o, config_option_fn fn, void *arg, char **err)
 {
 	char *cause = NULL;
@@ -354,6 +417,8 @@ apply_one(const struct config *cf, const struct config_entry *e,
 		}
 		return 0;
 	}
+	if (resolve_path(cf, e, err) == -1)
+		return -1;
 	if (fn(arg, o->val, e->value, &cause) == -1) {
 		*err = located(cf, e, cause);
 		return -1;
@@ -362,13 +427,13 @@ apply_one(const struct config *cf, const struct config_entry *e,
 }
 
 int
-config_apply_options(const struct config *cf, const char *command,
+config_apply_options(struct config *cf, const char *command,
     const struct option *longopts, config_option_fn fn, void *arg,
     char **err)
 {
 	static const char *const denied[] = { "config", "help", "version" };
 	enum section_class want = SEC_UNKNOWN;
-	const struct config_entry *e;
+	struct config_entry *e;
 
 	if (command != NULL && strcmp(command, "lint") == 0)
 		want = SEC_LINT;

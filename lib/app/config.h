@@ -89,9 +89,12 @@ typedef int (*config_option_fn)(void *arg, int val, const char *optarg,
  * by a zero row), then call fn for the top section and [bwcertcheck]
  * in file order, then for the section named command ("lint", "probe";
  * NULL for none).  "config", "help" and "version" are not allowed in a
- * file.  Returns 0, or -1 with *err set (caller frees).
+ * file.  A relative path in a path option (trust-store, key, targets,
+ * password's file:, output, ...) is taken from the config file's folder
+ * (the entry's value is rewritten), and one to be read must be readable.
+ * Returns 0, or -1 with *err set (caller frees).
  */
-int config_apply_options(const struct config *cf, const char *command,
+int config_apply_options(struct config *cf, const char *command,
     const struct option *longopts, config_option_fn fn, void *arg,
     char **err);
 

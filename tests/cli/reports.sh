@@ -212,4 +212,18 @@ expect_json '"allows no wildcards" in [f for f in d["subjects"][0]["findings"] i
 expect_json 'all(isinstance(f["fix"], str) and f["fix"] for f in d["subjects"][0]["findings"])' \
     "json: every finding has its fix" "$WORK/wild.json"
 
+## Paths in --config are the config file's, not the working directory's.
+mkdir -p "$WORK/etc/certs"
+cp "$T/root.pem" "$WORK/etc/certs/root.pem"
+cp "$T/good.key" "$WORK/etc/certs/good.key"
+printf 'pass\n' >"$WORK/etc/pass.txt"
+printf 'trust-store = certs/root.pem\nfqdn = pbx.example.test\n[lint]\nkey = certs/good.key\npassword = file:pass.txt\n' >"$WORK/etc/bw.ini"
+expect_exit 0 "--config: relative paths from the file's folder" -- sh -c "cd / && $BWC lint --config $WORK/etc/bw.ini --format json $T/good.pem"
+expect_json 'd["subjects"][0]["findings"][-1]["rule"] == "key-match" and d["subjects"][0]["findings"][-1]["status"] == "pass"' \
+    "--config: key = certs/good.key was read" "$WORK/out"
+printf 'trust-store = certs/root.pem\n[lint]\nkey = certs/missing.key\n' >"$WORK/etc/bad.ini"
+expect_exit 3 "--config: an unreadable key path is exit 3" -- sh -c "cd / && $BWC lint --config $WORK/etc/bad.ini $T/good.pem"
+expect_grep "^bwcertcheck: $WORK/etc/bad.ini:3: key: $WORK/etc/certs/missing.key: No such file or directory\$" \
+    "--config: the error names FILE:LINE and the path" "$WORK/err"
+
 finish
