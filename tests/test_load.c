@@ -210,6 +210,14 @@ test_load_not_certificate_tells_a_key_a_readme_and_an_empty_file(void **state)
 	    sizeof(truncated) - 1));
 	assert_null(load_not_certificate(utf16, sizeof(utf16)));
 	assert_null(load_not_certificate(der_junk, sizeof(der_junk)));
+	/* UTF-16 with and without a byte-order mark; ASCII is not. */
+	assert_true(load_is_utf16(utf16, sizeof(utf16)));
+	assert_true(load_is_utf16((const unsigned char *)"-\0-\0", 4));
+	assert_false(load_is_utf16((const unsigned char *)pem, len));
+	assert_true(load_pem_has_label(kpem, klen, "PRIVATE KEY"));
+	assert_false(load_pem_has_label(kpem, klen, "CERTIFICATE"));
+	assert_false(load_pem_has_label((const unsigned char *)csr,
+	    sizeof(csr) - 1, "CERTIFICATE"));
 	OPENSSL_free(kder);
 	free(kpem);
 	free(pem);
@@ -856,6 +864,19 @@ test_load_key_pem_loads(void **state)
 }
 
 static void
+test_load_key_given_a_certificate_says_it_is_one(void **state)
+{
+	char *path = path_in("cert-as-key.pem"), *err;
+
+	(void)state;
+	assert_int_equal(pki_write_pem(path, fx.leaf, NULL), 0);
+	err = key_fails(path, NULL);
+	assert_contains(err, ": holds a certificate, not a private key");
+	free(err);
+	free(path);
+}
+
+static void
 test_load_key_encrypted_pem_with_password_loads(void **state)
 {
 	char *path = path_in("enc-key.pem");
@@ -1102,6 +1123,7 @@ main(void)
 		cmocka_unit_test(test_load_certs_file_directory_fails_naming_it),
 		cmocka_unit_test(test_load_file_larger_than_max_is_refused),
 		cmocka_unit_test(test_load_key_pem_loads),
+		cmocka_unit_test(test_load_key_given_a_certificate_says_it_is_one),
 		cmocka_unit_test(test_load_key_encrypted_pem_with_password_loads),
 		cmocka_unit_test(test_load_key_encrypted_pem_without_password_fails_asking_for_one),
 		cmocka_unit_test(test_load_key_der_traditional_and_pkcs8_load),

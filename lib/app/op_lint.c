@@ -313,6 +313,15 @@ lint_together(struct lint_state *st, char *const files[], int nfiles)
 	for (i = 0; i < nfiles; i++)
 		buf_addf(&name, "%s%s", i > 0 ? " + " : "", files[i]);
 	for (i = 0; i < nfiles && err == NULL; i++) {
+		struct stat sb;
+
+		if (strcmp(files[i], "-") != 0 && stat(files[i], &sb) == 0 &&
+		    S_ISDIR(sb.st_mode)) {
+			err = xasprintf("%s: a folder: give --each to lint every "
+			    "file in it (and certbot's live/ folders) as its "
+			    "own chain", files[i]);
+			break;
+		}
 		fmt = LOAD_PEM;
 		(void)load_certs_cached(files[i], st->password, st->cache,
 		    certs, &p12key, &fmt, &err);

@@ -285,6 +285,15 @@ dns_lookup_host(const char *name, const char *resolver, int64_t deadline_ms,
 	/* The A query decides whether the look-up worked at all. */
 	if (ans[0].status != ARES_SUCCESS && ans[0].status != ARES_ENODATA) {
 		*err = dns_cause(name, "A", ans[0].status);
+		/* "probe localhost" and names only /etc/hosts knows. */
+		if (ans[0].status == ARES_ENOTFOUND) {
+			char *hint = xasprintf("%s (only DNS is asked, /etc/hosts "
+			    "is not read; --connect ADDR probes an address and "
+			    "still checks the name)", *err);
+
+			free(*err);
+			*err = hint;
+		}
 		goto out;
 	}
 	out->n_a = 0;

@@ -50,6 +50,18 @@ load_key(const char *path, const char *password, char **err)
 		*err = xasprintf("%s: empty file", path);
 		goto out;
 	}
+	if (load_is_utf16(data, len)) {
+		*err = load_utf16_error(path);
+		goto out;
+	}
+	/* --key cert.pem: the certificate given where its key goes. */
+	if (load_pem_has_label(data, len, "CERTIFICATE") &&
+	    !load_pem_has_label(data, len, "PRIVATE KEY")) {
+		*err = xasprintf("%s: holds a certificate, not a private key "
+		    "(--key takes the key the certificate was requested with, "
+		    "such as certbot's privkey.pem)", path);
+		goto out;
+	}
 	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL)
 		fatal_oom();
 	ERR_clear_error();

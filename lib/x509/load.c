@@ -280,12 +280,22 @@ certs_mem(const char *name, const unsigned char *data, size_t len,
 		    "file", name, LOAD_MAX_BYTES);
 		return -1;
 	}
+	if (load_is_utf16(data, len)) {
+		*err = load_utf16_error(name);
+		return -1;
+	}
 	if (load_is_pem(data, len))
 		rc = load_pem(name, data, len, password, cache, certs, key, &f,
 		    err);
 	else
 		rc = load_der(name, data, len, password, cache, certs, key, &f,
 		    err);
+	/* A key file where the chain goes: say where it belongs. */
+	if (rc != 0 && load_not_certificate(data, len) == load_why_key_only) {
+		free(*err);
+		*err = xasprintf("%s: %s: give it with --key, and the "
+		    "certificates as FILE", name, load_why_key_only);
+	}
 	if (rc == 0 && fmt != NULL)
 		*fmt = f;
 	ERR_clear_error();

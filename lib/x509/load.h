@@ -91,5 +91,17 @@ const char *load_not_certificate(const unsigned char *data, size_t len);
  */
 bool load_ca_only(const struct stack_st_X509 *certs);
 
+/* load_not_certificate()'s words for a file that holds a key alone. */
+extern const char load_why_key_only[];
+
+/* True when data looks like UTF-16 text (a byte-order mark, or NULs between ASCII). */
+bool load_is_utf16(const unsigned char *data, size_t len);
+/* "NAME: UTF-16 text ...": what such a file is and how to convert it.  Caller frees. */
+char *load_utf16_error(const char *name);
+
+/* True when data has a PEM block whose label ends with word ("PRIVATE KEY"). */
+bool load_pem_has_label(const unsigned char *data, size_t len,
+    const char *word);
+
 
 #endif

@@ -15,60 +15,74 @@
 
 #include "x509/load.h"
 
-/* The PEM labels that carry certificates (load.c reads these). */
-static bool
-cert_label(const char *label, size_t len)
-{
-	static const char *const labels[] = {
-		PEM_STRING_X509, PEM_STRING_X509_OLD, PEM_STRING_X509_TRUSTED,
-		PEM_STRING_PKCS7, "CERTIFICATE CHAIN",
-	};
+const char load_why_key_only[] = "holds a private key, no certificate";
 
-	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if (strlen(labels[i]) == len && memcmp(labels[i], label, len) == 0)
+bool
+load_is_utf16(const unsigned char *data, size_t len)
+{
+	if (len >= 2 && ((data[0] == 0xff && data[1] == 0xfe) ||
+	    (data[0] == 0xfe && data[1] == 0xff)))
+		return true;
+	/* Without a byte-order mark: ASCII with a NUL after (or before) each byte. */
+	return len >= 4 && ((data[0] != 0 && data[1] == 0 && data[2] != 0 &&
+	    data[3] == 0) || (data[0] == 0 && data[1] != 0 && data[2] == 0 &&
+	    data[3] != 0));
+}
+
+char *
+load_utf16_error(const char *name)
+{
+	return xasprintf("%s: UTF-16 text, as PowerShell's > writes it, not "
+	    "PEM: convert it to ASCII (iconv -f UTF-16 -t ASCII %s > "
+	    "ascii.pem, or in PowerShell: Get-Content %s | Set-Content "
+	    "-Encoding ascii ascii.pem)", name, name, name);
+}
+
+bool
+load_pem_has_label(const unsigned char *data, size_t len, const char *word)
+{
+	static const char begin[] = "-----BEGIN ";
+	const unsigned char *p, *end = data + len, *label, *q;
+	size_t wl = strlen(word);
+
+	for (p = data; (size_t)(end - p) >= sizeof(begin) - 1; p++) {
+		if (memcmp(p, begin, sizeof(begin) - 1) != 0)
+			continue;
+		label = p + sizeof(begin) - 1;
+		for (q = label; q < end && *q != '-' && *q != '\n'; q++)
+			;
+		if ((size_t)(q - label) >= wl && memcmp(q - wl, word, wl) == 0)
 			return true;
+		p = q - 1;
+	}
 	return false;
 }
 
 const char *
 load_not_certificate(const unsigned char *data, size_t len)
 {
-	static const char begin[] = "-----BEGIN ";
-	const unsigned char *p = data, *end = data + len, *label, *q;
-	const unsigned char *der;
-	bool key = false, other = false;
+	const unsigned char *der = data;
 	EVP_PKEY *pk;
 
 	if (len == 0)
 		return "an empty file";
 	/* PowerShell's ">" writes UTF-16: a certificate, unreadable as such. */
-	if (len >= 2 && ((data[0] == 0xff && data[1] == 0xfe) ||
-	    (data[0] == 0xfe && data[1] == 0xff)))
+	if (load_is_utf16(data, len))
 		return NULL;
-	for (; (size_t)(end - p) >= sizeof(begin) - 1; p++) {
-		if (memcmp(p, begin, sizeof(begin) - 1) != 0)
-			continue;
-		label = p + sizeof(begin) - 1;
-		for (q = label; q < end && *q != '-' && *q != '\n'; q++)
-			;
-		if (cert_label((const char *)label, (size_t)(q - label)))
-			return NULL;
-		if (q - label >= 11 && memcmp(q - 11, "PRIVATE KEY", 11) == 0)
-			key = true;
-		else
-			other = true;
-		p = q - 1;
-	}
-	if (key)
-		return "holds a private key, no certificate";
-	if (other)
+	/* The labels load.c reads certificates from. */
+	if (load_pem_has_label(data, len, "CERTIFICATE") ||
+	    load_pem_has_label(data, len, "CERTIFICATE CHAIN") ||
+	    load_pem_has_label(data, len, "PKCS7"))
+		return NULL;
+	if (load_pem_has_label(data, len, "PRIVATE KEY"))
+		return load_why_key_only;
+	if (load_pem_has_label(data, len, ""))
 		return "holds no certificate (a PEM file of another kind)";
 	/* DER: a key alone, or something the loader's error describes. */
-	der = data;
 	ERR_clear_error();
 	if ((pk = d2i_AutoPrivateKey(NULL, &der, (long)len)) != NULL) {
 		EVP_PKEY_free(pk);
-		return "holds a private key, no certificate";
+		return load_why_key_only;
 	}
 	ERR_clear_error();
 	if (data[0] == 0x30)

@@ -226,4 +226,19 @@ expect_exit 3 "--config: an unreadable key path is exit 3" -- sh -c "cd / && $BW
 expect_grep "^bwcertcheck: $WORK/etc/bad.ini:3: key: $WORK/etc/certs/missing.key: No such file or directory\$" \
     "--config: the error names FILE:LINE and the path" "$WORK/err"
 
+## Messages that say what to do next.
+expect_exit 3 "lint DIR without --each" -- $L "$F"
+expect_grep "^bwcertcheck: $F: a folder: give --each to lint every file in it" "lint DIR: points at --each" "$WORK/err"
+expect_exit 3 "a key file given as the chain" -- $L "$T/good.key"
+expect_grep "^bwcertcheck: $T/good.key: holds a private key, no certificate: give it with --key" "key as chain: give it with --key" "$WORK/err"
+expect_exit 3 "--key with a certificate" -- $L --key "$T/good.pem" "$T/good.pem"
+expect_grep "^bwcertcheck: $T/good.pem: holds a certificate, not a private key" "--key cert.pem: says it is a certificate" "$WORK/err"
+iconv -f ASCII -t UTF-16 "$T/good.pem" >"$WORK/utf16.pem"
+iconv -f ASCII -t UTF-16LE "$T/good.key" >"$WORK/utf16.key"
+expect_exit 3 "a UTF-16 PEM" -- $L "$WORK/utf16.pem"
+expect_grep "^bwcertcheck: $WORK/utf16.pem: UTF-16 text, as PowerShell's > writes it, not PEM: convert it to ASCII (iconv -f UTF-16 -t ASCII $WORK/utf16.pem" \
+    "UTF-16 PEM: says so and how to convert" "$WORK/err"
+expect_exit 3 "a UTF-16 key (no byte-order mark)" -- $L --key "$WORK/utf16.key" "$T/good.pem"
+expect_grep "utf16.key: UTF-16 text" "UTF-16 key: says so" "$WORK/err"
+
 finish

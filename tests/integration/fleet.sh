@@ -70,12 +70,18 @@ expect_json 'sorted(n["rule"] for n in d["subjects"][0]["not_checked"]) == ["dns
 expect_exit 0 "address without --fqdn: text" -- $P --color never "127.0.0.1:$GOOD_PORT"
 expect_grep '^COMPLIANT (not checked: fqdn-match: ' "text: no bare COMPLIANT" "$WORK/out"
 
-## A name with an AAAA record only, its IPv6 port closed.
-if have_ipv6; then
-	start_dnsmasq DNS --local=/example.test/ \
-	    --host-record=v6only.example.test,::1 \
-	    --address=/pbx.example.test/127.0.0.1 || exit 1
-	R="--resolver 127.0.0.1:$DNS_PORT"
+## DNS through dnsmasq: a name with an AAAA record only, its IPv6 port
+## closed; a name that does not exist.
+V6ARGS=
+have_ipv6 && V6ARGS="--host-record=v6only.example.test,::1"
+start_dnsmasq DNS --local=/example.test/ $V6ARGS \
+    --address=/pbx.example.test/127.0.0.1 || exit 1
+R="--resolver 127.0.0.1:$DNS_PORT"
+expect_exit 0 "a name with an A record passes" -- $P $R "$FQ:$GOOD_PORT"
+expect_exit 3 "NXDOMAIN: exit 3" -- $P $R "nosuch.example.test:$GOOD_PORT"
+expect_grep 'NXDOMAIN) (only DNS is asked, /etc/hosts is not read; --connect ADDR probes an address and still checks the name)$' \
+    "NXDOMAIN: says /etc/hosts is not read and that --connect exists" "$WORK/err"
+if [ -n "$V6ARGS" ]; then
 	expect_exit 2 "AAAA only, IPv6 port closed: not compliant, not exit 3" -- \
 	    $P $R --format json -o "$WORK/v6.json" "v6only.example.test:$CLOSED_PORT"
 	expect_rule dns-a-record fail "AAAA only: dns-a-record fails" "$WORK/v6.json"
@@ -89,7 +95,6 @@ if have_ipv6; then
 	expect_exit 2 "AAAA only: text" -- $P $R --color never "v6only.example.test:$CLOSED_PORT"
 	expect_grep '^NOT COMPLIANT (not checked: [0-9]* rules: no certificate chain was obtained): ' \
 	    "AAAA only: the rules without a chain are counted, not listed" "$WORK/out"
-	expect_exit 0 "a name with an A record still passes" -- $P $R "$FQ:$GOOD_PORT"
 else
 	echo "# no IPv6 on this machine: AAAA-only tests skipped"
 fi
