@@ -397,6 +397,22 @@ command_name(enum command cmd)
 	}
 }
 
+/* What the report says the command was. */
+static enum report_command
+report_command_of(enum command cmd)
+{
+	switch (cmd) {
+	case CMD_PROBE:
+		return REPORT_PROBE;
+	case CMD_LISTEN:
+		return REPORT_LISTEN;
+	case CMD_FIX_CHAIN:
+		return REPORT_FIX_CHAIN;
+	default:
+		return REPORT_LINT;
+	}
+}
+
 /* Apply --config: its [policy], then its settings; the command line comes after. */
 static int
 apply_config(struct run *run, struct cli *cli)
@@ -653,8 +669,7 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 		return EXIT_UNKNOWN;
 	}
 	report_begin(&rep, fmt, out.fp, &run->policy, run->now, run->quiet,
-	    cli->cmd == CMD_PROBE ? REPORT_PROBE : cli->cmd == CMD_LISTEN ?
-	    REPORT_LISTEN : REPORT_LINT);
+	    report_command_of(cli->cmd));
 	rep.color = strcmp(fmt->name, "text") == 0 && want_color(cli, out.fp);
 	rep.write_failed = write_failed;
 	rep.write_failed_arg = &out;

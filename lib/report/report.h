@@ -14,7 +14,7 @@
 #include "core/policy.h"
 #include "core/subject.h"
 
-enum report_command { REPORT_LINT, REPORT_PROBE, REPORT_LISTEN };
+enum report_command { REPORT_LINT, REPORT_PROBE, REPORT_LISTEN, REPORT_FIX_CHAIN };
 
 struct report {
 	const struct report_format *fmt;

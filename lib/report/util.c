@@ -62,6 +62,8 @@ report_command_name(enum report_command c)
 		return "probe";
 	case REPORT_LISTEN:
 		return "listen";
+	case REPORT_FIX_CHAIN:
+		return "fix-chain";
 	default:
 		return "?";
 	}
@@ -85,8 +87,8 @@ report_result_word(enum result res)
 const char *
 report_subject_noun(enum report_command c)
 {
-	return c == REPORT_LINT ? "chain" : c == REPORT_LISTEN ? "client" :
-	    "target";
+	return c == REPORT_LINT || c == REPORT_FIX_CHAIN ? "chain" :
+	    c == REPORT_LISTEN ? "client" : "target";
 }
 
 void

@@ -79,6 +79,11 @@ expect_exit 1 "a fixed chain expiring soon: exit 1" -- $F -o "$O-soon.pem" "$T/e
 expect_exit 0 "--format json: the report is JSON" -- $F --format json -o "$O-json.pem" "$T/reversed.pem"
 cp "$WORK/out" "$WORK/report.json"
 expect_json 'd["subjects"][0]["name"].endswith("out-json.pem") and d["result"] == "pass"' "json: the subject is the file written" "$WORK/report.json"
+expect_json 'd["command"] == "fix-chain"' "json: the command is fix-chain" "$WORK/report.json"
+expect_exit 0 "--format sarif" -- $F --format sarif -o "$O-sarif.pem" "$T/reversed.pem"
+expect_grep '"command": "fix-chain"' "sarif: the command is fix-chain" "$WORK/out"
+expect_exit 0 "text" -- $F -o "$O-text.pem" "$T/reversed.pem"
+expect_grep "^bwcertcheck fix-chain: policy" "text: the header names fix-chain" "$WORK/out"
 
 # Refusals: nothing written, the reason on stderr, exit 2.
 echo "previous" > "$O-keep.pem"
