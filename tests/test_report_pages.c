@@ -158,6 +158,33 @@ test_markdown_summary_counts_every_result(void **state)
 	free(out);
 }
 
+static size_t
+count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* A target's addresses share one block; two files of one name do not. */
+static void
+test_markdown_questionnaire_groups_the_addresses_of_a_target_only(
+    void **state)
+{
+	int hosts[] = { S_HOST, S_HOST, -1 }, files[] = { S_GOOD, S_GOOD, -1 };
+	char *out = render(&report_markdown, *state, REPORT_PROBE, hosts);
+
+	assert_int_equal(count_of(out, "\n### pbx.example.test:5061"), 1);
+	assert_contains(out, "| A records | 192.0.2.10, 192.0.2.10 (given, "
+	    "not looked up) |");
+	free(out);
+	out = render(&report_markdown, *state, REPORT_LINT, files);
+	assert_int_equal(count_of(out, "\n### good.pem"), 2);
+	free(out);
+}
+
 /* Inputs passed over (a key alone, a README) are listed with why. */
 static void
 test_html_and_markdown_list_skipped_inputs_with_why(void **state)
@@ -206,6 +233,7 @@ main(void)
 		cmocka_unit_test(test_markdown_answers_the_questionnaire_from_the_probe),
 		cmocka_unit_test(test_markdown_summary_counts_every_result),
 		cmocka_unit_test(test_html_and_markdown_list_skipped_inputs_with_why),
+		cmocka_unit_test(test_markdown_questionnaire_groups_the_addresses_of_a_target_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -174,11 +174,15 @@ answer_text(FILE *out, const char *question, const char *text)
 	row_end(out);
 }
 
-/* The subjects of one target: same name and FQDN (one per address). */
+/*
+ * The addresses of one probed target: the probe reports them one after
+ * the other, under the same name and FQDN.  Files and clients stand alone.
+ */
 static bool
 same_target(const struct fleet_subject *a, const struct fleet_subject *b)
 {
-	return strcmp(a->name, b->name) == 0 &&
+	return a->kind == SUBJECT_HOST && b->kind == SUBJECT_HOST &&
+	    strcmp(a->name, b->name) == 0 &&
 	    (a->fqdn == NULL) == (b->fqdn == NULL) &&
 	    (a->fqdn == NULL || strcmp(a->fqdn, b->fqdn) == 0);
 }
@@ -470,10 +474,9 @@ srv_records(FILE *out, const struct fleet_subject *const *s, size_t ns)
 static void
 questionnaire(struct report *r, const struct fleet *fl)
 {
-	const struct fleet_subject **byorder, **g;
+	const struct fleet_subject **byorder;
 	FILE *out = r->out;
-	bool *done;
-	size_t i, j, n;
+	size_t i, j;
 
 	fputs("## For the carrier's TLS/SRTP questionnaire\n\n"
 	    "Answers taken from what this run measured, not from "
@@ -481,24 +484,15 @@ questionnaire(struct report *r, const struct fleet *fl)
 	    out);
 	/* In input order, one block per target (its addresses together). */
 	byorder = xcalloc(fl->n + 1, sizeof(*byorder));
-	g = xcalloc(fl->n + 1, sizeof(*g));
-	done = xcalloc(fl->n + 1, sizeof(*done));
 	for (i = 0; i < fl->n; i++)
 		byorder[fl->s[i].order] = &fl->s[i];
 	srv_records(out, byorder, fl->n);
-	for (i = 0; i < fl->n; i++) {
-		if (done[i])
-			continue;
-		n = 0;
-		for (j = i; j < fl->n; j++)
-			if (!done[j] && same_target(byorder[i], byorder[j])) {
-				g[n++] = byorder[j];
-				done[j] = true;
-			}
-		questionnaire_target(r, g, n);
+	for (i = 0; i < fl->n; i = j) {
+		for (j = i + 1; j < fl->n && same_target(byorder[i], byorder[j]);
+		    j++)
+			;
+		questionnaire_target(r, byorder + i, j - i);
 	}
-	free(done);
-	free(g);
 	free(byorder);
 }
 
