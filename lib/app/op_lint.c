@@ -265,7 +265,8 @@ lint_dir(struct lint_state *st, const char *dir)
 	closedir(d);
 	for (i = 0; i < n; i++)
 		names[i].ptr = block + names[i].off;
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n > 1)	/* an empty folder has no table at all */
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n; i++) {
 		path = xasprintf("%s/%s", dir, names[i].ptr);
 		/* stat follows links; a dangling link or loop is reported. */
