@@ -2,6 +2,7 @@
 #
 #   make fuzz         each libFuzzer target for FUZZ_SECONDS (60) seconds
 #   make fuzz-smoke   each target for FUZZ_SMOKE_SECONDS (10); make check runs it
+#   make fuzz-long    each target for FUZZ_LONG_SECONDS (600)
 #   make valgrind     the CLI tests (tests/cli/*.sh) with bwcertcheck under
 #                     valgrind --leak-check=full --error-exitcode=1
 #   make fuzz-clean   remove fuzz/out (objects, corpora, crashes, logs)
@@ -17,14 +18,16 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 10
 FUZZ_OUT = fuzz/out
-FUZZ_NAMES = load fqdn config targets report listen
+FUZZ_LONG_SECONDS ?= 600
+FUZZ_NAMES = load load_parse fqdn config targets report listen
 FUZZ_BIN = $(FUZZ_NAMES:%=$(FUZZ_OUT)/fuzz_%)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN)
 # The library is built as the project builds it, minus -Werror: clang may
 # warn where gcc does not, and a warning must not stop the fuzzing.
 FUZZ_LIB_CFLAGS = $(filter-out -Werror,$(WARN)) $(DEFS) $(PKG_CFLAGS) \
-	$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link
+	$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 FUZZ_LIB_OBJ = $(sort $(LIB_SRC:%.c=$(FUZZ_OUT)/obj/%.o))
 
 $(FUZZ_OUT)/obj/fuzz/%.o: fuzz/%.c fuzz/fuzz.h
@@ -60,6 +63,13 @@ fuzz: fuzz-build
 		sh fuzz/run.sh $$n $(FUZZ_SECONDS) || exit 1; \
 	done
 
+# Ten minutes a target (FUZZ_LONG_SECONDS); each prints its executions,
+# corpus and coverage (-print_final_stats=1 in run.sh).
+fuzz-long: fuzz-build
+	@for n in $(FUZZ_NAMES); do \
+		sh fuzz/run.sh $$n $(FUZZ_LONG_SECONDS) || exit 1; \
+	done
+
 fuzz-smoke: fuzz-build
 	@for n in $(FUZZ_NAMES); do \
 		sh fuzz/run.sh $$n $(FUZZ_SMOKE_SECONDS) || exit 1; \
@@ -71,6 +81,6 @@ valgrind: bwcertcheck
 fuzz-clean:
 	rm -rf $(FUZZ_OUT)
 
-.PHONY: fuzz fuzz-build fuzz-smoke valgrind fuzz-clean
+.PHONY: fuzz fuzz-build fuzz-long fuzz-smoke valgrind fuzz-clean
 
 -include $(wildcard $(FUZZ_OUT)/obj/*/*.d $(FUZZ_OUT)/obj/*/*/*.d)

@@ -8,8 +8,9 @@
  * the run.  Each field holds what its producer promises: raw bytes
  * where facts.h keeps raw bytes (CN, SANs), escaped text where the
  * producer escapes (facts.c for names, the probe for its reasons).
- * run_judge() runs every rule over the subjects, then every format
- * renders them and its oracle (fuzz.h) checks the output: no control
+ * run_judge() runs every rule over the subjects, then a format (one an
+ * input, by the input's size) renders them and its oracle (fuzz.h)
+ * checks the output: no control
  * character or escape sequence in text or nagios, one valid JSON
  * document for json and sarif, well-formed XML for junit, valid
  * exposition lines for prometheus.
@@ -353,8 +354,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		text[i].error = subjects[i].error != NULL ?
 		    esc_printable_str(subjects[i].error) : NULL;
 	}
-	fuzz_render_all(&run, probe ? REPORT_PROBE : REPORT_LINT, subjects,
-	    text, n, color);
+	/* One format an input, chosen by its size: every one over a run. */
+	fuzz_render_one(&run, probe ? REPORT_PROBE : REPORT_LINT, subjects,
+	    text, n, color, size);
 	for (i = 0; i < n; i++) {
 		free(text[i].name);
 		free(text[i].error);

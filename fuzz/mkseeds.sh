@@ -2,7 +2,10 @@
 # mkseeds.sh PKIDIR CORPUSDIR - seed corpora for the fuzz targets.
 #
 # load     every file of the test PKI (PEM, DER, PKCS#7, PKCS#12, keys),
-#          made at run time by testdata/mkpki.sh, so nothing committed expires
+#          made at run time by testdata/mkpki.sh, so nothing committed
+#          expires; PKCS#12 files with few key derivation iterations too,
+#          under the fuzzer's lower cap (load_int.h)
+# load_parse  the same seeds
 # fqdn     flag byte, SAN length, SAN bytes, FQDN (fuzz_fqdn.c)
 # config   small --config files
 # targets  small --targets files
@@ -14,14 +17,22 @@
 set -eu
 pki=$1
 out=$2
-mkdir -p "$out/load" "$out/fqdn" "$out/config" "$out/targets" "$out/report" \
-    "$out/listen"
+mkdir -p "$out/load" "$out/load_parse" "$out/fqdn" "$out/config" \
+    "$out/targets" "$out/report" "$out/listen"
 
 for f in "$pki"/*; do
 	[ -f "$f" ] && [ -s "$f" ] && cp "$f" "$out/load/seed-$(basename "$f")"
 done
 # A server's combined file: key, then the chain.
 cat "$pki/good.key" "$pki/good.pem" >"$out/load/seed-combined.pem"
+# PKCS#12 as the loader meets it, with a handful of iterations: the
+# fuzzer's cap refuses the test PKI's own (2048 each for MAC, key, certs).
+for it in 1 7; do
+	openssl pkcs12 -export -passout pass:test-pass -iter "$it" -maciter \
+	    -inkey "$pki/good.key" -in "$pki/good.pem" \
+	    -out "$out/load/seed-iter$it.p12" 2>/dev/null || true
+done
+cp "$out/load"/seed-* "$out/load_parse/"
 
 # fqdn: seed NAME FLAG SAN FQDN (printf escapes allowed in SAN and FQDN)
 n=0

@@ -21,12 +21,12 @@ UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export ASAN_OPTIONS UBSAN_OPTIONS
 
 case $name in
-load) max_len=65536 ;;
+load | load_parse) max_len=65536 ;;
 report) max_len=4096 ;;
 *) max_len=4096 ;;
 esac
 dict=""
-[ -f "fuzz/$name.dict" ] && dict="-dict=fuzz/$name.dict"
+[ -f "fuzz/${name%_parse}.dict" ] && dict="-dict=fuzz/${name%_parse}.dict"
 
 fail() {
 	echo "fuzz_$name: FAILED ($1); log: $2"

@@ -487,35 +487,53 @@ fuzz_check_report(const char *fmt_name, const char *out, size_t len,
 		fuzz_fail(why, fmt_name, out, len);
 }
 
+/* Render subjects through format f to memory and check the result. */
+static void
+render_one(const struct report_format *f, const struct run *run,
+    enum report_command cmd, const struct subject *subjects,
+    const struct subject *text_subjects, size_t n, bool color)
+{
+	bool text = strcmp(f->name, "text") == 0;
+	const struct subject *list;
+	struct report r;
+	char *out = NULL;
+	size_t len = 0, i;
+	FILE *fp;
+
+	if ((fp = open_memstream(&out, &len)) == NULL)
+		fatal_oom();
+	list = text && text_subjects != NULL ? text_subjects : subjects;
+	report_begin(&r, f, fp, &run->policy, run->now, run->quiet, cmd);
+	r.color = text && color;
+	for (i = 0; i < n; i++)
+		report_subject(&r, &list[i]);
+	report_end(&r);
+	if (fclose(fp) != 0)
+		fatal_oom();
+	fuzz_check_report(f->name, out, len, text && color);
+	free(out);
+}
+
 void
 fuzz_render_all(const struct run *run, enum report_command cmd,
     const struct subject *subjects, const struct subject *text_subjects,
     size_t n, bool color)
 {
 	const struct report_format *const *f;
-	const struct subject *list;
-	struct report r;
-	char *out;
-	size_t len, i;
-	FILE *fp;
 
-	for (f = report_formats; *f != NULL; f++) {
-		bool text = strcmp((*f)->name, "text") == 0;
+	for (f = report_formats; *f != NULL; f++)
+		render_one(*f, run, cmd, subjects, text_subjects, n, color);
+}
 
-		out = NULL;
-		len = 0;
-		if ((fp = open_memstream(&out, &len)) == NULL)
-			fatal_oom();
-		list = text && text_subjects != NULL ? text_subjects : subjects;
-		report_begin(&r, *f, fp, &run->policy, run->now,
-		    run->quiet, cmd);
-		r.color = text && color;
-		for (i = 0; i < n; i++)
-			report_subject(&r, &list[i]);
-		report_end(&r);
-		if (fclose(fp) != 0)
-			fatal_oom();
-		fuzz_check_report((*f)->name, out, len, text && color);
-		free(out);
-	}
+void
+fuzz_render_one(const struct run *run, enum report_command cmd,
+    const struct subject *subjects, const struct subject *text_subjects,
+    size_t n, bool color, size_t which)
+{
+	size_t count = 0;
+
+	while (report_formats[count] != NULL)
+		count++;
+	render_one(report_formats[which % count], run, cmd, subjects,
+	    text_subjects, n, color);
 }

@@ -17,7 +17,16 @@ struct load_cache;
  * Password-based encryption repeats its key derivation as often as the
  * file says; the work one file may ask for, in all (load_pkcs12.c).
  */
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/*
+ * Under the fuzzer (fuzz.mk): a few thousand, so that one input costs
+ * what any other does and the fuzzer's time goes into parsing, not
+ * into key derivation (the seeds' PKCS#12 files ask for a few dozen).
+ */
+#define LOAD_MAX_KDF_ITER 4096L
+#else
 #define LOAD_MAX_KDF_ITER 5000000L
+#endif
 
 /* "NAME: WHAT more than N key derivation iterations WHERE: refused (...)". */
 char *load_kdf_refusal(const char *name, const char *what, const char *where);
