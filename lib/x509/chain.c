@@ -598,16 +598,10 @@ verify_free(X509_STORE_CTX *ctx)
 }
 
 /*
- * Find the leaf and verify the path from it, checking each signature
- * once.  The leaf is first guessed by names and key identifiers, and
- * the path verified from the guess; the signatures that verification
- * checked are then known, and only the pairs it did not cover are
- * checked to find the leaf for sure.  If a bad signature makes the leaf
- * another certificate than the guess, the path is verified again from
- * it, so the outcome is always that of the leaf found by signatures.
+ * How good a verification is: a clean verified path (2) beats one with
+ * violations of strict mode only (1), which beats a path that does not
+ * verify (0).
  */
-/* How good a verification is: a clean verified path beats a verified
- * path with violations, which beats none. */
 static int
 verify_rank(X509_STORE_CTX *ctx, bool ok)
 {
@@ -715,6 +709,16 @@ backtrack(const struct trust *trust, struct stack_st_X509 *certs,
 	return b.best;
 }
 
+/*
+ * Find the leaf and verify the path from it, checking each signature
+ * once.  The leaf is first guessed by names and key identifiers, and
+ * the path verified from the guess; the signatures that verification
+ * checked are then known, and only the pairs it did not cover are
+ * checked to find the leaf for sure.  If a bad signature makes the leaf
+ * another certificate than the guess, the path is verified again from
+ * it, so the outcome is always that of the leaf found by signatures.
+ * When that path does not verify cleanly, backtrack() tries the others.
+ */
 static void
 verify(const struct trust *trust, struct stack_st_X509 *certs,
     struct links *l, struct chain_facts *out)
