@@ -163,14 +163,16 @@ test_pool_a_slow_first_item_holds_at_most_window_items(void **state)
 }
 
 static void
-test_pool_default_window_is_four_per_job_at_least_64(void **state)
+test_pool_default_window_is_128_per_job_from_1024_to_8192(void **state)
 {
 	struct pool_spec spec = { .n = 10, .jobs = 4 };
 
 	(void)state;
-	assert_int_equal(pool_window(&spec), 64);
-	spec.jobs = 100;
-	assert_int_equal(pool_window(&spec), 400);
+	assert_int_equal(pool_window(&spec), 1024);
+	spec.jobs = 16;
+	assert_int_equal(pool_window(&spec), 2048);
+	spec.jobs = 256;
+	assert_int_equal(pool_window(&spec), 8192);
 	spec.window = 7;
 	assert_int_equal(pool_window(&spec), 7);
 }
@@ -213,7 +215,7 @@ main(void)
 		cmocka_unit_test(test_pool_one_job_runs_every_item_in_the_caller),
 		cmocka_unit_test(test_pool_out_of_memory_in_one_item_ends_that_item_only),
 		cmocka_unit_test(test_pool_a_slow_first_item_holds_at_most_window_items),
-		cmocka_unit_test(test_pool_default_window_is_four_per_job_at_least_64),
+		cmocka_unit_test(test_pool_default_window_is_128_per_job_from_1024_to_8192),
 		cmocka_unit_test(test_oom_guard_returns_minus_one_and_guards_nest),
 	};
 

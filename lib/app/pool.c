@@ -43,8 +43,15 @@ pool_window(const struct pool_spec *spec)
 
 	if (spec->window > 0)
 		return spec->window;
-	w = 4 * (size_t)(spec->jobs > 0 ? spec->jobs : 1);
-	return w < 64 ? 64 : w;
+	/*
+	 * Wide enough that fast items rarely wait for a slow one (a silent
+	 * target holds its place for the whole --timeout), narrow enough
+	 * that what waits stays some megabytes, not a gigabyte.
+	 */
+	w = POOL_WINDOW_PER_JOB * (size_t)(spec->jobs > 0 ? spec->jobs : 1);
+	if (w < POOL_WINDOW_MIN)
+		return POOL_WINDOW_MIN;
+	return w > POOL_WINDOW_MAX ? POOL_WINDOW_MAX : w;
 }
 
 static void

@@ -25,11 +25,15 @@
 
 #define POOL_STACK_SIZE (512u * 1024)
 #define POOL_MAX_THREADS 256
+/* The default window: 128 a job, at least 1024, at most 8192 items. */
+#define POOL_WINDOW_PER_JOB 128
+#define POOL_WINDOW_MIN 1024
+#define POOL_WINDOW_MAX 8192
 
 struct pool_spec {
 	size_t n;		/* items */
 	int jobs;		/* threads wanted (1: everything in the caller) */
-	size_t window;		/* see above; 0: 4 * jobs, at least 64 */
+	size_t window;		/* see above; 0: the default below */
 	void (*work)(void *arg, size_t i);	/* in any thread */
 	/* In the calling thread, in order; failed: work() ran out of memory. */
 	void (*deliver)(void *arg, size_t i, bool failed);
