@@ -235,6 +235,70 @@ test_chain_only_a_dead_end_twin_names_the_issuer_it_lacks(void **state)
 	X509_free(leaf);
 }
 
+/*
+ * Two roots of one name and key in --trust-store, one of them with name
+ * constraints that exclude the leaf: whichever OpenSSL meets first, the
+ * clean one decides.  Both orders of the store file are tried, so one of
+ * them has OpenSSL take the constrained twin first.
+ */
+static void
+test_chain_constrained_twin_in_the_trust_store_does_not_decide(void **state)
+{
+	struct pki_spec r = {
+		.c = "US", .o = "BWC Test PKI", .cn = "BWC Twin Root",
+		.ca = true, .key = env.w.other_root_key,
+	};
+	struct pki_spec spec = pki_world_leaf_spec(&env.w, FQDN);
+	struct trust *trust;
+	struct subject s;
+	struct run run;
+	X509 *fenced, *clean, *mid, *leaf;
+	char *path, *err = NULL;
+	int order;
+
+	(void)state;
+	clean = judge_issue(&r);
+	r.nc_exclude[0] = "example.test";
+	fenced = judge_issue(&r);
+	mid = judge_issue(&(struct pki_spec){
+		.c = "US", .o = "BWC Test PKI", .cn = "BWC Twin Issuing CA",
+		.ca = true, .key = env.w.intermediate_key,
+		.issuer = clean, .issuer_key = env.w.other_root_key,
+	});
+	spec.issuer = mid;
+	leaf = judge_issue(&spec);
+	path = xasprintf("%s/twins.pem", env.dir);
+	for (order = 0; order < 2; order++) {
+		assert_int_equal(pki_write_pem(path, order ? clean : fenced,
+		    order ? fenced : clean, NULL), 0);
+		trust = trust_load_path(path, &err);
+		assert_null(err);
+		assert_non_null(trust);
+		judge_run_init(&run, trust);
+		judge(&run, FQDN, NULL, &s, leaf, mid, NULL);
+		assert_finding(&s, "path-valid", STATUS_PASS, NULL);
+		assert_finding(&s, "accepted-ca", STATUS_PASS, "BWC Twin Root");
+		assert_result(&s, RESULT_PASS);
+		subject_free(&s);
+		judge_run_done(&run);
+		trust_free(trust);
+	}
+	/* The constrained one alone still fails: the test can fail. */
+	trust = judge_trust(env.dir, "fenced.pem", fenced);
+	assert_non_null(trust);
+	judge_run_init(&run, trust);
+	judge(&run, FQDN, NULL, &s, leaf, mid, NULL);
+	assert_finding(&s, "path-valid", STATUS_FAIL, "excluded");
+	subject_free(&s);
+	judge_run_done(&run);
+	trust_free(trust);
+	free(path);
+	X509_free(leaf);
+	X509_free(mid);
+	X509_free(fenced);
+	X509_free(clean);
+}
+
 /* Present issuers are never called missing */
 
 static void
@@ -332,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_chain_constrained_twin_first_does_not_decide_the_verdict),
 		cmocka_unit_test(test_chain_dead_end_cross_sign_first_still_reaches_the_root),
 		cmocka_unit_test(test_chain_only_a_dead_end_twin_names_the_issuer_it_lacks),
+		cmocka_unit_test(test_chain_constrained_twin_in_the_trust_store_does_not_decide),
 		cmocka_unit_test(test_chain_issuer_name_with_another_key_is_named_not_missing),
 		cmocka_unit_test(test_chain_issuer_name_without_key_identifiers_is_a_bad_signature_not_missing),
 		cmocka_unit_test(test_chain_store_root_of_the_issuer_name_with_another_key_is_named),

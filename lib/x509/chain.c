@@ -278,6 +278,7 @@ struct verify_log {
 	struct seen *v;
 	size_t n;
 	int fatal;		/* index in v of the first one not strict-only, or -1 */
+	X509_STORE *store;	/* owned: a store made for this verification, or NULL */
 };
 
 static int
@@ -330,6 +331,7 @@ log_free(struct verify_log *log)
 	for (i = 0; i < log->n; i++)
 		X509_free(log->v[i].x);
 	free(log->v);
+	X509_STORE_free(log->store);
 	free(log);
 }
 
@@ -523,9 +525,9 @@ out:
  * verify_free()); *ok is set when a path reached the store.
  */
 static X509_STORE_CTX *
-verify_run(const struct trust *trust, struct stack_st_X509 *certs,
-    const struct chain_facts *out, size_t leaf, const size_t *only,
-    size_t n_only, bool *ok)
+verify_run(const struct trust *trust, X509_STORE *store,
+    struct stack_st_X509 *certs, const struct chain_facts *out, size_t leaf,
+    const size_t *only, size_t n_only, bool *ok)
 {
 	X509_STORE_CTX *ctx;
 	STACK_OF(X509) *untrusted;
@@ -538,6 +540,8 @@ verify_run(const struct trust *trust, struct stack_st_X509 *certs,
 		fatal_oom();
 	log = xcalloc(1, sizeof(*log));
 	log->fatal = -1;
+	/* store (taken), or NULL for the trust store itself. */
+	log->store = store;
 	if ((untrusted = sk_X509_new_reserve(NULL, sk_X509_num(certs))) == NULL)
 		fatal_oom();
 	/*
@@ -556,8 +560,8 @@ verify_run(const struct trust *trust, struct stack_st_X509 *certs,
 		if (out->certs[i].self_signed)
 			(void)sk_X509_push(untrusted, sk_X509_value(certs, i));
 	ERR_clear_error();
-	if (X509_STORE_CTX_init(ctx, trust->store, sk_X509_value(certs,
-	    (int)leaf), untrusted) != 1)
+	if (X509_STORE_CTX_init(ctx, store != NULL ? store : trust->store,
+	    sk_X509_value(certs, (int)leaf), untrusted) != 1)
 		fatal_oom();
 	/*
 	 * Build the path: validity is judged by its own rules, key sizes
@@ -588,13 +592,16 @@ static void
 verify_free(X509_STORE_CTX *ctx)
 {
 	STACK_OF(X509) *untrusted;
+	struct verify_log *log;
 
 	if (ctx == NULL)
 		return;
 	untrusted = X509_STORE_CTX_get0_untrusted(ctx);
-	log_free(X509_STORE_CTX_get_app_data(ctx));
+	log = X509_STORE_CTX_get_app_data(ctx);
+	/* The context first: it may refer to the store the log owns. */
 	X509_STORE_CTX_free(ctx);
 	sk_X509_free(untrusted);
+	log_free(log);
 }
 
 /*
@@ -646,8 +653,8 @@ backtrack_try(struct backtrack *b)
 	bool ok;
 
 	b->tries++;
-	ctx = verify_run(b->trust, b->certs, b->out, b->path[0], b->path + 1,
-	    b->len - 1, &ok);
+	ctx = verify_run(b->trust, NULL, b->certs, b->out, b->path[0],
+	    b->path + 1, b->len - 1, &ok);
 	if (verify_rank(ctx, ok) > verify_rank(b->best, b->best_ok)) {
 		verify_free(b->best);
 		b->best = ctx;
@@ -710,6 +717,51 @@ backtrack(const struct trust *trust, struct stack_st_X509 *certs,
 }
 
 /*
+ * The same for the trust store: of two roots that bear one name and key
+ * (a root reissued, a constrained copy), OpenSSL takes the first it
+ * finds.  When the best path ends at a root that has such a twin in the
+ * store, verify once more against the store without it.  ctx (taken) is
+ * the best so far; returns the better of the two.
+ */
+static X509_STORE_CTX *
+store_twin(const struct trust *trust, struct stack_st_X509 *certs,
+    const struct chain_facts *out, X509_STORE_CTX *ctx, bool *ok)
+{
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	const struct trust_root *root;
+	X509_STORE_CTX *other;
+	X509_STORE *store;
+	bool twin = false, other_ok;
+	size_t i;
+
+	if (verify_rank(ctx, *ok) == 2 || sk_X509_num(chain) <= 0 ||
+	    (root = trust_find(trust, sk_X509_value(chain,
+	    sk_X509_num(chain) - 1))) == NULL)
+		return ctx;
+	for (i = 0; i < trust->n && !twin; i++)
+		twin = &trust->roots[i] != root && X509_NAME_cmp(
+		    X509_get_subject_name(trust->roots[i].x509),
+		    X509_get_subject_name(root->x509)) == 0;
+	if (!twin)
+		return ctx;
+	if ((store = X509_STORE_new()) == NULL)
+		fatal_oom();
+	for (i = 0; i < trust->n; i++)
+		if (&trust->roots[i] != root &&
+		    X509_STORE_add_cert(store, trust->roots[i].x509) != 1)
+			fatal_oom();
+	other = verify_run(trust, store, certs, out, out->leaf, NULL, 0,
+	    &other_ok);
+	if (verify_rank(other, other_ok) <= verify_rank(ctx, *ok)) {
+		verify_free(other);
+		return ctx;
+	}
+	verify_free(ctx);
+	*ok = other_ok;
+	return other;
+}
+
+/*
  * Find the leaf and verify the path from it, checking each signature
  * once.  The leaf is first guessed by names and key identifiers, and
  * the path verified from the guess; the signatures that verification
@@ -717,7 +769,8 @@ backtrack(const struct trust *trust, struct stack_st_X509 *certs,
  * checked to find the leaf for sure.  If a bad signature makes the leaf
  * another certificate than the guess, the path is verified again from
  * it, so the outcome is always that of the leaf found by signatures.
- * When that path does not verify cleanly, backtrack() tries the others.
+ * When that path does not verify cleanly, backtrack() and store_twin()
+ * try the others.
  */
 static void
 verify(const struct trust *trust, struct stack_st_X509 *certs,
@@ -729,15 +782,17 @@ verify(const struct trust *trust, struct stack_st_X509 *certs,
 
 	find_leaf(l, out->certs, true, out);
 	guess = out->leaf;
-	ctx = verify_run(trust, certs, out, guess, NULL, 0, &ok);
+	ctx = verify_run(trust, NULL, certs, out, guess, NULL, 0, &ok);
 	if (ok)
 		links_mark_path(l, ctx);
 	find_leaf(l, out->certs, false, out);
 	if (out->leaf != guess) {
 		verify_free(ctx);
-		ctx = verify_run(trust, certs, out, out->leaf, NULL, 0, &ok);
+		ctx = verify_run(trust, NULL, certs, out, out->leaf, NULL, 0,
+		    &ok);
 	}
 	ctx = backtrack(trust, certs, l, out, ctx, &ok);
+	ctx = store_twin(trust, certs, out, ctx, &ok);
 	classify(trust, certs, ctx, ok, out);
 	ERR_clear_error();
 	verify_free(ctx);
