@@ -8,6 +8,15 @@
 #include "core/timeutil.h"
 #include "rules/check_util.h"
 
+/* How the certificates came: from files, a server or a client. */
+static const char *
+chain_source(const struct check_input *in)
+{
+	if (in->client != NULL)
+		return "sent";
+	return in->probe != NULL ? "served" : "given";
+}
+
 /* The anchor's name for a message: "Let's Encrypt: ISRG Root X1". */
 static char *
 anchor_name(const struct chain_facts *c)
@@ -112,8 +121,9 @@ check_accepted_ca(const struct check_input *in, struct verdict *v)
 			    why);
 		else
 			verdict_set(v, STATUS_FAIL, (int)c->top, "no path to an "
-			    "accepted root: the issuer of %s, %s, is neither given "
-			    "nor an accepted root", ref, c->missing_issuer);
+			    "accepted root: the issuer of %s, %s, is neither %s "
+			    "nor an accepted root", ref, c->missing_issuer,
+			    chain_source(in));
 		free(ref);
 		return;
 	default:
@@ -168,9 +178,9 @@ check_chain_complete(const struct check_input *in, struct verdict *v)
 		free(aia);
 		return;
 	case CHAIN_VERIFIED:
-		verdict_set(v, STATUS_PASS, -1, "%zu certificate%s given reach "
+		verdict_set(v, STATUS_PASS, -1, "%zu certificate%s %s reach "
 		    "the root with nothing fetched", c->path_len,
-		    c->path_len == 1 ? "" : "s");
+		    c->path_len == 1 ? "" : "s", chain_source(in));
 		return;
 	default:
 		/* The path was built to its end; accepted-ca says what is wrong. */

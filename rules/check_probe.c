@@ -46,6 +46,8 @@ check_tls12(const struct check_input *in, struct verdict *v)
 		    p->tls12_cipher);
 	else if (p->tls12)
 		verdict_set(v, STATUS_PASS, -1, "TLS 1.2 handshake completed");
+	else if (p->tls12_error != NULL && strstr(p->tls12_error, "TLS 1.2"))
+		verdict_set(v, STATUS_FAIL, -1, "%s", p->tls12_error);
 	else
 		verdict_set(v, STATUS_FAIL, -1, "no TLS 1.2 handshake: %s",
 		    p->tls12_error != NULL ? p->tls12_error : "unknown error");

@@ -17,6 +17,8 @@ struct time_walk {
 	const struct cert_facts *soonest_cert;
 	bool critical;		/* expires-soon: one is within --crit-days */
 	time_t warn, crit;	/* expires-soon: the limits, in seconds */
+	int expired;		/* expires-soon: certificates already expired */
+	int expired_idx;
 };
 
 /* Remember the certificate that expires first. */
@@ -157,6 +159,12 @@ soon_each(const struct cert_facts *f, int idx, void *arg)
 	days = time_days_until(w->in->now, f->not_after);
 	note_soonest(w, f, idx);
 	left = f->not_after - w->in->now;
+	/* Expired is not-expired's finding: said once, not twice. */
+	if (left < 0) {
+		if (w->expired++ == 0)
+			w->expired_idx = idx;
+		return;
+	}
 	/* --crit-days 0 (the default): never an error; not-expired judges expiry. */
 	crit = w->in->policy->crit_days > 0 && left <= w->crit;
 	if (left > w->warn && !crit)
@@ -165,11 +173,8 @@ soon_each(const struct cert_facts *f, int idx, void *arg)
 		w->critical = true;
 	time_format(f->not_after, when, sizeof(when));
 	ref = cert_ref(f, idx);
-	if (days < 0)
-		problems_add(&w->p, idx, "%s has expired (%s)", ref, when);
-	else
-		problems_add(&w->p, idx, "%s expires in %ld day%s (%s)", ref,
-		    days, days == 1 ? "" : "s", when);
+	problems_add(&w->p, idx, "%s expires in %ld day%s (%s)", ref, days,
+	    days == 1 ? "" : "s", when);
 	free(ref);
 }
 
@@ -211,6 +216,11 @@ check_expires_soon(const struct check_input *in, struct verdict *v)
 		policy_limit_text(p->warn_days, p->warn_percent, lim, sizeof(lim));
 		verdict_set(v, STATUS_FAIL, w.p.first_cert, "%s (warning "
 		    "at %s)", w.p.text.ptr, lim);
+	} else if (w.expired > 0) {
+		verdict_set(v, STATUS_SKIP, w.expired_idx, "%d certificate%s "
+		    "already expired: not-expired reports %s", w.expired,
+		    w.expired == 1 ? " has" : "s have",
+		    w.expired == 1 ? "it" : "them");
 	} else if (w.soonest_cert != NULL) {
 		time_format(w.soonest, when, sizeof(when));
 		ref = cert_ref(w.soonest_cert, w.soonest_idx);

@@ -144,8 +144,9 @@ test_not_expired_expired_leaf_fails_naming_the_date(void **state)
 	assert_finding(&s, "not-expired", STATUS_FAIL, want);
 	assert_int_equal(judge_finding(&s, "not-expired")->cert, 0);
 	free(want);
-	assert_finding(&s, "expires-soon", STATUS_FAIL,
-	    "cert 0 (" FQDN ") has expired");
+	/* Said once, by not-expired: expires-soon does not warn again. */
+	assert_finding(&s, "expires-soon", STATUS_SKIP,
+	    "1 certificate has already expired: not-expired reports it");
 	/* Time is judged by its own rules, never by path building. */
 	assert_finding(&s, "accepted-ca", STATUS_PASS, NULL);
 	assert_result(&s, RESULT_FAIL);
@@ -235,8 +236,8 @@ test_not_expired_expired_root_from_the_store_fails_naming_it(void **state)
 	assert_finding(&s, "not-expired", STATUS_FAIL, want);
 	assert_int_equal(judge_finding(&s, "not-expired")->cert, -1);
 	free(want);
-	assert_finding(&s, "expires-soon", STATUS_FAIL,
-	    "root BWC Expired Root CA has expired");
+	assert_finding(&s, "expires-soon", STATUS_SKIP,
+	    "not-expired reports it");
 	assert_result(&s, RESULT_FAIL);
 	subject_free(&s);
 	X509_free(leaf);
@@ -525,6 +526,25 @@ test_expires_soon_percent_is_a_share_of_each_lifetime(void **state)
 	judge_run_done(&run);
 }
 
+/* With --crit-days, an expired certificate is still not-expired's alone. */
+static void
+test_expires_soon_expired_with_crit_days_is_said_once(void **state)
+{
+	struct subject s;
+	struct run run;
+	X509 *leaf = leaf_valid(base - 100 * PKI_DAY, base - PKI_DAY);
+
+	(void)state;
+	run_at_base(&run, 30);
+	run.policy.crit_days = 7;
+	judge(&run, FQDN, NULL, &s, leaf, env.w.intermediate, NULL);
+	assert_finding(&s, "not-expired", STATUS_FAIL, "expired on");
+	assert_finding(&s, "expires-soon", STATUS_SKIP, "not-expired reports it");
+	subject_free(&s);
+	X509_free(leaf);
+	judge_run_done(&run);
+}
+
 /* The subject's result. */
 
 static void
@@ -601,6 +621,7 @@ main(void)
 		cmocka_unit_test(test_expires_soon_within_crit_days_fails_as_an_error),
 		cmocka_unit_test(test_expires_soon_crit_days_0_never_raises_the_severity),
 		cmocka_unit_test(test_expires_soon_percent_is_a_share_of_each_lifetime),
+		cmocka_unit_test(test_expires_soon_expired_with_crit_days_is_said_once),
 		cmocka_unit_test(test_subject_result_clean_chain_is_pass),
 		cmocka_unit_test(test_subject_result_warning_only_chain_is_warn),
 		cmocka_unit_test(test_subject_result_error_and_warning_chain_is_fail),

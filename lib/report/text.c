@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/esc.h"
+#include "core/fqdn.h"
 #include "rules/rules.h"
 #include "report/report.h"
 #include "core/timeutil.h"
@@ -21,6 +23,10 @@
 #define C_CYAN "\033[36m"
 #define C_DIM "\033[2m"
 #define C_BOLD "\033[1m"
+
+struct text_state {
+	bool printed;		/* something is on the page: blank lines between */
+};
 
 static const char *
 col(const struct report *r, const char *code)
@@ -66,13 +72,46 @@ result_color(enum result res)
 static void
 text_begin(struct report *r)
 {
+	struct text_state *st = xcalloc(1, sizeof(*st));
 	char when[32];
 
+	r->state = st;
 	time_format(r->now, when, sizeof(when));
-	if (!r->quiet)
+	if (!r->quiet) {
 		fprintf(r->out, "bwcertcheck %s: policy %s, evaluated at %s\n",
 		    report_command_name(r->command),
 		    r->policy->name, when);
+		st->printed = true;
+	}
+}
+
+/* A blank line between blocks, never before the first (-q has no banner). */
+static void
+blank(struct report *r)
+{
+	struct text_state *st = r->state;
+
+	if (st->printed)
+		fputc('\n', r->out);
+	st->printed = true;
+}
+
+/*
+ * The leaf by the SAN that covers the FQDN judged, which need not be
+ * its first; else by its first SAN or CN.  Caller frees.
+ */
+static char *
+leaf_label(const struct report *r, const struct subject *s,
+    const struct cert_facts *leaf)
+{
+	size_t i;
+
+	for (i = 0; s->fqdn != NULL && i < leaf->n_san_dns; i++)
+		if (fqdn_match(leaf->san_dns[i].ptr, leaf->san_dns[i].len,
+		    s->fqdn, r->policy->wildcards) != FQDN_NO_MATCH)
+			return esc_printable(leaf->san_dns[i].ptr,
+			    leaf->san_dns[i].len);
+	return facts_label(leaf);
 }
 
 static void
@@ -85,7 +124,7 @@ text_header(struct report *r, const struct subject *s)
 	if (!s->has_chain)
 		return;
 	leaf = chain_leaf(c);
-	label = facts_label(leaf);
+	label = leaf_label(r, s, leaf);
 	time_format(leaf->not_after, when, sizeof(when));
 	fprintf(r->out, "  leaf    %s, %s-%d, expires %s\n", label,
 	    key_type_name(leaf->key_type), leaf->key_bits, when);
@@ -103,8 +142,9 @@ text_header(struct report *r, const struct subject *s)
 	if (c->status == CHAIN_VERIFIED && leaf->issuer_org != NULL)
 		fprintf(r->out, " (issuing CA: %s)", leaf->issuer_org);
 	fputc('\n', r->out);
-	fprintf(r->out, "  chain   %zu certificate%s given\n", c->n,
-	    c->n == 1 ? "" : "s");
+	fprintf(r->out, "  chain   %zu certificate%s %s\n", c->n,
+	    c->n == 1 ? "" : "s", s->kind == SUBJECT_HOST ? "served" :
+	    s->kind == SUBJECT_CLIENT ? "sent" : "given");
 }
 
 static void
@@ -121,16 +161,27 @@ text_probe(struct report *r, const struct subject *s)
 		    p->dns_a_count > 0 ? p->dns_a_count : 0,
 		    p->dns_aaaa_count > 0 ? p->dns_aaaa_count : 0,
 		    p->dns_error ? "; " : "", p->dns_error ? p->dns_error : "");
+	/*
+	 * Offered every suite at once, the server picked one: whether by
+	 * its own preference or the client's order, one handshake cannot
+	 * tell, so the words do not claim a preference.
+	 */
 	if (p->tls12)
 		fprintf(r->out, "  tls     TLS 1.2 handshake completed%s%s%s\n",
-		    p->tls12_cipher ? " (server prefers " : "",
-		    p->tls12_cipher ? p->tls12_cipher : "",
+		    p->tls12_cipher ? " (offered every suite, the server chose " :
+		    "", p->tls12_cipher ? p->tls12_cipher : "",
 		    p->tls12_cipher ? ")" : "");
-	else if (p->handshake_tried)
-		fprintf(r->out, "  tls     no TLS 1.2 handshake: %s%s%s\n",
-		    p->tls12_error ? p->tls12_error : "refused",
-		    p->other_version ? "; the server completed " : "",
-		    p->other_version ? p->other_version : "");
+	else if (p->handshake_tried) {
+		const char *e = p->tls12_error ? p->tls12_error : "refused";
+
+		/* The probe's words often say it all already: once is enough. */
+		fprintf(r->out, "  tls     %s%s", strstr(e, "TLS 1.2") != NULL ?
+		    "" : "no TLS 1.2 handshake: ", e);
+		if (p->other_version != NULL && strstr(e, p->other_version) == NULL)
+			fprintf(r->out, "; the server completed %s",
+			    p->other_version);
+		fputc('\n', r->out);
+	}
 	if (p->sni_sent && p->servername != NULL)
 		fprintf(r->out, "  sni     %s%s%s\n", p->servername,
 		    p->sni_detail ? "; " : "", p->sni_detail ? p->sni_detail : "");
@@ -190,7 +241,8 @@ text_subject(struct report *r, const struct subject *s)
 
 	if (r->quiet && s->result == RESULT_PASS)
 		return;
-	fprintf(r->out, "\n%s%s%s", col(r, C_BOLD), s->name, col(r, C_RESET));
+	blank(r);
+	fprintf(r->out, "%s%s%s", col(r, C_BOLD), s->name, col(r, C_RESET));
 	/* The address only when the name does not already say it. */
 	if (s->address != NULL && strstr(s->name, s->address) == NULL)
 		fprintf(r->out, " [%s]:%d", s->address, s->port);
@@ -229,7 +281,10 @@ text_end(struct report *r)
 {
 	const char *what = report_subject_noun(r->command);
 
-	fprintf(r->out, "\n%s%s%s", col(r, result_color(r->worst)),
+	blank(r);
+	free(r->state);
+	r->state = NULL;
+	fprintf(r->out, "%s%s%s", col(r, result_color(r->worst)),
 	    report_result_word(r->worst), col(r, C_RESET));
 	not_checked(r, NULL, NULL);
 	fprintf(r->out, ": %zu %s%s checked: %zu compliant, %zu with "
@@ -247,7 +302,8 @@ text_skip(struct report *r, const char *name, const char *why)
 {
 	if (r->quiet)
 		return;
-	fprintf(r->out, "\n%s%s%s  %sSKIPPED%s: %s\n", col(r, C_BOLD), name,
+	blank(r);
+	fprintf(r->out, "%s%s%s  %sSKIPPED%s: %s\n", col(r, C_BOLD), name,
 	    col(r, C_RESET), col(r, C_DIM), col(r, C_RESET), why);
 }
 

@@ -28,6 +28,7 @@ start_s_server GOOD -cert "$T/good-leaf.pem" -key "$T/good.key" $CH \
     -tls1_2 -cipher "$SUITES" || exit 1
 start_s_server WRONG -cert "$T/wrong-name-leaf.pem" -key "$T/wrong-name.key" $CH \
     -tls1_2 -cipher "$SUITES" || exit 1
+start_s_server TLS13 -cert "$T/good-leaf.pem" -key "$T/good.key" $CH -tls1_3 || exit 1
 CLOSED_PORT=$(free_port)
 
 ## A fleet: compliant, not compliant, unreachable.
@@ -69,6 +70,16 @@ expect_json 'sorted(n["rule"] for n in d["subjects"][0]["not_checked"]) == ["dns
     "json: not_checked lists fqdn-match and dns-a-record" "$WORK/lit.json"
 expect_exit 0 "address without --fqdn: text" -- $P --color never "127.0.0.1:$GOOD_PORT"
 expect_grep '^COMPLIANT (not checked: fqdn-match: ' "text: no bare COMPLIANT" "$WORK/out"
+
+## The words of a probe report.
+expect_exit 0 "text: a served chain" -- $P --fqdn $FQ --color never "127.0.0.1:$GOOD_PORT"
+expect_grep '^  chain   2 certificates served$' "text: a server's chain is 'served', not 'given'" "$WORK/out"
+expect_grep '^  tls     TLS 1.2 handshake completed (offered every suite, the server chose ' "text: 'chose', not 'prefers'" "$WORK/out"
+expect_no_grep 'prefers' "text: no claim of a preference" "$WORK/out"
+expect_exit 2 "TLS 1.3 only" -- $P --fqdn $FQ --color never "127.0.0.1:$TLS13_PORT"
+n=$(grep '^  tls ' "$WORK/out" | grep -o 'TLSv1.3' | wc -l)
+if [ "$n" -eq 1 ]; then ok "TLS 1.3 only: the tls line says TLSv1.3 once"; else not_ok "TLS 1.3 only: the tls line says TLSv1.3 once" "$(grep '^  tls ' "$WORK/out")"; fi
+expect_no_grep 'no TLS 1.2 handshake: no TLS 1.2' "TLS 1.3 only: no repeated words" "$WORK/out"
 
 ## DNS through dnsmasq: a name with an AAAA record only, its IPv6 port
 ## closed; a name that does not exist.
