@@ -60,7 +60,7 @@ test_junit_counts_failures_skips_and_errors_per_testsuite(void **state)
 	    "failures=\"1\" errors=\"0\" skipped=\"0\"");
 	assert_contains(out, "<testsuite name=\"missing.pem\" tests=\"1\" "
 	    "failures=\"0\" errors=\"1\" skipped=\"0\"");
-	assert_contains(out, "<testcase classname=\"bwcertcheck.soon.pem\" "
+	assert_contains(out, "<testcase classname=\"bwcertcheck.soon_pem\" "
 	    "name=\"expires-soon\">\n      <failure message=\"soon.example.test "
 	    "expires in 10 days\" type=\"warning\">");
 	assert_contains(out, "<error message=\"missing.pem: No such file or "
@@ -109,7 +109,7 @@ test_junit_escapes_hostile_names_and_messages(void **state)
 	assert_contains(out, "<testsuite name=\"evil&lt;&amp;&quot;&apos;"
 	    "\\x01\\x7f\\xff|=.pem\"");
 	assert_contains(out, "classname=\"bwcertcheck.evil&lt;&amp;&quot;"
-	    "&apos;\\x01\\x7f\\xff|=.pem\"");
+	    "&apos;\\x01\\x7f\\xff|=_pem\"");
 	assert_contains(out, "message=\"cert 0 &quot;&lt;x&amp;y&gt;&quot; "
 	    "expired | 3 days ago \\x00\"");
 	assert_contains(out, "<property name=\"policy\" value=\"test &lt;"

@@ -105,6 +105,22 @@ properties(struct buf *b, const struct report *r, const struct subject *s)
 	buf_adds(b, "    </properties>\n");
 }
 
+/*
+ * "bwcertcheck." and the subject with its dots made underscores: Jenkins
+ * splits a classname at its last dot into package and class, and
+ * "bwcertcheck.chain.pem" would show as a class "pem".  Caller frees.
+ */
+static char *
+classname_of(const char *name)
+{
+	char *c = xasprintf("bwcertcheck.%s", name);
+
+	for (char *p = c + strlen("bwcertcheck."); *p != '\0'; p++)
+		if (*p == '.')
+			*p = '_';
+	return c;
+}
+
 static void
 testcase_open(struct buf *b, const char *classname, const char *name)
 {
@@ -199,7 +215,7 @@ junit_subject(struct report *r, const struct subject *s)
 	buf_adds(&b, ">\n");
 	properties(&b, r, s);
 
-	classname = xasprintf("bwcertcheck.%s", name);
+	classname = classname_of(name);
 	if (error) {
 		testcase_open(&b, classname, "evaluate");
 		buf_adds(&b, ">\n      <error");
@@ -235,7 +251,7 @@ junit_skip(struct report *r, const char *name, const char *why)
 	    "time=\"0\"");
 	attr(&b, "timestamp", stamp);
 	buf_adds(&b, ">\n");
-	classname = xasprintf("bwcertcheck.%s", clean);
+	classname = classname_of(clean);
 	testcase_open(&b, classname, "evaluate");
 	buf_adds(&b, ">\n      <skipped");
 	attr(&b, "message", why);

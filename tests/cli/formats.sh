@@ -65,7 +65,8 @@ assert [r.type for r in dead["not-expired"]] == ["error"], dead["not-expired"]
 assert suites["no-clientauth.pem"].failures == 0
 for s in x:
     for c in s:
-        assert c.classname == "bwcertcheck." + s.name, c.classname
+        # dots made underscores, so Jenkins does not split the name at ".pem"
+        assert c.classname == "bwcertcheck." + s.name.replace(".", "_"), c.classname
 ' "$WORK/mix.junit"
 py "junit: a hostile file name arrives escaped, a missing file is an <error>" '
 import sys
@@ -92,7 +93,7 @@ import json, sys
 run = json.load(open(sys.argv[1]))["runs"][0]
 rules = run["tool"]["driver"]["rules"]
 got = sorted((r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 1)[-1]) for r in run["results"])
-want = [("eku-client-auth", "note", "no-clientauth.pem"), ("expires-soon", "warning", "expired.pem"),
+want = [("eku-client-auth", "note", "no-clientauth.pem"),
         ("expires-soon", "warning", "expiring.pem"), ("not-expired", "error", "expired.pem")]
 assert got == want, got
 assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in run["results"])
