@@ -87,8 +87,11 @@ bwcertcheck.o $(LIB_OBJ): VERSION
 
 # The accepted roots are compiled in, indexed: each root's DER with the
 # hashes the store finds it by, so none is parsed before a chain needs it.
-lib/x509/roots_index.c: lib/x509/roots_bundle.pem scripts/roots-index
+lib/x509/roots_index.c: lib/x509/roots_bundle.pem scripts/roots-index Makefile
 	$(call say,GEN,$@)scripts/roots-index < lib/x509/roots_bundle.pem > $@.tmp
+	$(Q)sed -n 's/^# \([0-9][^ ]*\) (.*/const char root_ders_source[] = "ca-certificates \1";/p' \
+		lib/x509/roots_bundle.pem >> $@.tmp
+	$(Q)grep -q root_ders_source $@.tmp
 	$(Q)mv $@.tmp $@
 
 scripts/roots-index: scripts/roots-index.c | pkg-check
@@ -175,7 +178,7 @@ clean-objects:
 		$(GEN_SRC) $(GEN_TOOLS) *.d lib/*/*.d rules/*.d tests/*.d
 
 clean: clean-objects
-	rm -rf build-san build-deb tests/out fuzz/out bench/out
+	rm -rf build-san build-deb tests/out fuzz/out bench/out demo
 
 .SECONDARY:
 

@@ -12,11 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "app/config.h"
+#include "app/version.h"
 #include "core/fqdn.h"
 #include "app/op.h"
 #include "app/report_out.h"
@@ -88,7 +90,7 @@ static const char usage_text[] =
 "       bwcertcheck listen [OPTIONS]                stand in for the carrier's SBC: judge the\n"
 "                                                   equipment as a TLS client, its SIP and SRTP offer\n"
 "       bwcertcheck rules [--format text|json] [ID] list the rules, or explain one\n"
-"       bwcertcheck --help | --version\n"
+"       bwcertcheck --help | --version | -V\n"
 "\n"
 "options (lint and probe):\n"
 "  --fqdn NAME            the equipment's FQDN the certificate must cover\n"
@@ -106,7 +108,8 @@ static const char usage_text[] =
 "  --color WHEN           auto, always, never\n"
 "lint:\n"
 "  --key FILE             the private key; check that it matches the leaf\n"
-"  --password SPEC        PKCS#12 / key password: env:VAR, file:PATH, pass:TEXT\n"
+"  --password SPEC        PKCS#12 / key password: env:VAR, file:PATH, stdin,\n"
+"                         pass:TEXT\n"
 "  --each                 every file (or file of a directory) is its own chain\n"
 "probe:\n"
 "  --port N               default port (5061)\n"
@@ -460,6 +463,11 @@ print_wrapped(const char *label, const char *text, int indent, int width)
 	putchar('\n');
 }
 
+static const char rules_usage[] =
+"usage: bwcertcheck rules [--format text|json] [ID]\n"
+"  without ID: one line per rule (ID, severity, title);\n"
+"  with ID: what the rule checks, how to fix a failure, where it comes from\n";
+
 static int
 cmd_rules(int argc, char **argv)
 {
@@ -474,7 +482,11 @@ cmd_rules(int argc, char **argv)
 			format = argv[++k];
 		else if (strncmp(argv[k], "--format=", 9) == 0)
 			format = argv[k] + 9;
-		else if (argv[k][0] == '-')
+		else if (strcmp(argv[k], "--help") == 0 ||
+		    strcmp(argv[k], "-h") == 0) {
+			fputs(rules_usage, stdout);
+			return 0;
+		} else if (argv[k][0] == '-')
 			return usage_error("rules: unknown option '%s'", argv[k]);
 		else if (id == NULL)
 			id = argv[k];
@@ -529,6 +541,16 @@ cmd_rules(int argc, char **argv)
 		    (r->needs & NEEDS_CLIENT) ? "(listen) " : "", r->title);
 	}
 	return 0;
+}
+
+/* Do descriptors a and b write to the same file, pipe or terminal? */
+static bool
+same_file(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 static bool
@@ -668,6 +690,8 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 		lint_inputs_free(in);
 		return EXIT_UNKNOWN;
 	}
+	run->errors_in_report = out.is_stdout && same_file(STDOUT_FILENO,
+	    STDERR_FILENO);
 	report_begin(&rep, fmt, out.fp, &run->policy, run->now, run->quiet,
 	    report_command_of(cli->cmd));
 	rep.color = strcmp(fmt->name, "text") == 0 && want_color(cli, out.fp);
@@ -714,8 +738,8 @@ main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("bwcertcheck %s\n", BWC_VERSION);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		version_print(stdout);
 		return 0;
 	}
 	if (strcmp(argv[1], "rules") == 0)
@@ -738,21 +762,22 @@ main(int argc, char **argv)
 	/* First pass: find --config, whose settings the command line overrides. */
 	opterr = 0;
 	optind = 2;
-	while ((opt = getopt_long(argc, argv, "qo:", long_options, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "qo:V", long_options, NULL)) != -1)
 		if (opt == OPT_CONFIG)
 			cli.config_path = optarg;
 	if (cli.config_path != NULL && (rc = apply_config(&run, &cli)) != 0)
 		goto out;
 	opterr = 1;
 	optind = 2;
-	while ((opt = getopt_long(argc, argv, "qo:", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "qo:V", long_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_HELP:
 			fputs(usage_text, stdout);
 			rc = 0;
 			goto out;
 		case OPT_VERSION:
-			printf("bwcertcheck %s\n", BWC_VERSION);
+		case 'V':
+			version_print(stdout);
 			rc = 0;
 			goto out;
 		case OPT_CONFIG:

@@ -5,7 +5,9 @@
 # --trust-store, since no real CA signs for example names.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-dir="$top/tests/out/demo"
+# Not under tests/out, which every test run empties: the "Try:" line
+# below names these files.
+dir="$top/demo"
 rm -rf "$dir"
 mkdir -p "$dir"
 sh "$top/testdata/mkpki.sh" "$dir" >/dev/null

@@ -35,6 +35,18 @@ diag_error(const char *fmt, ...)
 }
 
 void
+diag_input_error(const struct run *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (run != NULL && run->errors_in_report)
+		return;
+	va_start(ap, fmt);
+	diag_print("", fmt, ap);
+	va_end(ap);
+}
+
+void
 diag_warn(const struct run *run, const char *fmt, ...)
 {
 	va_list ap;

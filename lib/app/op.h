@@ -96,6 +96,12 @@ void probe_client_free(struct run *);
 
 /* One line on stderr: "bwcertcheck: " + message.  Honours nothing: errors always show. */
 void diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The error of one input, which the report also holds: one line on
+ * stderr, unless the report goes to the same place (run->errors_in_report).
+ */
+void diag_input_error(const struct run *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* A warning line on stderr, silenced by --quiet. */
 void diag_warn(const struct run *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -49,10 +49,10 @@ report_chain(const struct run *run, struct report *rep, const char *name,
 	if (run->fqdn != NULL)
 		s.fqdn = xstrdup(run->fqdn);
 	if (error != NULL) {
-		diag_error("%s", error);
+		diag_input_error(run, "%s", error);
 		subject_set_error(&s, "%s", error);
 	} else if (chain_analyse(run->trust, certs, key, &s.chain, &err) != 0) {
-		diag_error("%s: %s", name, err);
+		diag_input_error(run, "%s: %s", name, err);
 		subject_set_error(&s, "%s: %s", name, err);
 		free(err);
 	} else {

@@ -455,7 +455,7 @@ report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
 	where = e->address != NULL && strstr(e->name, e->address) == NULL ?
 	    xasprintf("%s [%s]", e->name, e->address) : xstrdup(e->name);
 	if (e->error != NULL) {
-		diag_error("%s: %s", where, e->error);
+		diag_input_error(run, "%s: %s", where, e->error);
 		subject_set_error(&s, "%s", e->error);
 	} else {
 		s.has_probe = true;
@@ -463,7 +463,7 @@ report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
 		probe_facts_init(&e->res.facts);
 		if (e->res.chain != NULL && chain_analyse(run->trust,
 		    e->res.chain, NULL, &s.chain, &err) != 0) {
-			diag_error("%s: %s", where, err);
+			diag_input_error(run, "%s: %s", where, err);
 			subject_set_error(&s, "%s", err);
 			free(err);
 		} else if (e->res.chain != NULL)
@@ -485,7 +485,7 @@ report_error(const struct run *run, struct report *rep, const char *name,
 	struct subject s;
 
 	subject_init(&s, SUBJECT_HOST, name);
-	diag_error("%s", cause);
+	diag_input_error(run, "%s", cause);
 	subject_set_error(&s, "%s", cause);
 	run_judge(run, &s);
 	report_subject(rep, &s);

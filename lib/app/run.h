@@ -24,6 +24,12 @@ struct run {
 	bool disabled[RULES_MAX];	/* by index into rule_table */
 	bool each;			/* --each */
 	bool quiet;
+	/*
+	 * The report goes where standard error goes (a terminal, cron's
+	 * "2>&1"): an input's error, which the report holds, is not also
+	 * printed on stderr.
+	 */
+	bool errors_in_report;
 	const char *format;
 	const char *output;
 

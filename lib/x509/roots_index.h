@@ -27,5 +27,7 @@ struct root_der {
 
 extern const struct root_der root_ders[];
 extern const size_t root_ders_len;
+/* Where the bundle came from: "ca-certificates 20250419~deb12u2". */
+extern const char root_ders_source[];
 
 #endif

@@ -504,3 +504,15 @@ trust_root(const struct trust *t, size_t i)
 	trust_unlock(t);
 	return ok ? r : NULL;
 }
+
+size_t
+trust_builtin_count(void)
+{
+	return root_ders_len;
+}
+
+const char *
+trust_builtin_source(void)
+{
+	return root_ders_source;
+}

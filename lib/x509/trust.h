@@ -59,6 +59,11 @@ struct trust *trust_load_path(const char *path, char **err);
 
 void trust_free(struct trust *);
 
+/* The built-in bundle: how many roots, and where it came from
+ * ("ca-certificates 20250419~deb12u2").  Static. */
+size_t trust_builtin_count(void);
+const char *trust_builtin_source(void);
+
 /* The store's root whose certificate equals x, or NULL.  Borrowed. */
 const struct trust_root *trust_find(const struct trust *, X509 *x);
 

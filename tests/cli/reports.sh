@@ -241,4 +241,51 @@ expect_grep "^bwcertcheck: $WORK/utf16.pem: UTF-16 text, as PowerShell's > write
 expect_exit 3 "a UTF-16 key (no byte-order mark)" -- $L --key "$WORK/utf16.key" "$T/good.pem"
 expect_grep "utf16.key: UTF-16 text" "UTF-16 key: says so" "$WORK/err"
 
+## Polish.
+# An expired certificate is said once: not-expired fails, expires-soon does not warn too.
+expect_exit 2 "expired: exit 2" -- $L --format json -o "$WORK/exp.json" "$T/expired.pem"
+expect_rule not-expired fail "expired: not-expired fails" "$WORK/exp.json"
+expect_rule expires-soon skip "expired: expires-soon does not warn again" "$WORK/exp.json"
+# The leaf is named by the SAN that matched, not its first.
+openssl req -new -key "$T/good.key" -subj "/CN=a.example.test" -out "$WORK/two.csr" 2>/dev/null
+printf 'subjectAltName = DNS:a.example.test, DNS:pbx.example.test\nextendedKeyUsage = serverAuth\n' >"$WORK/two.ext"
+openssl x509 -req -in "$WORK/two.csr" -CA "$T/intermediate.pem" -CAkey "$T/intermediate.key" \
+    -CAcreateserial -CAserial "$WORK/two.srl" -days 30 -sha256 -extfile "$WORK/two.ext" -out "$WORK/two-leaf.pem" 2>/dev/null
+cat "$WORK/two-leaf.pem" "$T/intermediate.pem" >"$WORK/two.pem"
+$L --color never "$WORK/two.pem" >"$WORK/two.txt" 2>&1
+expect_grep '^  leaf    pbx.example.test, RSA-2048' "text: the leaf is named by the SAN that covers the FQDN" "$WORK/two.txt"
+# -q starts with the first failure, not a blank line.
+$L -q --color never "$T/expired.pem" >"$WORK/q.txt" 2>/dev/null
+if [ -n "$(head -n 1 "$WORK/q.txt")" ]; then ok "-q: no blank first line"; else not_ok "-q: no blank first line" "$(head -c 100 "$WORK/q.txt")"; fi
+# With 2>&1 (cron's recipe) an input's error is said once.
+sh -c "$L --color never $T/good.pem $T/truncated.pem 2>&1" >"$WORK/twice.txt"
+n=$(grep -c 'truncated.pem: bad PEM\|truncated.pem: .*PEM' "$WORK/twice.txt")
+if [ "$n" -eq 1 ]; then ok "2>&1: the error is said once"; else not_ok "2>&1: the error is said once" "$n times: $(cat "$WORK/twice.txt" | head -c 400)"; fi
+expect_exit 3 "stderr apart: still one line there" -- $L "$T/good.pem" "$T/truncated.pem"
+one_line_err=$(wc -l <"$WORK/err")
+if [ "$one_line_err" -eq 1 ]; then ok "stderr apart: one line"; else not_ok "stderr apart: one line" "$one_line_err"; fi
+# rules --help, -V, --version with OpenSSL and the roots' source.
+expect_exit 0 "rules --help" -- $BWC rules --help
+expect_grep '^usage: bwcertcheck rules' "rules --help: its usage" "$WORK/out"
+expect_exit 0 "-V" -- $BWC -V
+expect_grep '^OpenSSL 3' "--version names the OpenSSL library" "$WORK/out"
+expect_grep '^built-in roots: [0-9]*, from Debian.s ca-certificates [0-9]' "--version names the roots' source" "$WORK/out"
+expect_grep "(Mozilla's store as of 20[0-9][0-9]-[01][0-9]-[0-3][0-9])" "--version dates the roots" "$WORK/out"
+expect_exit 0 "lint -V" -- $BWC lint -V
+expect_exit 0 "--help" -- $BWC --help
+expect_grep 'env:VAR, file:PATH, stdin' "--help names --password stdin" "$WORK/out"
+# The man page's synopsis.
+if command -v mandoc >/dev/null 2>&1; then
+	mandoc -Tascii "$TOP/man/bwcertcheck.1" 2>/dev/null | col -b >"$WORK/man.txt"
+	expect_grep 'bwcertcheck probe \[options\] host\[:port\] \.\.\.' "man: probe's synopsis" "$WORK/man.txt"
+	expect_grep '^ *bwcertcheck listen \[options\]' "man: listen's synopsis line" "$WORK/man.txt"
+	expect_no_grep "(.-.) is standard input" "man: '-' is standard input, in words" "$WORK/man.txt"
+fi
+# make demo's files are not where every test run empties.
+if grep -q '^dir=.*tests/out' "$TOP/scripts/demo.sh"; then
+	not_ok "demo: files outside tests/out" "scripts/demo.sh writes under tests/out"
+else
+	ok "demo: files outside tests/out"
+fi
+
 finish
