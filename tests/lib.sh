@@ -104,3 +104,14 @@ check_formats() {
 		fi
 	fi
 }
+
+# need_testdata: T is the test PKI tests/run.sh made ($TESTDATA), or one
+# made here in $WORK when a test runs on its own.
+need_testdata() {
+	if [ -z "${TESTDATA:-}" ]; then
+		TESTDATA=$WORK/pki
+		sh "$TOP/testdata/mkpki.sh" "$TESTDATA" >/dev/null 2>&1 ||
+		    { echo "$SUITE: testdata/mkpki.sh failed"; exit 1; }
+	fi
+	T=$TESTDATA
+}

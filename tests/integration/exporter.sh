@@ -14,12 +14,7 @@ BWC=${BWC:-$TOP/bwcertcheck}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/servers.sh"
 servers_init
-if [ -z "${TESTDATA:-}" ]; then
-	TESTDATA=$WORK/pki
-	sh "$TOP/testdata/mkpki.sh" "$TESTDATA" >/dev/null 2>&1 ||
-	    { echo "exporter: mkpki.sh failed"; exit 1; }
-fi
-T=$TESTDATA
+need_testdata
 FQ=pbx.example.test
 HC="$PY $TOP/tests/integration/http_client.py"
 CONTRIB=$TOP/contrib

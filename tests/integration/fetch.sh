@@ -17,12 +17,7 @@ BWC=${BWC:-$TOP/bwcertcheck}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/servers.sh"
 servers_init
-if [ -z "${TESTDATA:-}" ]; then
-	TESTDATA=$WORK/pki
-	sh "$TOP/testdata/mkpki.sh" "$TESTDATA" >/dev/null 2>&1 ||
-	    { echo "fetch: mkpki.sh failed"; exit 1; }
-fi
-T=$TESTDATA
+need_testdata
 # Nothing here may go through a proxy: every URL is on 127.0.0.1.
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 TO=2

@@ -13,12 +13,7 @@ BWC=${BWC:-$TOP/bwcertcheck}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/servers.sh"
 servers_init
-if [ -z "${TESTDATA:-}" ]; then
-	TESTDATA=$WORK/pki
-	sh "$TOP/testdata/mkpki.sh" "$TESTDATA" >/dev/null 2>&1 ||
-	    { echo "fleet: mkpki.sh failed"; exit 1; }
-fi
-T=$TESTDATA
+need_testdata
 FQ=pbx.example.test
 P="$BWC probe --trust-store $T/root.pem --timeout 5"
 CH="-cert_chain $T/intermediate.pem"

@@ -17,12 +17,7 @@ SUITE=hostile_servers
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BWC=${BWC:-$TOP/bwcertcheck}
 . "$TOP/tests/lib.sh"
-if [ -z "${TESTDATA:-}" ]; then
-	TESTDATA=$WORK/pki
-	sh "$TOP/testdata/mkpki.sh" "$TESTDATA" >/dev/null 2>&1 ||
-	    { echo "hostile_servers: mkpki.sh failed"; exit 1; }
-fi
-T=$TESTDATA
+need_testdata
 TO=2
 # How long past --timeout a run may take to end: its own start and exit.
 SLACK=1

@@ -16,12 +16,7 @@ BWC=${BWC:-$TOP/bwcertcheck}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/servers.sh"
 servers_init
-if [ -z "${TESTDATA:-}" ]; then
-	TESTDATA=$WORK/pki
-	sh "$TOP/testdata/mkpki.sh" "$TESTDATA" >/dev/null 2>&1 ||
-	    { echo "listen: mkpki.sh failed"; exit 1; }
-fi
-T=$TESTDATA
+need_testdata
 CLIENT="$SRV_PY $TOP/tests/integration/listen_client.py"
 OPTIONS_REQ='OPTIONS sip:test@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bK1\r\nFrom: <sip:pbx@127.0.0.1>;tag=1\r\nTo: <sip:test@127.0.0.1>\r\nCall-ID: 1@pbx\r\nCSeq: 1 OPTIONS\r\nUser-Agent: s_client\r\nContent-Length: 0\r\n\r\n'
 

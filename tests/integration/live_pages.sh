@@ -13,12 +13,7 @@ BWC=${BWC:-$TOP/bwcertcheck}
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/integration/servers.sh"
 servers_init
-if [ -z "${TESTDATA:-}" ]; then
-	TESTDATA=$WORK/pki
-	sh "$TOP/testdata/mkpki.sh" "$TESTDATA" >/dev/null 2>&1 ||
-	    { echo "live_pages: mkpki.sh failed"; exit 1; }
-fi
-T=$TESTDATA
+need_testdata
 CHECK="$PY $TOP/tests/pages_check.py"
 
 start_s_server ALL -cert "$T/good-leaf.pem" -key "$T/good.key" \
