@@ -52,6 +52,7 @@ static const struct option long_options[] = {
 	{ "disable", required_argument, NULL, OPT_DISABLE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "show-chain", no_argument, NULL, 'v' },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "colour", required_argument, NULL, OPT_COLOR },
 	{ "each", no_argument, NULL, OPT_EACH },
@@ -105,6 +106,8 @@ static const char usage_text[] =
 "  --disable ID[,ID...]   skip rules (reported as skipped)\n"
 "  --config FILE          INI file with the same settings and a [policy] section\n"
 "  -q, --quiet            only failures\n"
+"  -v, --show-chain       (text) print each certificate: subject, issuer,\n"
+"                         serial, SANs, validity, key, SHA-256 fingerprint\n"
 "  --color WHEN           auto, always, never\n"
 "lint:\n"
 "  --key FILE             the private key; check that it matches the leaf\n"
@@ -268,6 +271,9 @@ apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
 		return 0;
 	case 'q':
 		run->quiet = true;
+		return 0;
+	case 'v':
+		run->show_chain = true;
 		return 0;
 	case OPT_COLOR:
 		cli->color = arg;
@@ -695,6 +701,7 @@ run_command(struct run *run, struct cli *cli, char **args, int nargs)
 	report_begin(&rep, fmt, out.fp, &run->policy, run->now, run->quiet,
 	    report_command_of(cli->cmd));
 	rep.color = strcmp(fmt->name, "text") == 0 && want_color(cli, out.fp);
+	rep.show_chain = run->show_chain;
 	rep.write_failed = write_failed;
 	rep.write_failed_arg = &out;
 	if (cli->cmd == CMD_LINT)
@@ -762,14 +769,14 @@ main(int argc, char **argv)
 	/* First pass: find --config, whose settings the command line overrides. */
 	opterr = 0;
 	optind = 2;
-	while ((opt = getopt_long(argc, argv, "qo:V", long_options, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "qo:Vv", long_options, NULL)) != -1)
 		if (opt == OPT_CONFIG)
 			cli.config_path = optarg;
 	if (cli.config_path != NULL && (rc = apply_config(&run, &cli)) != 0)
 		goto out;
 	opterr = 1;
 	optind = 2;
-	while ((opt = getopt_long(argc, argv, "qo:V", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "qo:Vv", long_options, NULL)) != -1) {
 		switch (opt) {
 		case OPT_HELP:
 			fputs(usage_text, stdout);

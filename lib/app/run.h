@@ -24,6 +24,7 @@ struct run {
 	bool disabled[RULES_MAX];	/* by index into rule_table */
 	bool each;			/* --each */
 	bool quiet;
+	bool show_chain;		/* -v, --show-chain */
 	/*
 	 * The report goes where standard error goes (a terminal, cron's
 	 * "2>&1"): an input's error, which the report holds, is not also

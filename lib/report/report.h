@@ -23,6 +23,7 @@ struct report {
 	time_t now;			/* the instant judged at (--at or the clock) */
 	enum report_command command;
 	bool color;		/* escape sequences allowed (text only) */
+	bool show_chain;	/* text: every certificate in full (-v) */
 	bool quiet;		/* only failures */
 	enum result worst;	/* over the subjects reported so far */
 	size_t n_subjects;

@@ -114,6 +114,48 @@ leaf_label(const struct report *r, const struct subject *s,
 	return facts_label(leaf);
 }
 
+struct show_ctx {
+	struct report *r;
+	const struct chain_facts *c;
+};
+
+/* One certificate in full, as certigo and s_client -showcerts give it. */
+static void
+show_cert(const struct cert_facts *f, int idx, void *arg)
+{
+	struct show_ctx *x = arg;
+	FILE *out = x->r->out;
+	char nb[32], na[32], *san;
+	size_t i;
+
+	if (idx < 0)
+		fprintf(out, "  root    (from the trust store)\n");
+	else
+		fprintf(out, "  cert %d%s\n", idx, (size_t)idx == x->c->leaf ?
+		    " (leaf)" : "");
+	fprintf(out, "          subject  %s\n", f->subject);
+	fprintf(out, "          issuer   %s\n", f->issuer);
+	fprintf(out, "          serial   %s\n", f->serial_hex);
+	if (f->n_san_dns > 0) {
+		fputs("          san      ", out);
+		for (i = 0; i < f->n_san_dns; i++) {
+			san = esc_printable(f->san_dns[i].ptr, f->san_dns[i].len);
+			fprintf(out, "%s%s", i > 0 ? ", " : "", san);
+			free(san);
+		}
+		fputc('\n', out);
+	}
+	if (f->times_valid) {
+		time_format(f->not_before, nb, sizeof(nb));
+		time_format(f->not_after, na, sizeof(na));
+		fprintf(out, "          valid    %s to %s\n", nb, na);
+	}
+	fprintf(out, "          key      %s-%d%s%s\n", key_type_name(f->key_type),
+	    f->key_bits, f->key_curve != NULL ? " " : "",
+	    f->key_curve != NULL ? f->key_curve : "");
+	fprintf(out, "          sha256   %s\n", f->sha256_hex);
+}
+
 static void
 text_header(struct report *r, const struct subject *s)
 {
@@ -232,6 +274,21 @@ text_client_line(void *arg, const char *label, const char *text)
 	fprintf(r->out, "  %-7s %s\n", label, text);
 }
 
+/* -v: every certificate of the chain as it came, then a root from the store. */
+static void
+text_chain(struct report *r, const struct subject *s)
+{
+	struct show_ctx x = { r, &s->chain };
+	size_t i;
+
+	if (!r->show_chain || !s->has_chain)
+		return;
+	for (i = 0; i < s->chain.n; i++)
+		show_cert(&s->chain.certs[i], (int)i, &x);
+	if (s->chain.has_anchor && s->chain.anchor_input < 0)
+		show_cert(&s->chain.anchor, -1, &x);
+}
+
 static void
 text_subject(struct report *r, const struct subject *s)
 {
@@ -258,6 +315,7 @@ text_subject(struct report *r, const struct subject *s)
 		fprintf(r->out, "  fqdn    %s\n", s->fqdn);
 	if (!r->quiet) {
 		text_header(r, s);
+		text_chain(r, s);
 		text_probe(r, s);
 		if (s->kind == SUBJECT_CLIENT)
 			report_client_lines(&s->client, text_client_line, r);
