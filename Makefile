@@ -11,6 +11,9 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# Shell completion: where bash-completion and zsh look for them.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
 CC ?= cc
@@ -166,12 +169,16 @@ deb-check:
 	@sh tests/package/deb.sh
 
 install: bwcertcheck
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 bwcertcheck $(DESTDIR)$(BINDIR)/bwcertcheck
 	install -m 0644 man/bwcertcheck.1 $(DESTDIR)$(MANDIR)/man1/bwcertcheck.1
+	install -m 0644 completions/bwcertcheck.bash $(DESTDIR)$(BASHCOMPDIR)/bwcertcheck
+	install -m 0644 completions/_bwcertcheck $(DESTDIR)$(ZSHCOMPDIR)/_bwcertcheck
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/bwcertcheck $(DESTDIR)$(MANDIR)/man1/bwcertcheck.1
+	rm -f $(DESTDIR)$(BINDIR)/bwcertcheck $(DESTDIR)$(MANDIR)/man1/bwcertcheck.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/bwcertcheck $(DESTDIR)$(ZSHCOMPDIR)/_bwcertcheck
 
 clean-objects:
 	rm -f bwcertcheck *.o lib/*/*.o rules/*.o tests/*.o libbwc.a $(TEST_BIN) $(TEST_TOOLS) \

@@ -38,6 +38,8 @@ have_cmd clang || add clang
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
 	add libclang-rt-dev
 have_cmd valgrind || add valgrind
+# The zsh completion is checked by zsh itself.
+have_cmd zsh || add zsh
 # The Debian package: build it, lint it, install it, read its man page.
 have_cmd dpkg-buildpackage || add dpkg-dev
 have_cmd dh || add debhelper
