@@ -114,6 +114,7 @@ static const char usage_text[] =
 "  --password SPEC        PKCS#12 / key password: env:VAR, file:PATH, stdin,\n"
 "                         pass:TEXT\n"
 "  --each                 every file (or file of a directory) is its own chain\n"
+"  --jobs N               with --each, judge up to N chains at once\n"
 "probe:\n"
 "  --port N               default port (5061)\n"
 "  --timeout SEC          bound on each target (10)\n"

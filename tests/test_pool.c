@@ -162,6 +162,76 @@ test_pool_a_slow_first_item_holds_at_most_window_items(void **state)
 	pthread_cond_destroy(&c.cv);
 }
 
+/* caller_works: the caller is one of the jobs and works too. */
+struct thread_ctx {
+	pthread_mutex_t mu;
+	size_t thread_of[N_ITEMS];
+	int worked[N_ITEMS];
+	size_t n_delivered;
+	bool in_order;
+};
+
+static void
+thread_work(void *arg, size_t i, size_t thread)
+{
+	struct thread_ctx *c = arg;
+	struct timespec ts = { 0, (long)(i % 5) * 200000 };
+
+	nanosleep(&ts, NULL);
+	pthread_mutex_lock(&c->mu);
+	c->thread_of[i] = thread;
+	c->worked[i]++;
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void
+thread_deliver(void *arg, size_t i, bool failed)
+{
+	struct thread_ctx *c = arg;
+
+	if (i != c->n_delivered || failed)
+		c->in_order = false;
+	c->n_delivered++;
+}
+
+static void
+run_caller_works(int jobs)
+{
+	struct thread_ctx *c = calloc(1, sizeof(*c));
+	struct pool_spec spec = { .n = N_ITEMS, .jobs = jobs,
+	    .caller_works = true, .work_on = thread_work,
+	    .deliver = thread_deliver };
+	bool caller_worked = false;
+	size_t i;
+
+	assert_non_null(c);
+	pthread_mutex_init(&c->mu, NULL);
+	c->in_order = true;
+	spec.arg = c;
+	/* jobs threads in all: the caller and jobs - 1 others. */
+	assert_int_equal(pool_run(&spec), jobs - 1);
+	assert_true(c->in_order);
+	assert_int_equal(c->n_delivered, N_ITEMS);
+	for (i = 0; i < N_ITEMS; i++) {
+		assert_int_equal(c->worked[i], 1);
+		assert_in_range(c->thread_of[i], 0, (size_t)jobs - 1);
+		caller_worked |= c->thread_of[i] == 0;
+	}
+	/* Each item sleeps; the caller never waits idle for 200 of them. */
+	assert_true(caller_worked);
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+static void
+test_pool_caller_works_counts_as_a_job_and_delivers_in_order(void **state)
+{
+	(void)state;
+	run_caller_works(4);
+	run_caller_works(2);
+	run_caller_works(1);
+}
+
 static void
 test_pool_default_window_is_128_per_job_from_1024_to_8192(void **state)
 {
@@ -215,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_pool_one_job_runs_every_item_in_the_caller),
 		cmocka_unit_test(test_pool_out_of_memory_in_one_item_ends_that_item_only),
 		cmocka_unit_test(test_pool_a_slow_first_item_holds_at_most_window_items),
+		cmocka_unit_test(test_pool_caller_works_counts_as_a_job_and_delivers_in_order),
 		cmocka_unit_test(test_pool_default_window_is_128_per_job_from_1024_to_8192),
 		cmocka_unit_test(test_oom_guard_returns_minus_one_and_guards_nest),
 	};

@@ -4,7 +4,8 @@
  * One mutex guards the little shared state: the next item to start,
  * how many were delivered, and each item's state.  Workers wait on
  * `room` while the window is full; the calling thread waits on `done`
- * for the next item in order.
+ * for the next item in order (with caller_works, only once it has no
+ * item of its own to work on).
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -34,6 +35,13 @@ struct pool {
 struct one_item {
 	const struct pool_spec *spec;
 	size_t i;
+	size_t thread;
+};
+
+/* A worker thread: its pool and its number (1.., 0 is the caller's). */
+struct thread_arg {
+	struct pool *p;
+	size_t id;
 };
 
 size_t
@@ -59,14 +67,17 @@ call_work(void *arg)
 {
 	struct one_item *it = arg;
 
-	it->spec->work(it->spec->arg, it->i);
+	if (it->spec->work_on != NULL)
+		it->spec->work_on(it->spec->arg, it->i, it->thread);
+	else
+		it->spec->work(it->spec->arg, it->i);
 }
 
-/* work() for item i; false when it ran out of memory. */
+/* work() for item i in thread; false when it ran out of memory. */
 static bool
-run_item(const struct pool_spec *spec, size_t i)
+run_item(const struct pool_spec *spec, size_t i, size_t thread)
 {
-	struct one_item it = { .spec = spec, .i = i };
+	struct one_item it = { .spec = spec, .i = i, .thread = thread };
 
 	return oom_guard(call_work, &it) == 0;
 }
@@ -74,7 +85,8 @@ run_item(const struct pool_spec *spec, size_t i)
 static void *
 worker(void *arg)
 {
-	struct pool *p = arg;
+	struct thread_arg *ta = arg;
+	struct pool *p = ta->p;
 	size_t i;
 	bool ok;
 
@@ -90,7 +102,7 @@ worker(void *arg)
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
 
-		ok = run_item(p->spec, i);
+		ok = run_item(p->spec, i, ta->id);
 
 		pthread_mutex_lock(&p->mu);
 		p->state[i] = ok ? ITEM_DONE : ITEM_FAILED;
@@ -157,12 +169,38 @@ pool_fds_available(long want, long *limit)
 	return *limit - open;
 }
 
+/*
+ * The caller's turn with caller_works: deliver item i once it is done,
+ * working on the next free item meanwhile.  Called and returns locked;
+ * true when item i was done, false when it failed.
+ */
+static bool
+caller_wait(struct pool *p, size_t i)
+{
+	size_t j;
+	bool ok;
+
+	while (p->state[i] == ITEM_PENDING) {
+		if (p->next < p->spec->n &&
+		    p->next < p->delivered + p->window) {
+			j = p->next++;
+			pthread_mutex_unlock(&p->mu);
+			ok = run_item(p->spec, j, 0);
+			pthread_mutex_lock(&p->mu);
+			p->state[j] = ok ? ITEM_DONE : ITEM_FAILED;
+		} else
+			pthread_cond_wait(&p->done, &p->mu);
+	}
+	return p->state[i] == ITEM_DONE;
+}
+
 int
 pool_run(const struct pool_spec *spec)
 {
 	struct pool p;
 	pthread_attr_t attr;
 	pthread_t *th = NULL;
+	struct thread_arg *ta = NULL;
 	size_t i, want;
 	int nth = 0;
 	bool attr_ok;
@@ -174,6 +212,9 @@ pool_run(const struct pool_spec *spec)
 		want = spec->n;
 	if (want > POOL_MAX_THREADS)
 		want = POOL_MAX_THREADS;
+	/* A caller that works is one of the jobs. */
+	if (spec->caller_works)
+		want--;
 
 	memset(&p, 0, sizeof(p));
 	p.spec = spec;
@@ -183,16 +224,19 @@ pool_run(const struct pool_spec *spec)
 	pthread_cond_init(&p.done, NULL);
 	pthread_cond_init(&p.room, NULL);
 
-	if (want > 1) {
+	if (want > (spec->caller_works ? 0 : 1)) {
 		limit_arenas();
 		th = xcalloc(want, sizeof(*th));
+		ta = xcalloc(want, sizeof(*ta));
 		attr_ok = pthread_attr_init(&attr) == 0;
 		if (attr_ok)
 			(void)pthread_attr_setstacksize(&attr, POOL_STACK_SIZE);
-		for (i = 0; i < want; i++)
+		for (i = 0; i < want; i++) {
+			ta[i] = (struct thread_arg){ .p = &p, .id = i + 1 };
 			if (pthread_create(&th[i], attr_ok ? &attr : NULL,
-			    worker, &p) != 0)
+			    worker, &ta[i]) != 0)
 				break;
+		}
 		nth = (int)i;	/* fewer threads is slower, not wrong */
 		if (attr_ok)
 			pthread_attr_destroy(&attr);
@@ -202,12 +246,16 @@ pool_run(const struct pool_spec *spec)
 		bool ok;
 
 		if (nth == 0)
-			ok = run_item(spec, i);
+			ok = run_item(spec, i, 0);
 		else {
 			pthread_mutex_lock(&p.mu);
-			while (p.state[i] == ITEM_PENDING)
-				pthread_cond_wait(&p.done, &p.mu);
-			ok = p.state[i] == ITEM_DONE;
+			if (spec->caller_works)
+				ok = caller_wait(&p, i);
+			else {
+				while (p.state[i] == ITEM_PENDING)
+					pthread_cond_wait(&p.done, &p.mu);
+				ok = p.state[i] == ITEM_DONE;
+			}
 			pthread_mutex_unlock(&p.mu);
 		}
 		spec->deliver(spec->arg, i, !ok);
@@ -222,6 +270,7 @@ pool_run(const struct pool_spec *spec)
 	pthread_cond_destroy(&p.done);
 	pthread_cond_destroy(&p.room);
 	free(th);
+	free(ta);
 	free(p.state);
 	return nth;
 }

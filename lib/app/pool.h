@@ -38,12 +38,27 @@ struct pool_spec {
 	/* In the calling thread, in order; failed: work() ran out of memory. */
 	void (*deliver)(void *arg, size_t i, bool failed);
 	void *arg;
+	/*
+	 * For work that keeps a CPU busy (lint): the calling thread is one
+	 * of the jobs, and works on the next item free rather than sleep
+	 * while the one to deliver is not done.  Work done by the caller
+	 * delays no delivery by more than that item; a thread that sleeps
+	 * and is woken for every item costs CPU time the work needs.
+	 */
+	bool caller_works;
+	/*
+	 * Instead of work, when set: also told which thread runs the item,
+	 * 0 for the calling thread and 1, 2... for the others (below jobs
+	 * with caller_works, at most jobs without), so a caller can give
+	 * each thread state of its own.
+	 */
+	void (*work_on)(void *arg, size_t i, size_t thread);
 };
 
 /*
  * Run spec to the end.  Returns the number of worker threads that ran
- * (0 when everything ran in the calling thread: one job, one item, or
- * no thread could be started).
+ * besides the calling thread (0 when everything ran in the calling
+ * thread: one job, one item, or no thread could be started).
  */
 int pool_run(const struct pool_spec *spec);
 

@@ -132,6 +132,43 @@ mkdir -p "$WORK/dir"
 cp "$T/good.pem" "$T/no-ku.pem" "$WORK/dir/"
 expect_exit 0 "--each over a directory" -- $L --each "$WORK/dir"
 
+# --jobs: several chains judged at once give the report of one at a time,
+# in every format: subjects in input order, the same lines on stderr (an
+# unreadable file, an empty folder), the same exit status.
+J=$WORK/jobs
+mkdir -p "$J/folder/pbx" "$J/folder/deeper" "$J/empty"
+for f in good expired expiring self-signed ec sha1 md5 no-ku incomplete \
+    truncated bad-base64 empty good-crlf good-with-root; do
+	cp "$T/$f.pem" "$J/folder/$f.pem"
+done
+cp "$T/good-pem.p7b" "$T/good.der" "$T/garbage.der" "$T/good.key" "$J/folder/"
+cp "$T/intermediate.pem" "$J/folder/chain.pem"
+cp "$T/good.pem" "$J/folder/pbx/fullchain.pem"
+cp "$T/good.key" "$J/folder/pbx/privkey.pem"
+echo "not a certificate" >"$J/folder/README"
+ln -s nowhere "$J/folder/dangling.pem"
+# One instant for both runs: JUnit stamps each suite with it.
+AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+for fmt in text json junit sarif nagios prometheus markdown; do
+	$L --each --jobs 1 --at "$AT" --format "$fmt" "$J/folder" "$T/good.pem" \
+	    "$J/empty" "$T/expired.pem" >"$J/one.$fmt" 2>"$J/one.$fmt.err"
+	rc1=$?
+	$L --each --jobs 4 --at "$AT" --format "$fmt" "$J/folder" "$T/good.pem" \
+	    "$J/empty" "$T/expired.pem" >"$J/four.$fmt" 2>"$J/four.$fmt.err"
+	rc4=$?
+	if [ "$rc1" = "$rc4" ] && cmp -s "$J/one.$fmt" "$J/four.$fmt" &&
+	    cmp -s "$J/one.$fmt.err" "$J/four.$fmt.err"; then
+		ok "--jobs 4 gives the --jobs 1 report, $fmt (exit $rc1)"
+	else
+		not_ok "--jobs 4 gives the --jobs 1 report, $fmt" \
+		    "exit $rc1 vs $rc4; $(diff "$J/one.$fmt" "$J/four.$fmt" | head -n 5)"
+	fi
+done
+expect_json '[s["name"].rsplit("/", 1)[-1] for s in d["subjects"]][-3:] == ["good.pem", "empty", "expired.pem"] and (lambda n: n == sorted(n) and len(n) == 18)([s["name"] for s in d["subjects"]][:-3])' \
+    "--jobs: subjects in input order, a folder's sorted" "$J/four.json"
+expect_json 'd["exit_code"] == 2 and any(s["name"].endswith("/pbx") for s in d["subjects"])' \
+    "--jobs: the certbot folder is one chain, the worst result wins" "$J/four.json"
+
 # Bad input: one line on stderr naming the file, exit 3.
 bad_input() {
 	expect_exit 3 "$1: exit 3" -- $L "$2"
