@@ -35,7 +35,7 @@ enum {
 	OPT_EACH, OPT_FETCH, OPT_P12, OPT_HELP, OPT_VERSION, OPT_CRIT_DAYS,
 	OPT_LISTEN, OPT_INTERVAL, OPT_ALLOW,
 	OPT_CERT, OPT_COUNT, OPT_REQUIRE_CLIENT_CERT,
-	OPT_CLIENT_CERT, OPT_CLIENT_KEY,
+	OPT_CLIENT_CERT, OPT_CLIENT_KEY, OPT_SAVE_CHAIN,
 };
 
 /* The long options: one table, shared by the command line and --config. */
@@ -77,6 +77,7 @@ static const struct option long_options[] = {
 	{ "require-client-cert", no_argument, NULL, OPT_REQUIRE_CLIENT_CERT },
 	{ "client-cert", required_argument, NULL, OPT_CLIENT_CERT },
 	{ "client-key", required_argument, NULL, OPT_CLIENT_KEY },
+	{ "save-chain", required_argument, NULL, OPT_SAVE_CHAIN },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -126,6 +127,7 @@ static const char usage_text[] =
 "  --targets FILE         one target a line: HOST[:PORT] [FQDN]\n"
 "  --jobs N               probe up to N targets at once\n"
 "  --shard I/N            take only the I-th of N slices of the targets\n"
+"  --save-chain DIR       write each served chain as PEM into DIR\n"
 "  --client-cert FILE     present this certificate when a server asks for one\n"
 "  --client-key FILE      the key of --client-cert (mutual TLS)\n"
 "fix-chain (also --trust-store, --fqdn, --at, --key, --password, --format):\n"
@@ -348,6 +350,9 @@ apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
 		return 0;
 	case OPT_CLIENT_KEY:
 		run->client_key_path = arg;
+		return 0;
+	case OPT_SAVE_CHAIN:
+		run->save_chain_dir = arg;
 		return 0;
 	default:
 		*err = xstrdup("unknown option");
@@ -575,6 +580,7 @@ want_color(const struct cli *cli, FILE *out)
 static int
 finish_run(struct run *run, struct cli *cli)
 {
+	struct stat sb;
 	char *err = NULL;
 	int rc;
 
@@ -585,6 +591,21 @@ finish_run(struct run *run, struct cli *cli)
 		return usage_error("--at: not an RFC 3339 time or @EPOCH: '%s'",
 		    cli->at);
 	run->now_fixed = cli->at != NULL;
+	/* --save-chain DIR must be there to write in, before anything is probed. */
+	if (run->save_chain_dir != NULL) {
+		const char *why = NULL;
+
+		if (stat(run->save_chain_dir, &sb) != 0)
+			why = strerror(errno);
+		else if (!S_ISDIR(sb.st_mode))
+			why = "not a directory";
+		else if (access(run->save_chain_dir, W_OK) != 0)
+			why = strerror(errno);
+		if (why != NULL) {
+			diag_error("--save-chain %s: %s", run->save_chain_dir, why);
+			return EXIT_UNKNOWN;
+		}
+	}
 	if (cli->disable.len > 0 && (rc = apply_disable(run, cli->disable.ptr)) != 0)
 		return rc;
 	if (cli->fqdn_raw != NULL) {

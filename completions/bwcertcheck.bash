@@ -60,6 +60,11 @@ _bwcertcheck()
 		compopt -o filenames 2>/dev/null
 		return
 		;;
+	--save-chain)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		return
+		;;
 	--fqdn | --at | --warn-days | --crit-days | --port | --timeout | \
 	    --servername | --connect | --resolver | --jobs | --shard | --listen | \
 	    --interval | --allow | --count)
@@ -72,7 +77,7 @@ _bwcertcheck()
 	case $cmd in
 	lint) opts="$common --key --password --each --jobs" ;;
 	probe) opts="$common --port --timeout --servername --no-sni --connect
-		--resolver --srv --sip --targets --jobs --shard
+		--resolver --srv --sip --targets --jobs --shard --save-chain
 		--client-cert --client-key" ;;
 	fix-chain) opts="$common --key --password --fetch --timeout --p12" ;;
 	listen) opts="$common --listen --port --timeout --cert --key --password

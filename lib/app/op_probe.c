@@ -9,6 +9,7 @@
  * targets in input order, whatever order they finished in.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "x509/chain.h"
@@ -440,6 +442,46 @@ host_work(void *arg, size_t i)
 	}
 }
 
+/*
+ * --save-chain: the chain an address served, as PEM, in DIR/NAME.pem
+ * with NAME the target and the address ("pbx.example.com_5061_192.0.2.7"),
+ * to lint later, attach to a ticket or install.  Returns 0, or -1 after
+ * saying on stderr why it could not be written.
+ */
+static int
+save_chain(const struct run *run, const struct probe_entry *e)
+{
+	struct buf name = { 0 };
+	FILE *f;
+	char *path;
+	int i, rc = 0;
+
+	buf_adds(&name, e->name);
+	if (e->address != NULL && strstr(e->name, e->address) == NULL)
+		buf_addf(&name, "_%s", e->address);
+	for (size_t k = 0; k < name.len; k++)
+		if (!isalnum((unsigned char)name.ptr[k]) && name.ptr[k] != '.' &&
+		    name.ptr[k] != '-')
+			name.ptr[k] = '_';
+	path = xasprintf("%s/%s.pem", run->save_chain_dir, name.ptr);
+	if ((f = fopen(path, "w")) == NULL) {
+		diag_error("--save-chain: %s: %s", path, strerror(errno));
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < sk_X509_num(e->res.chain); i++)
+		if (PEM_write_X509(f, sk_X509_value(e->res.chain, i)) != 1)
+			rc = -1;
+	if (fclose(f) != 0 || rc != 0) {
+		diag_error("--save-chain: %s: could not be written", path);
+		rc = -1;
+	}
+out:
+	free(path);
+	buf_free(&name);
+	return rc;
+}
+
 /* Judge and report one address; returns its result. */
 static enum result
 report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
@@ -472,6 +514,10 @@ report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
 	run_judge(run, &s);
 	report_subject(rep, &s);
 	r = s.result;
+	/* A chain not saved as asked: the run could not do all it was told. */
+	if (run->save_chain_dir != NULL && e->error == NULL &&
+	    e->res.chain != NULL && save_chain(run, e) != 0)
+		r = result_worst(r, RESULT_ERROR);
 	subject_free(&s);
 	free(where);
 	return r;

@@ -67,6 +67,7 @@ struct run {
 	/* probe: mutual TLS */
 	const char *client_cert_path;	/* --client-cert */
 	const char *client_key_path;	/* --client-key */
+	const char *save_chain_dir;	/* --save-chain: each served chain as PEM */
 	struct client_id *client;	/* both, loaded: probe_client_load() */
 };
 

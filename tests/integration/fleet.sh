@@ -66,6 +66,8 @@ expect_json 'sorted(n["rule"] for n in d["subjects"][0]["not_checked"]) == ["dns
 expect_exit 0 "address without --fqdn: text" -- $P --color never "127.0.0.1:$GOOD_PORT"
 expect_grep '^COMPLIANT (not checked: fqdn-match: ' "text: no bare COMPLIANT" "$WORK/out"
 
+printf '127.0.0.1:%s %s\n' "$GOOD_PORT" "$FQ" >"$WORK/one-target"
+
 ## The words of a probe report.
 expect_exit 0 "text: a served chain" -- $P --fqdn $FQ --color never "127.0.0.1:$GOOD_PORT"
 expect_grep '^  chain   2 certificates served$' "text: a server's chain is 'served', not 'given'" "$WORK/out"
@@ -75,6 +77,27 @@ expect_exit 2 "TLS 1.3 only" -- $P --fqdn $FQ --color never "127.0.0.1:$TLS13_PO
 n=$(grep '^  tls ' "$WORK/out" | grep -o 'TLSv1.3' | wc -l)
 if [ "$n" -eq 1 ]; then ok "TLS 1.3 only: the tls line says TLSv1.3 once"; else not_ok "TLS 1.3 only: the tls line says TLSv1.3 once" "$(grep '^  tls ' "$WORK/out")"; fi
 expect_no_grep 'no TLS 1.2 handshake: no TLS 1.2' "TLS 1.3 only: no repeated words" "$WORK/out"
+
+## --save-chain DIR: each served chain as PEM, to lint later.
+mkdir -p "$WORK/chains"
+expect_exit 0 "--save-chain: probe" -- $P --fqdn $FQ --save-chain "$WORK/chains" "127.0.0.1:$GOOD_PORT"
+saved="$WORK/chains/${FQ}_${GOOD_PORT}_127.0.0.1.pem"
+if [ -f "$saved" ] && [ "$(grep -c 'BEGIN CERTIFICATE' "$saved")" -eq 2 ]; then
+	ok "--save-chain: one PEM file with the two certificates served"
+else
+	not_ok "--save-chain: one PEM file with the two certificates served" "$(ls "$WORK/chains")"
+fi
+expect_exit 0 "--save-chain: the saved chain lints the same" -- $BWC lint --trust-store "$T/root.pem" --fqdn $FQ "$saved"
+mkdir -p "$WORK/chains2"
+expect_exit 0 "--save-chain: an address without --fqdn" -- $P --save-chain "$WORK/chains2" "127.0.0.1:$GOOD_PORT"
+if [ -f "$WORK/chains2/127.0.0.1_$GOOD_PORT.pem" ]; then
+	ok "--save-chain: named by the address alone when there is no name"
+else
+	not_ok "--save-chain: named by the address alone when there is no name" "$(ls "$WORK/chains2")"
+fi
+expect_exit 3 "--save-chain to a missing folder: exit 3 before probing" -- $P --fqdn $FQ --save-chain "$WORK/none" "127.0.0.1:$GOOD_PORT"
+expect_grep "^bwcertcheck: --save-chain $WORK/none: No such file or directory\$" "--save-chain: says why" "$WORK/err"
+if [ ! -s "$WORK/out" ]; then ok "--save-chain error: no report"; else not_ok "--save-chain error: no report" "$(head -c 200 "$WORK/out")"; fi
 
 ## DNS through dnsmasq: a name with an AAAA record only, its IPv6 port
 ## closed; a name that does not exist.
