@@ -609,19 +609,29 @@ work_base(struct work *w, const struct run *run)
 	}
 }
 
-/* What a failed item leaves: its host alone, with the cause. */
+/*
+ * A probed item, ready to report: a zone whose look-up failed becomes
+ * its one error entry; an item that ran out of memory (failed), its host
+ * alone with the cause, what the probe had found being lost.
+ */
 static void
-item_failed(struct host_item *it)
+item_settle(struct host_item *it, bool failed)
 {
 	struct probe_entry *e;
-	char *name = host_port(it->host, it->port);
+	char *name;
 
-	/* What the probe had found is lost. */
-	memset(&it->out, 0, sizeof(it->out));
-	e = entry_new(&it->out, name, it->fqdn, it->port);
-	e->error = xstrdup("could not be probed: out of memory (a limit on "
-	    "this machine, not the server's answer)");
-	free(name);
+	if (it->error != NULL) {
+		e = entry_new(&it->out, it->error_name, it->fqdn, it->port);
+		e->error = it->error;
+		it->error = NULL;
+	} else if (failed) {
+		name = host_port(it->host, it->port);
+		memset(&it->out, 0, sizeof(it->out));
+		e = entry_new(&it->out, name, it->fqdn, it->port);
+		e->error = xstrdup("could not be probed: out of memory (a limit "
+		    "on this machine, not the server's answer)");
+		free(name);
+	}
 }
 
 /* pool deliver: judge and report one host's addresses, in input order. */
@@ -630,15 +640,9 @@ host_deliver(void *arg, size_t i, bool failed)
 {
 	struct work *w = arg;
 	struct host_item *it = &w->items[i];
-	struct probe_entry *e;
 	size_t k;
 
-	if (it->error != NULL) {
-		e = entry_new(&it->out, it->error_name, it->fqdn, it->port);
-		e->error = it->error;
-		it->error = NULL;
-	} else if (failed)
-		item_failed(it);
+	item_settle(it, failed);
 	for (k = 0; k < it->out.n; k++)
 		w->worst = result_worst(w->worst,
 		    report_entry(w->run, w->rep, &it->out.e[k]));
@@ -782,15 +786,9 @@ one_deliver(void *arg, size_t i, bool failed)
 {
 	struct work *w = arg;
 	struct host_item *it = &w->items[i];
-	struct probe_entry *e;
 	size_t k;
 
-	if (it->error != NULL) {
-		e = entry_new(&it->out, it->error_name, it->fqdn, it->port);
-		e->error = it->error;
-		it->error = NULL;
-	} else if (failed)
-		item_failed(it);
+	item_settle(it, failed);
 	for (k = 0; k < it->out.n; k++) {
 		w->one->e = xreallocarray(w->one->e, w->one->n + 1,
 		    sizeof(*w->one->e));
