@@ -19,11 +19,14 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include "core/roots_table.h"
+#include "x509/chain.h"
 #include "x509/load.h"
 #include "x509/roots_index.h"
 #include "x509/trust.h"
+#include "pki.h"
 
 /* SPKI SHA-256 of roots deliberately left out (see roots_table.c). */
 #define STARFIELD_SERVICES_G2 \
@@ -627,6 +630,41 @@ test_trust_named_finds_a_root_by_another_encoding_of_its_name(void **state)
 	trust_free(t);
 }
 
+/*
+ * A certificate naming ISRG Root X1 as its issuer (name and key
+ * identifier) but signed with another key: OpenSSL builds the path to
+ * the built-in root, the signature fails, and the chain is refused,
+ * every other root still unparsed.
+ */
+static void
+test_trust_builtin_forged_child_of_a_root_is_refused(void **state)
+{
+	struct trust *t = load_builtin_brands(~0u);
+	X509 *x1 = bundle_cert(row_named("ISRG Root X1")), *leaf;
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	struct chain_facts c;
+	char *err = NULL;
+
+	(void)state;
+	assert_non_null(x1);
+	assert_non_null(certs);
+	leaf = pki_issue(&(struct pki_spec){
+		.cn = "pbx.example.test", .dns = { { "pbx.example.test", 0 } },
+		.issuer = x1, .issuer_key = pki_key_rsa(2048),
+		.akid = { X509_get0_subject_key_id(x1)->data,
+		    (size_t)X509_get0_subject_key_id(x1)->length },
+	});
+	assert_non_null(leaf);
+	assert_int_not_equal(sk_X509_push(certs, leaf), 0);
+	assert_int_equal(chain_analyse(t, certs, NULL, &c, &err), 0);
+	assert_int_equal(c.status, CHAIN_INVALID);
+	assert_int_equal(c.verify_error, X509_V_ERR_CERT_SIGNATURE_FAILURE);
+	assert_int_equal(parsed(t), 1);
+	chain_free(&c);
+	sk_X509_pop_free(certs, X509_free);
+	trust_free(t);
+}
+
 static void
 test_trust_free_null_is_a_no_op(void **state)
 {
@@ -837,6 +875,7 @@ main(void)
 		cmocka_unit_test(test_trust_builtin_verification_parses_only_the_root_it_reaches),
 		cmocka_unit_test(test_trust_builtin_unknown_name_parses_nothing),
 		cmocka_unit_test(test_trust_named_finds_a_root_by_another_encoding_of_its_name),
+		cmocka_unit_test(test_trust_builtin_forged_child_of_a_root_is_refused),
 		cmocka_unit_test(test_trust_free_null_is_a_no_op),
 		cmocka_unit_test(test_trust_load_path_missing_path_fails_naming_it),
 		cmocka_unit_test(test_trust_load_path_unusable_files_fail_naming_the_path),

@@ -728,7 +728,7 @@ store_twin(const struct trust *trust, struct stack_st_X509 *certs,
     const struct chain_facts *out, X509_STORE_CTX *ctx, bool *ok)
 {
 	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
-	const struct trust_root *root;
+	const struct trust_root *root, *r;
 	X509_STORE_CTX *other;
 	X509_STORE *store;
 	bool twin = false, other_ok;
@@ -738,17 +738,17 @@ store_twin(const struct trust *trust, struct stack_st_X509 *certs,
 	    (root = trust_find(trust, sk_X509_value(chain,
 	    sk_X509_num(chain) - 1))) == NULL)
 		return ctx;
-	for (i = 0; i < trust->n && !twin; i++)
-		twin = &trust->roots[i] != root && X509_NAME_cmp(
-		    X509_get_subject_name(trust->roots[i].x509),
-		    X509_get_subject_name(root->x509)) == 0;
+	/* Built-in roots are parsed when first needed: ask by name. */
+	for (i = 0; !twin && (r = trust_named(trust,
+	    X509_get_subject_name(root->x509), &i)) != NULL; i++)
+		twin = r != root;
 	if (!twin)
 		return ctx;
 	if ((store = X509_STORE_new()) == NULL)
 		fatal_oom();
 	for (i = 0; i < trust->n; i++)
-		if (&trust->roots[i] != root &&
-		    X509_STORE_add_cert(store, trust->roots[i].x509) != 1)
+		if ((r = trust_root(trust, i)) != NULL && r != root &&
+		    X509_STORE_add_cert(store, r->x509) != 1)
 			fatal_oom();
 	other = verify_run(trust, store, certs, out, out->leaf, NULL, 0,
 	    &other_ok);
