@@ -154,14 +154,16 @@ expect_exit 0 "man -w bwcertcheck finds the page" -- man -w bwcertcheck
 expect_grep "^/usr/share/man/man1/bwcertcheck\.1" "the page is the package's" "$WORK/out"
 
 # The package holds everything `make install` installs (the command, the
-# man page, and shell completion once the source has it).
+# man page, the shell completion), each under its own name; debian/rules
+# may put one where Debian wants it (zsh's vendor-completions).
 dpkg -L bwcertcheck >"$WORK/files"
 if make --no-print-directory -C "$WORK/deb/src" install PREFIX=/usr \
     DESTDIR="$WORK/inst" >"$WORK/inst.log" 2>&1; then
 	(cd "$WORK/inst" && find . -type f | sed 's/^\.//') >"$WORK/want"
 	missing=""
 	while read -r f; do
-		grep -q -x -e "$f" -e "$f.gz" "$WORK/files" || missing="$missing $f"
+		b=$(basename "$f")
+		grep -q -e "/$b\$" -e "/$b\.gz\$" "$WORK/files" || missing="$missing $f"
 	done <"$WORK/want"
 	if [ -z "$missing" ]; then
 		ok "the package has all $(wc -l <"$WORK/want") files make install installs"
@@ -170,6 +172,15 @@ if make --no-print-directory -C "$WORK/deb/src" install PREFIX=/usr \
 	fi
 else
 	not_ok "make install" "$(tail -n 10 "$WORK/inst.log")"
+fi
+# Shell completion where bash-completion and Debian's zsh look for it.
+if [ -f "$TOP/completions/bwcertcheck.bash" ]; then
+	expect_grep '^/usr/share/bash-completion/completions/bwcertcheck$' \
+	    "bash completion in /usr/share/bash-completion/completions" "$WORK/files"
+fi
+if [ -f "$TOP/completions/_bwcertcheck" ]; then
+	expect_grep '^/usr/share/zsh/vendor-completions/_bwcertcheck$' \
+	    "zsh completion in /usr/share/zsh/vendor-completions" "$WORK/files"
 fi
 
 if dpkg_locked -r bwcertcheck >"$WORK/remove.log" 2>&1; then
