@@ -53,11 +53,13 @@ for t in "$TOP"/tests/cli/*.sh "$TOP"/tests/integration/*.sh; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
 	log="$OUT/$name.log"
+	t0=$(date +%s)
 	if sh "$t" >"$log" 2>&1; then
 		rc=0
 	else
 		rc=$?
 	fi
+	secs=$(($(date +%s) - t0))
 	set -- $(count "$log")
 	p=$1
 	f=$2
@@ -68,10 +70,10 @@ for t in "$TOP"/tests/cli/*.sh "$TOP"/tests/integration/*.sh; do
 	failed=$((failed + f))
 	if [ "$f" -ne 0 ]; then
 		failed_names="$failed_names $name"
-		echo "FAIL $name ($p passed, $f failed; rc $rc)"
+		echo "FAIL $name ($p passed, $f failed; rc $rc; ${secs} s)"
 		grep -E '^(not ok|FAIL)' "$log" | head -40 | sed 's/^/    /'
 	else
-		echo "ok   $name ($p passed)"
+		echo "ok   $name ($p passed, ${secs} s)"
 	fi
 done
 
