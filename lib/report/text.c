@@ -114,48 +114,6 @@ leaf_label(const struct report *r, const struct subject *s,
 	return facts_label(leaf);
 }
 
-struct show_ctx {
-	struct report *r;
-	const struct chain_facts *c;
-};
-
-/* One certificate in full, as certigo and s_client -showcerts give it. */
-static void
-show_cert(const struct cert_facts *f, int idx, void *arg)
-{
-	struct show_ctx *x = arg;
-	FILE *out = x->r->out;
-	char nb[32], na[32], *san;
-	size_t i;
-
-	if (idx < 0)
-		fprintf(out, "  root    (from the trust store)\n");
-	else
-		fprintf(out, "  cert %d%s\n", idx, (size_t)idx == x->c->leaf ?
-		    " (leaf)" : "");
-	fprintf(out, "          subject  %s\n", f->subject);
-	fprintf(out, "          issuer   %s\n", f->issuer);
-	fprintf(out, "          serial   %s\n", f->serial_hex);
-	if (f->n_san_dns > 0) {
-		fputs("          san      ", out);
-		for (i = 0; i < f->n_san_dns; i++) {
-			san = esc_printable(f->san_dns[i].ptr, f->san_dns[i].len);
-			fprintf(out, "%s%s", i > 0 ? ", " : "", san);
-			free(san);
-		}
-		fputc('\n', out);
-	}
-	if (f->times_valid) {
-		time_format(f->not_before, nb, sizeof(nb));
-		time_format(f->not_after, na, sizeof(na));
-		fprintf(out, "          valid    %s to %s\n", nb, na);
-	}
-	fprintf(out, "          key      %s-%d%s%s\n", key_type_name(f->key_type),
-	    f->key_bits, f->key_curve != NULL ? " " : "",
-	    f->key_curve != NULL ? f->key_curve : "");
-	fprintf(out, "          sha256   %s\n", f->sha256_hex);
-}
-
 static void
 text_header(struct report *r, const struct subject *s)
 {
@@ -187,6 +145,117 @@ text_header(struct report *r, const struct subject *s)
 	fprintf(r->out, "  chain   %zu certificate%s %s\n", c->n,
 	    c->n == 1 ? "" : "s", s->kind == SUBJECT_HOST ? "served" :
 	    s->kind == SUBJECT_CLIENT ? "sent" : "given");
+}
+
+/* What a certificate is in its chain, for the -v dump. */
+static const char *
+cert_role(const struct chain_facts *c, const struct cert_facts *f, int idx)
+{
+	size_t k;
+	bool in_path = c->path_len == 0;
+
+	if (idx < 0)
+		return "root from the trust store, not in the input";
+	for (k = 0; k < c->path_len; k++)
+		if (c->path[k] == (size_t)idx)
+			in_path = true;
+	if ((size_t)idx == c->leaf)
+		return "leaf";
+	if (!in_path)
+		return "not in the path to the root";
+	if (f->self_signed)
+		return "root, self-signed";
+	return f->is_ca ? "intermediate CA" : "not a CA";
+}
+
+/*
+ * One certificate in full, as certigo and openssl s_client -showcerts
+ * give it.  Everything read from the certificate is escaped.
+ */
+static void
+text_cert(struct report *r, const struct cert_facts *f, int idx,
+    const char *role)
+{
+	struct buf b = { 0 };
+	char from[32], to[32], *e;
+	long days;
+	size_t i;
+
+	if (idx >= 0)
+		fprintf(r->out, "\n  cert %d  %s\n", idx, role);
+	else
+		fprintf(r->out, "\n  anchor  %s\n", role);
+	e = esc_printable_keepbs((const unsigned char *)(f->subject ?
+	    f->subject : ""), f->subject ? strlen(f->subject) : 0);
+	fprintf(r->out, "    subject  %s\n", e);
+	free(e);
+	e = esc_printable_keepbs((const unsigned char *)(f->issuer ?
+	    f->issuer : ""), f->issuer ? strlen(f->issuer) : 0);
+	fprintf(r->out, "    issuer   %s\n", e);
+	free(e);
+	e = esc_printable_str(f->serial_hex ? f->serial_hex : "");
+	fprintf(r->out, "    serial   %s\n", e);
+	free(e);
+	for (i = 0; i < f->n_san_dns; i++) {
+		e = esc_printable(f->san_dns[i].ptr, f->san_dns[i].len);
+		buf_addf(&b, "%s%s", i > 0 ? ", " : "", e);
+		free(e);
+	}
+	if (f->n_san_other > 0)
+		buf_addf(&b, "%s%zu of another type (IP, URI, ...)",
+		    f->n_san_dns > 0 ? "; " : "", f->n_san_other);
+	fprintf(r->out, "    san      %s\n", b.len > 0 ? b.ptr : "none");
+	buf_free(&b);
+	if (f->times_valid) {
+		time_format(f->not_before, from, sizeof(from));
+		time_format(f->not_after, to, sizeof(to));
+		fprintf(r->out, "    valid    %s to %s", from, to);
+		days = time_days_until(r->now, f->not_after);
+		if (f->not_before > r->now)
+			fprintf(r->out, " (not yet valid)\n");
+		else if (f->not_after < r->now)
+			fprintf(r->out, " (expired %ld day%s ago)\n", -days,
+			    days == -1 ? "" : "s");
+		else
+			fprintf(r->out, " (%ld day%s left)\n", days,
+			    days == 1 ? "" : "s");
+	} else
+		fprintf(r->out, "    valid    unreadable times\n");
+	e = esc_printable_str(f->sig_alg ? f->sig_alg : "unknown");
+	if (f->key_curve != NULL) {
+		char *curve = esc_printable_str(f->key_curve);
+
+		fprintf(r->out, "    key      %s %s (%d bits), signed with %s\n",
+		    key_type_name(f->key_type), curve, f->key_bits, e);
+		free(curve);
+	} else
+		fprintf(r->out, "    key      %s-%d, signed with %s\n",
+		    key_type_name(f->key_type), f->key_bits, e);
+	free(e);
+	fputs("    sha256   ", r->out);
+	for (i = 0; f->sha256_hex[i] != '\0' && f->sha256_hex[i + 1] != '\0';
+	    i += 2)
+		fprintf(r->out, "%s%c%c", i > 0 ? ":" : "",
+		    f->sha256_hex[i] >= 'a' ? f->sha256_hex[i] - 'a' + 'A' :
+		    f->sha256_hex[i], f->sha256_hex[i + 1] >= 'a' ?
+		    f->sha256_hex[i + 1] - 'a' + 'A' : f->sha256_hex[i + 1]);
+	fputc('\n', r->out);
+}
+
+/* -v: every certificate given, in input order, then a store's anchor. */
+static void
+text_chain(struct report *r, const struct subject *s)
+{
+	const struct chain_facts *c = &s->chain;
+	size_t i;
+
+	if (!s->has_chain)
+		return;
+	for (i = 0; i < c->n; i++)
+		text_cert(r, &c->certs[i], (int)i,
+		    cert_role(c, &c->certs[i], (int)i));
+	if (c->has_anchor && c->anchor_input < 0)
+		text_cert(r, &c->anchor, -1, cert_role(c, &c->anchor, -1));
 }
 
 static void
@@ -274,21 +343,6 @@ text_client_line(void *arg, const char *label, const char *text)
 	fprintf(r->out, "  %-7s %s\n", label, text);
 }
 
-/* -v: every certificate of the chain as it came, then a root from the store. */
-static void
-text_chain(struct report *r, const struct subject *s)
-{
-	struct show_ctx x = { r, &s->chain };
-	size_t i;
-
-	if (!r->show_chain || !s->has_chain)
-		return;
-	for (i = 0; i < s->chain.n; i++)
-		show_cert(&s->chain.certs[i], (int)i, &x);
-	if (s->chain.has_anchor && s->chain.anchor_input < 0)
-		show_cert(&s->chain.anchor, -1, &x);
-}
-
 static void
 text_subject(struct report *r, const struct subject *s)
 {
@@ -315,8 +369,9 @@ text_subject(struct report *r, const struct subject *s)
 		fprintf(r->out, "  fqdn    %s\n", s->fqdn);
 	if (!r->quiet) {
 		text_header(r, s);
-		text_chain(r, s);
 		text_probe(r, s);
+		if (r->show_chain)
+			text_chain(r, s);
 		if (s->kind == SUBJECT_CLIENT)
 			report_client_lines(&s->client, text_client_line, r);
 	}
