@@ -9,6 +9,7 @@
  * targets in input order, whatever order they finished in.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -130,6 +131,10 @@ struct host_item {
 	char *error;		/* the zone's look-up failed (owned) */
 	const char *error_name;	/* the subject's name for that error */
 	struct target_out out;
+	/* For the progress line, under work.mu: when its probe began (0: not
+	 * yet) and whether it ended. */
+	int64_t started_ms;
+	bool finished;
 };
 
 /* With --srv: one zone's look-up. */
@@ -151,6 +156,9 @@ struct work {
 	enum result worst;
 	bool progress;
 	struct target_out *one;		/* op_probe_one(): the entries */
+	pthread_mutex_t mu;		/* the items' started_ms and finished */
+	size_t n_finished;		/* items probed, in any order */
+	size_t n_failing;		/* subjects delivered not compliant or in error */
 };
 
 static struct probe_entry *
@@ -427,7 +435,12 @@ host_work(void *arg, size_t i)
 	size_t k;
 
 	if (it->error != NULL)
-		return;
+		goto out;
+	if (w->progress) {
+		pthread_mutex_lock(&w->mu);
+		it->started_ms = net_now_ms();
+		pthread_mutex_unlock(&w->mu);
+	}
 	probe_host(w->run, &w->base, it->host, it->host_is_ip, it->port,
 	    it->fqdn, &it->out);
 	/* Each address found through a record says which record. */
@@ -440,6 +453,44 @@ host_work(void *arg, size_t i)
 		pf->srv_weight = it->srv->weight;
 		pf->srv_port = it->srv->port;
 	}
+out:
+	if (w->progress) {
+		pthread_mutex_lock(&w->mu);
+		it->finished = true;
+		w->n_finished++;
+		pthread_mutex_unlock(&w->mu);
+	}
+}
+
+/*
+ * The progress line on a terminal: how many targets are done, how many
+ * failed so far, and the one that has been waited on longest (a silent
+ * host holds a fleet for its whole --timeout).
+ */
+static void
+progress_line(struct work *w)
+{
+	const struct host_item *slow = NULL;
+	int64_t now = net_now_ms();
+	size_t i, done;
+
+	pthread_mutex_lock(&w->mu);
+	done = w->n_finished;
+	for (i = 0; i < w->n_items; i++) {
+		const struct host_item *it = &w->items[i];
+
+		if (it->started_ms > 0 && !it->finished &&
+		    (slow == NULL || it->started_ms < slow->started_ms))
+			slow = it;
+	}
+	fprintf(stderr, "\rbwcertcheck: %zu/%zu probed, %zu failing", done,
+	    w->n_items, w->n_failing);
+	if (slow != NULL)
+		fprintf(stderr, "; waiting on %s:%d for %lld s", slow->host,
+		    slow->port, (long long)((now - slow->started_ms) / 1000));
+	pthread_mutex_unlock(&w->mu);
+	fputs("\033[K", stderr);
+	fflush(stderr);
 }
 
 /*
@@ -643,13 +694,16 @@ host_deliver(void *arg, size_t i, bool failed)
 	size_t k;
 
 	item_settle(it, failed);
-	for (k = 0; k < it->out.n; k++)
-		w->worst = result_worst(w->worst,
-		    report_entry(w->run, w->rep, &it->out.e[k]));
+	for (k = 0; k < it->out.n; k++) {
+		enum result r = report_entry(w->run, w->rep, &it->out.e[k]);
+
+		w->worst = result_worst(w->worst, r);
+		if (r == RESULT_FAIL || r == RESULT_ERROR)
+			w->n_failing++;
+	}
 	target_out_free(&it->out);
 	if (w->progress)
-		fprintf(stderr, "\rbwcertcheck: %zu/%zu probed", i + 1,
-		    w->n_items);
+		progress_line(w);
 }
 
 /*
@@ -716,6 +770,7 @@ op_probe(const struct run *run, struct report *rep, char *const targets[],
 		return r;
 	}
 	memset(&w, 0, sizeof(w));
+	pthread_mutex_init(&w.mu, NULL);
 	w.run = run;
 	w.rep = rep;
 	w.worst = gather(run, rep, targets, ntargets, &all, &nall);
@@ -760,13 +815,15 @@ op_probe(const struct run *run, struct report *rep, char *const targets[],
 	}
 	host_items(&w, nsel);
 	spec.jobs = fit_jobs(run, w.n_items, &w.base.max_conns);
-	w.progress = w.n_items > 1 && isatty(STDERR_FILENO);
+	/* Only for a person watching: a terminal, and not with -q. */
+	w.progress = w.n_items > 1 && !run->quiet && isatty(STDERR_FILENO);
 	spec.n = w.n_items;
 	spec.work = host_work;
 	spec.deliver = host_deliver;
 	(void)pool_run(&spec);
 	if (w.progress)
 		fputs("\r\033[K", stderr);
+	pthread_mutex_destroy(&w.mu);
 
 	for (i = 0; w.zones != NULL && i < nsel; i++) {
 		free(w.zones[i].qname);

@@ -24,6 +24,7 @@ start_s_server GOOD -cert "$T/good-leaf.pem" -key "$T/good.key" $CH \
 start_s_server WRONG -cert "$T/wrong-name-leaf.pem" -key "$T/wrong-name.key" $CH \
     -tls1_2 -cipher "$SUITES" || exit 1
 start_s_server TLS13 -cert "$T/good-leaf.pem" -key "$T/good.key" $CH -tls1_3 || exit 1
+start_listener SILENT silent || exit 1
 CLOSED_PORT=$(free_port)
 
 ## A fleet: compliant, not compliant, unreachable.
@@ -77,6 +78,20 @@ expect_exit 2 "TLS 1.3 only" -- $P --fqdn $FQ --color never "127.0.0.1:$TLS13_PO
 n=$(grep '^  tls ' "$WORK/out" | grep -o 'TLSv1.3' | wc -l)
 if [ "$n" -eq 1 ]; then ok "TLS 1.3 only: the tls line says TLSv1.3 once"; else not_ok "TLS 1.3 only: the tls line says TLSv1.3 once" "$(grep '^  tls ' "$WORK/out")"; fi
 expect_no_grep 'no TLS 1.2 handshake: no TLS 1.2' "TLS 1.3 only: no repeated words" "$WORK/out"
+
+## Progress on a terminal's stderr: done/total, failures so far, the
+## target waited on longest; nothing when stderr is no terminal, or with -q.
+printf '127.0.0.1:%s %s\n' "$GOOD_PORT" $FQ "$WRONG_PORT" $FQ "$CLOSED_PORT" $FQ \
+    "$SILENT_PORT" $FQ >"$WORK/slow-targets"
+if command -v script >/dev/null 2>&1; then
+	script -qec "$P --timeout 2 --jobs 4 --format json -o $WORK/p.json --targets $WORK/slow-targets" /dev/null >"$WORK/tty.txt" 2>&1
+	expect_grep '4/4 probed, 3 failing' "progress: done/total and failures on a terminal" "$WORK/tty.txt"
+	expect_grep "waiting on 127.0.0.1:$SILENT_PORT for [0-9]* s" "progress: names the target waited on longest" "$WORK/tty.txt"
+	script -qec "$P -q --timeout 2 --jobs 4 --format json -o $WORK/p.json --targets $WORK/slow-targets" /dev/null >"$WORK/tty-q.txt" 2>&1
+	expect_no_grep 'probed' "progress: silent with -q" "$WORK/tty-q.txt"
+fi
+$P --timeout 2 --jobs 4 --format json -o "$WORK/p.json" --targets "$WORK/slow-targets" 2>"$WORK/notty.err" >/dev/null
+expect_no_grep 'probed' "progress: silent when stderr is not a terminal" "$WORK/notty.err"
 
 ## --save-chain DIR: each served chain as PEM, to lint later.
 mkdir -p "$WORK/chains"
