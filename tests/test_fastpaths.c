@@ -16,6 +16,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "judge.h"
+#include "x509/facts_memo.h"
 #include "x509/load.h"
 
 #define FQDN "pbx.example.test"
@@ -405,6 +406,83 @@ test_chain_bad_signature_moving_the_leaf_verifies_from_the_real_leaf(void **stat
 	X509_free(b);
 }
 
+/* facts_memo: a CA certificate met again gives the same facts, a copy. */
+
+static void
+test_facts_memo_gives_an_intermediate_met_again_the_same_facts(void **state)
+{
+	struct facts_memo *m = facts_memo_new();
+	struct cert_facts first, again, fresh;
+
+	(void)state;
+	assert_int_equal(facts_memo_get(m, env.w.intermediate, &first), 0);
+	assert_int_equal(facts_memo_hits(m), 0);
+	assert_int_equal(facts_memo_get(m, env.w.intermediate, &again), 0);
+	assert_int_equal(facts_memo_hits(m), 1);
+	assert_int_equal(facts_from_x509(env.w.intermediate, &fresh), 0);
+	assert_facts_equal(&again, &fresh);
+	/* Each is the caller's own: freeing one leaves the others whole. */
+	facts_free(&first);
+	assert_facts_equal(&again, &fresh);
+	facts_free(&again);
+	facts_free(&fresh);
+	facts_memo_free(m);
+}
+
+static void
+test_facts_memo_keeps_no_leaf(void **state)
+{
+	struct facts_memo *m = facts_memo_new();
+	X509 *leaf = pki_world_leaf(&env.w, FQDN);
+	struct cert_facts f;
+
+	(void)state;
+	assert_non_null(leaf);
+	assert_int_equal(facts_memo_get(m, leaf, &f), 0);
+	facts_free(&f);
+	assert_int_equal(facts_memo_get(m, leaf, &f), 0);
+	facts_free(&f);
+	assert_int_equal(facts_memo_hits(m), 0);
+	X509_free(leaf);
+	facts_memo_free(m);
+}
+
+/* More CA certificates than slots: the oldest go, the facts stay right. */
+static void
+test_facts_memo_full_replaces_the_oldest(void **state)
+{
+	struct facts_memo *m = facts_memo_new();
+	X509 *ca[FACTS_MEMO_SLOTS + 1];
+	struct cert_facts f, fresh;
+	char cn[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i <= FACTS_MEMO_SLOTS; i++) {
+		snprintf(cn, sizeof(cn), "Memo Test CA %zu", i);
+		ca[i] = pki_issue(&(struct pki_spec){ .cn = cn, .ca = true,
+		    .key = env.w.root_key });
+		assert_non_null(ca[i]);
+		assert_int_equal(facts_memo_get(m, ca[i], &f), 0);
+		facts_free(&f);
+	}
+	/* The last 16 are kept; the first was replaced. */
+	assert_int_equal(facts_memo_get(m, ca[FACTS_MEMO_SLOTS], &f), 0);
+	assert_int_equal(facts_memo_hits(m), 1);
+	facts_free(&f);
+	assert_int_equal(facts_memo_get(m, ca[0], &f), 0);
+	assert_int_equal(facts_memo_hits(m), 1);
+	assert_int_equal(facts_from_x509(ca[0], &fresh), 0);
+	assert_facts_equal(&f, &fresh);
+	facts_free(&f);
+	facts_free(&fresh);
+	/* The memo holds its own references: the callers' may go first. */
+	for (i = 0; i <= FACTS_MEMO_SLOTS; i++)
+		X509_free(ca[i]);
+	facts_memo_free(m);
+	facts_memo_free(NULL);
+}
+
 int
 main(void)
 {
@@ -417,6 +495,9 @@ main(void)
 		cmocka_unit_test(test_load_cache_never_puts_one_object_twice_in_a_chain),
 		cmocka_unit_test(test_load_cache_gives_the_same_chain_facts_as_load_certs),
 		cmocka_unit_test(test_load_cache_free_null_is_a_no_op),
+		cmocka_unit_test(test_facts_memo_gives_an_intermediate_met_again_the_same_facts),
+		cmocka_unit_test(test_facts_memo_keeps_no_leaf),
+		cmocka_unit_test(test_facts_memo_full_replaces_the_oldest),
 		cmocka_unit_test(test_chain_verified_path_gives_signed_by_next_for_every_pair),
 		cmocka_unit_test(test_chain_bad_signature_under_matching_names_is_not_signed),
 		cmocka_unit_test(test_chain_bad_signature_moving_the_leaf_verifies_from_the_real_leaf),

@@ -20,6 +20,7 @@
 #include "core/ossl_err.h"
 #include "x509/chain.h"
 #include "core/esc.h"
+#include "x509/facts_memo.h"
 #include "x509/load.h"
 #include "x509/sigcache.h"
 
@@ -832,7 +833,8 @@ chain_analyse(const struct trust *trust, struct stack_st_X509 *certs,
 	out->n = (size_t)n;
 	out->certs = xcalloc((size_t)n, sizeof(*out->certs));
 	for (i = 0; i < n; i++)
-		if (facts_from_x509(sk_X509_value(certs, i), &out->certs[i]) != 0) {
+		if (facts_memo_get(trust->facts, sk_X509_value(certs, i),
+		    &out->certs[i]) != 0) {
 			char *reason = ossl_err_reason("cannot digest");
 
 			*err = xasprintf("certificate %d: %s", i, reason);

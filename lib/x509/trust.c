@@ -27,6 +27,7 @@
 
 #include "core/fileio.h"
 #include "core/ossl_err.h"
+#include "x509/facts_memo.h"
 #include "x509/load.h"
 #include "x509/roots_index.h"
 #include "x509/sigcache.h"
@@ -50,6 +51,7 @@ trust_new(bool builtin)
 	if ((t->store = X509_STORE_new()) == NULL)
 		fatal_oom();
 	t->sigs = sigcache_new();
+	t->facts = facts_memo_new();
 	return t;
 }
 
@@ -421,6 +423,7 @@ trust_free(struct trust *t)
 		free(t->lazy);
 	}
 	sigcache_free(t->sigs);
+	facts_memo_free(t->facts);
 	free(t);
 }
 

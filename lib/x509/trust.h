@@ -16,6 +16,7 @@
 typedef struct x509_store_st X509_STORE;
 typedef struct X509_name_st X509_NAME;
 struct root_der;
+struct facts_memo;
 struct sigcache;
 struct trust_lazy;
 
@@ -39,6 +40,7 @@ struct trust {
 	size_t n;
 	bool builtin;			/* false when loaded from --trust-store */
 	struct sigcache *sigs;		/* owned: the signatures verified this run */
+	struct facts_memo *facts;	/* owned: CA certificates' facts this run */
 	struct trust_lazy *lazy;	/* owned: built-in only, else NULL */
 };
 
