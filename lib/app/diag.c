@@ -57,3 +57,15 @@ diag_warn(const struct run *run, const char *fmt, ...)
 	diag_print("warning: ", fmt, ap);
 	va_end(ap);
 }
+
+void
+diag_note(const struct run *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (run != NULL && run->quiet)
+		return;
+	va_start(ap, fmt);
+	diag_print("", fmt, ap);
+	va_end(ap);
+}

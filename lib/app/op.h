@@ -105,5 +105,8 @@ void diag_input_error(const struct run *, const char *fmt, ...)
 /* A warning line on stderr, silenced by --quiet. */
 void diag_warn(const struct run *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A line on stderr saying what was done (a file written), silenced by --quiet. */
+void diag_note(const struct run *, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

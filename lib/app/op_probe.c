@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "x509/chain.h"
@@ -28,6 +27,7 @@
 #include "core/fqdn.h"
 #include "app/op.h"
 #include "app/pool.h"
+#include "app/save_chain.h"
 #include "probe/probe.h"
 
 /* --client-cert and --client-key, loaded. */
@@ -494,43 +494,30 @@ progress_line(struct work *w)
 }
 
 /*
- * --save-chain: the chain an address served, as PEM, in DIR/NAME.pem
- * with NAME the target and the address ("pbx.example.com_5061_192.0.2.7"),
- * to lint later, attach to a ticket or install.  Returns 0, or -1 after
- * saying on stderr why it could not be written.
+ * --save-chain: the chain an address served, as PEM, in DIR (named by
+ * save_chain_name(): "pbx.example.com_5061_192.0.2.7.pem"), to lint
+ * later, attach to a ticket or install.  The file goes into s's probe
+ * facts and is said on stderr.  Returns 0, or -1 after saying on
+ * stderr why it could not be written.
  */
 static int
-save_chain(const struct run *run, const struct probe_entry *e)
+save_chain(const struct run *run, const struct probe_entry *e,
+    struct subject *s, const char *where)
 {
-	struct buf name = { 0 };
-	FILE *f;
-	char *path;
-	int i, rc = 0;
+	char *path, *err = NULL;
+	int n = sk_X509_num(e->res.chain);
 
-	buf_adds(&name, e->name);
-	if (e->address != NULL && strstr(e->name, e->address) == NULL)
-		buf_addf(&name, "_%s", e->address);
-	for (size_t k = 0; k < name.len; k++)
-		if (!isalnum((unsigned char)name.ptr[k]) && name.ptr[k] != '.' &&
-		    name.ptr[k] != '-')
-			name.ptr[k] = '_';
-	path = xasprintf("%s/%s.pem", run->save_chain_dir, name.ptr);
-	if ((f = fopen(path, "w")) == NULL) {
-		diag_error("--save-chain: %s: %s", path, strerror(errno));
-		rc = -1;
-		goto out;
+	if ((path = save_chain_write(run->save_chain_dir, e->name, e->address,
+	    e->res.chain, &err)) == NULL) {
+		diag_error("%s: %s", where, err);
+		free(err);
+		return -1;
 	}
-	for (i = 0; i < sk_X509_num(e->res.chain); i++)
-		if (PEM_write_X509(f, sk_X509_value(e->res.chain, i)) != 1)
-			rc = -1;
-	if (fclose(f) != 0 || rc != 0) {
-		diag_error("--save-chain: %s: could not be written", path);
-		rc = -1;
-	}
-out:
-	free(path);
-	buf_free(&name);
-	return rc;
+	diag_note(run, "%s: the %d certificate%s served saved in %s", where,
+	    n, n == 1 ? "" : "s", path);
+	free(s->probe.saved_chain);
+	s->probe.saved_chain = path;
+	return 0;
 }
 
 /* Judge and report one address; returns its result. */
@@ -540,6 +527,7 @@ report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
 	struct subject s;
 	enum result r;
 	char *err = NULL, *where;
+	bool unsaved = false;
 
 	subject_init(&s, SUBJECT_HOST, e->name);
 	s.fqdn = e->fqdn != NULL ? xstrdup(e->fqdn) : NULL;
@@ -561,13 +549,14 @@ report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
 			free(err);
 		} else if (e->res.chain != NULL)
 			s.has_chain = true;
+		if (run->save_chain_dir != NULL && e->res.chain != NULL)
+			unsaved = save_chain(run, e, &s, where) != 0;
 	}
 	run_judge(run, &s);
 	report_subject(rep, &s);
 	r = s.result;
 	/* A chain not saved as asked: the run could not do all it was told. */
-	if (run->save_chain_dir != NULL && e->error == NULL &&
-	    e->res.chain != NULL && save_chain(run, e) != 0)
+	if (unsaved)
 		r = result_worst(r, RESULT_ERROR);
 	subject_free(&s);
 	free(where);

@@ -62,6 +62,9 @@ struct probe_facts {
 	char *srv_name;
 	char *srv_target;
 	int srv_priority, srv_weight, srv_port;
+
+	/* With --save-chain: the file the served chain was written to. */
+	char *saved_chain;
 };
 
 /* Every count and code "not tested" (-1), every pointer NULL. */

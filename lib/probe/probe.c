@@ -66,6 +66,7 @@ probe_facts_free(struct probe_facts *p)
 	free(p->other_version);
 	free(p->srv_name);
 	free(p->srv_target);
+	free(p->saved_chain);
 	probe_facts_init(p);
 }
 

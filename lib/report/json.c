@@ -122,6 +122,8 @@ probe_json(const struct probe_facts *p)
 		json_object_set_new(o, "dns_error", jstr(p->dns_error));
 	if (p->sni_detail != NULL)
 		json_object_set_new(o, "sni_detail", jstr(p->sni_detail));
+	if (p->saved_chain != NULL)
+		json_object_set_new(o, "saved_chain", jstr(p->saved_chain));
 	if (p->srv_name != NULL) {
 		json_t *srv = json_object();
 

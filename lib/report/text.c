@@ -307,6 +307,12 @@ text_probe(struct report *r, const struct subject *s)
 		    col(r, C_RESET), sr->ms, sr->reason ? "  " : "",
 		    sr->reason ? sr->reason : "");
 	}
+	if (p->saved_chain != NULL) {
+		char *e = esc_printable_str(p->saved_chain);
+
+		fprintf(r->out, "  saved   %s\n", e);
+		free(e);
+	}
 	if (p->sip_code > 0 && p->sip_status_line != NULL)
 		fprintf(r->out, "  sip     %s\n", p->sip_status_line);
 	else if (p->sip_code == 0)
