@@ -27,8 +27,10 @@
  *	                               (non-blocking, one poll loop, as the
  *	                               probe does): median ms of one set
  *	floor exec   K CMD [ARG...]    run CMD K times, output to /dev/null:
- *	                               median wall ms, largest peak RSS (KB)
- *	                               and the last exit status
+ *	                               median wall ms, largest peak RSS (KB),
+ *	                               the last exit status and the median
+ *	                               CPU ms (user + system, the command's
+ *	                               children included)
  *
  * CHAINDIR holds files made by gen.c (leaf, then intermediate); the
  * first N in name order are used.  Each mode prints one line
@@ -464,12 +466,13 @@ static void
 mode_exec(long k, char **argv)
 {
 	struct rusage ru;
-	double *t, t0;
+	double *t, *cpu, t0;
 	long i, maxrss = 0;
 	int status = 0, fd;
 	pid_t pid;
 
-	if (k <= 0 || (t = calloc((size_t)k, sizeof(*t))) == NULL)
+	if (k <= 0 || (t = calloc((size_t)k, sizeof(*t))) == NULL ||
+	    (cpu = calloc((size_t)k, sizeof(*cpu))) == NULL)
 		die("exec: K must be positive");
 	for (i = 0; i < k; i++) {
 		t0 = now_s();
@@ -483,16 +486,22 @@ mode_exec(long k, char **argv)
 			execvp(argv[0], argv);
 			_exit(127);
 		}
+		/* wait4's usage counts the children the command waited for. */
 		if (wait4(pid, &status, 0, &ru) != pid)
 			die("wait4");
 		t[i] = now_s() - t0;
+		cpu[i] = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		    (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 		if (ru.ru_maxrss > maxrss)
 			maxrss = ru.ru_maxrss;
 	}
 	qsort(t, (size_t)k, sizeof(*t), cmp_dbl);
-	printf("exec %.3f ms %ld KB exit %d\n", t[k / 2] * 1e3, maxrss,
-	    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	qsort(cpu, (size_t)k, sizeof(*cpu), cmp_dbl);
+	printf("exec %.3f ms %ld KB exit %d cpu %.3f ms\n", t[k / 2] * 1e3,
+	    maxrss, WIFEXITED(status) ? WEXITSTATUS(status) :
+	    128 + WTERMSIG(status), cpu[k / 2] * 1e3);
 	free(t);
+	free(cpu);
 }
 
 int

@@ -3,7 +3,8 @@
 #
 #   sh bench/run.sh [quick] [SECTION...]
 #
-# SECTION is lint, mem, start, probe or fleet (default: all of them);
+# SECTION is lint, mem, start, jobs, probe or fleet (default: all of
+# them);
 # "quick" uses fewer repetitions and a smaller large input.  Run it
 # through "make bench", which builds ./bwcertcheck, bench/out/gen and
 # bench/out/floor first.
@@ -25,15 +26,17 @@ FQDN=pbx.bench.example.test
 
 REPS=5
 N_BIG=100000
+# Chains run under callgrind for instruction counts (slow: ~50x).
+N_IR=1000
 SECTIONS=
 for a in "$@"; do
 	case $a in
-	quick) REPS=3; N_BIG=20000 ;;
-	lint|mem|start|probe|fleet) SECTIONS="$SECTIONS $a" ;;
+	quick) REPS=3; N_BIG=20000; N_IR=200 ;;
+	lint|mem|start|jobs|probe|fleet) SECTIONS="$SECTIONS $a" ;;
 	*) echo "run.sh: unknown argument '$a'" >&2; exit 2 ;;
 	esac
 done
-[ -n "$SECTIONS" ] || SECTIONS="lint mem start probe fleet"
+[ -n "$SECTIONS" ] || SECTIONS="lint mem start jobs probe fleet"
 # One set of inputs per size, so a quick run does not replace the full one.
 PKI=$OUT/pki-$N_BIG
 
@@ -77,10 +80,20 @@ rec() { echo "$2" >> "$RES/$1"; }
 med() { [ -s "$RES/$1" ] && median < "$RES/$1" || echo NA; }
 
 # exec_ms CMD...: run it once, output discarded; sets MS (wall ms),
-# RSS_KB (peak) and EXIT
+# RSS_KB (peak), EXIT and CPU (user + system ms, children included)
 exec_ms() {
 	set -- $("$FLOOR" exec 1 "$@")
-	MS=$2 RSS_KB=$4 EXIT=$7
+	MS=$2 RSS_KB=$4 EXIT=$7 CPU=$9
+}
+
+# ir CMD...: instructions CMD executes (valgrind's callgrind; the
+# count does not depend on what else runs), or NA without valgrind.
+# valgrind hides SHA-NI and AVX-512 from the program, so SHA-256 and
+# RSA cost more instructions here than they cost time.
+ir() {
+	command -v valgrind >/dev/null 2>&1 || { echo NA; return; }
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" \
+	    2>&1 >/dev/null | awk '/Collected :/ { print $NF }'
 }
 
 # ratio A B: A / B to two decimals, or NA
@@ -175,6 +188,29 @@ inputs() {
 		: > "$PKI/done"
 	fi
 	ONE=$PKI/set1/c0000000.pem
+	# The 10,000 in two halves, for two processes side by side.
+	if [ ! -d "$PKI/half2" ]; then
+		mkdir -p "$PKI/half1" "$PKI/half2"
+		(cd "$PKI/set10000" && ls | head -n 5000 | xargs ln -t "$PKI/half1" &&
+		    ls | tail -n 5000 | xargs ln -t "$PKI/half2")
+	fi
+	IR_SET=$PKI/set$N_IR
+	if [ ! -d "$IR_SET" ]; then
+		mkdir -p "$IR_SET"
+		(cd "$PKI/chains" && ls | head -n "$N_IR" | xargs ln -t "$IR_SET")
+	fi
+	# A chain that reaches a built-in root: ISRG Root X1 on its own,
+	# taken from the bundle the binary is built from.
+	X1=$OUT/isrg-root-x1.pem
+	if [ ! -s "$X1" ]; then
+		awk -v out="$OUT/root-" '/-----BEGIN CERTIFICATE-----/ { n++ }
+		    n { print > (out n ".pem") }' "$TOP/lib/x509/roots_bundle.pem"
+		for f in "$OUT"/root-*.pem; do
+			openssl x509 -in "$f" -noout -subject | grep -q 'CN *= *ISRG Root X1' &&
+			    cp "$f" "$X1"
+		done
+		rm -f "$OUT"/root-*.pem
+	fi
 }
 
 # --- lint throughput ------------------------------------------------------
@@ -187,6 +223,7 @@ sec_lint() {
 			exec_ms $ONE_CORE "$BWC" lint --each --fqdn "$FQDN" \
 			    --trust-store "$PKI/root.pem" --format "$fmt" "$set10k"
 			rec "lint_$fmt" "$MS"
+			rec "lint_${fmt}_cpu" "$CPU"
 			[ "$EXIT" = 0 ] || say "run.sh: lint --format $fmt exited $EXIT"
 		done
 		# openssl verify reads one certificate a file: the shared
@@ -196,6 +233,7 @@ sec_lint() {
 		    -CAfile "$PKI/root.pem" -untrusted "$PKI/intermediate.pem" $(ls)
 		cd "$TOP" || exit 1
 		rec ossl "$MS"
+		rec ossl_cpu "$CPU"
 		[ "$EXIT" = 0 ] || say "run.sh: openssl verify exited $EXIT"
 		for m in sig min verify; do
 			rec "floor_$m" "$($ONE_CORE "$FLOOR" $m "$set10k" \
@@ -225,6 +263,26 @@ sec_lint() {
 	row "openssl verify (one process, 10,000 files)" "$v" "$(ratio "$sig" "$v")x"
 	row "bwcertcheck nagios / openssl verify" "$(ratio "$LINT_nagios" "$v")" ""
 	row "bwcertcheck nagios / floor min" "$(ratio "$LINT_nagios" "$(med floor_min)")" ""
+	row "  the same in CPU time (user + system)" \
+	    "$(ratio "$(med ossl_cpu)" "$(med lint_nagios_cpu)")" "openssl verify / bwcertcheck"
+	say "lint: instructions over $N_IR chains (callgrind)"
+	lint_ir=$(ir "$BWC" lint --each --fqdn "$FQDN" --trust-store "$PKI/root.pem" \
+	    --format nagios "$IR_SET")
+	cd "$IR_SET" || exit 1
+	ossl_ir=$(ir openssl verify -no-CApath -no-CAstore -CAfile "$PKI/root.pem" \
+	    -untrusted "$PKI/intermediate.pem" $(ls))
+	cd "$TOP" || exit 1
+	head_row "the same, instructions a chain over $N_IR chains (callgrind)"
+	row "bwcertcheck lint --each --format nagios" "$(per_chain "$lint_ir" "$N_IR")" ""
+	row "openssl verify" "$(per_chain "$ossl_ir" "$N_IR")" ""
+	row "openssl verify / bwcertcheck" "$(ratio "$ossl_ir" "$lint_ir")" ""
+}
+
+# per_chain TOTAL N: TOTAL / N in thousands, or NA
+per_chain() {
+	awk -v t="$1" -v n="$2" 'BEGIN {
+		if (t == "NA" || t == "") print "NA"
+		else printf "%.0f k\n", t / n / 1000 }'
 }
 
 # --- memory ---------------------------------------------------------------
@@ -242,6 +300,14 @@ sec_mem() {
 		row "--format $fmt: 1,000 / $N_BIG chains" "$small / $big" \
 		    "growth $((big - small)) KB, $(( (big - small) * 1024 / (N_BIG - 1000) )) B a file"
 	done
+	exec_ms "$BWC" lint --each --jobs 2 --fqdn "$FQDN" \
+	    --trust-store "$PKI/root.pem" --format nagios "$PKI/set1000"
+	small=$RSS_KB
+	exec_ms "$BWC" lint --each --jobs 2 --fqdn "$FQDN" \
+	    --trust-store "$PKI/root.pem" --format nagios "$PKI/chains"
+	big=$RSS_KB
+	row "--jobs 2 nagios: 1,000 / $N_BIG chains" "$small / $big" \
+	    "growth $((big - small)) KB, $(( (big - small) * 1024 / (N_BIG - 1000) )) B a file"
 }
 
 # --- start-up -----------------------------------------------------------
@@ -278,8 +344,65 @@ EOF
 	row "/bin/true (process floor)" "$1" ""
 	row "bwcertcheck rules" "$2" ""
 	row "bwcertcheck lint, one chain, --trust-store" "$3" ""
-	row "bwcertcheck lint, one chain, built-in roots" "$4" ""
+	row "bwcertcheck lint, one chain, built-in roots" "$4" "$(ratio "$4" "$3")x --trust-store"
 	row "openssl verify, one chain" "$5" ""
+	# A chain that reaches a built-in root parses that root: ISRG Root
+	# X1 on its own, against the built-in roots and as --trust-store.
+	set -- $("$FLOOR" exec 100 "$BWC" lint --trust-store "$X1" "$X1" | \
+		awk '{ print $2 }') \
+	    $("$FLOOR" exec 100 "$BWC" lint "$X1" | awk '{ print $2 }')
+	row "bwcertcheck lint of a root, --trust-store" "$1" ""
+	row "bwcertcheck lint of a built-in root" "$2" "$(ratio "$2" "$1")x --trust-store"
+	say "start-up: instructions (callgrind)"
+	set -- $(ir "$BWC" lint --trust-store "$PKI/root.pem" --fqdn "$FQDN" "$ONE") \
+	    $(ir "$BWC" lint --fqdn "$FQDN" "$ONE") \
+	    $(ir "$BWC" lint --trust-store "$X1" "$X1") $(ir "$BWC" lint "$X1")
+	head_row "start-up, instructions (callgrind, millions)"
+	row "bwcertcheck lint, one chain, --trust-store" "$(mega "$1")" ""
+	row "bwcertcheck lint, one chain, built-in roots" "$(mega "$2")" "$(ratio "$2" "$1")x --trust-store"
+	row "bwcertcheck lint of a root, --trust-store" "$(mega "$3")" ""
+	row "bwcertcheck lint of a built-in root" "$(mega "$4")" "$(ratio "$4" "$3")x --trust-store"
+}
+
+# mega N: N in millions to one decimal, or NA
+mega() {
+	awk -v n="$1" 'BEGIN { if (n == "NA" || n == "") print "NA";
+		else printf "%.1f\n", n / 1e6 }'
+}
+
+# --- lint on every core -----------------------------------------------------
+
+sec_jobs() {
+	say "lint --jobs: $REPS rounds over 10,000 chains, every core"
+	lint="$BWC lint --each --fqdn $FQDN --trust-store $PKI/root.pem --format nagios"
+	for r in $(seq "$REPS"); do
+		for j in 1 2; do
+			exec_ms $lint --jobs $j "$PKI/set10000"
+			rec "jobs$j" "$MS"
+			rec "jobs${j}_cpu" "$CPU"
+			[ "$EXIT" = 0 ] || say "run.sh: --jobs $j exited $EXIT"
+		done
+		# What worker processes could do at best: two processes over
+		# the two halves, nothing sent back.
+		exec_ms sh -c "$lint $PKI/half1 >/dev/null & $lint $PKI/half2 >/dev/null; wait"
+		rec procs2 "$MS"
+		rec procs2_cpu "$CPU"
+		rec load "$(cut -d' ' -f1 /proc/loadavg)"
+	done
+	one=$(per_s 10000 "$(med jobs1)")
+	head_row "lint --each over 10,000 chains, $(nproc) CPUs, load $(med load) (chains/s; x = this / --jobs 1)"
+	row "bwcertcheck --jobs 1" "$one" "1.00x"
+	v=$(per_s 10000 "$(med jobs2)")
+	row "bwcertcheck --jobs 2 (threads)" "$v" "$(ratio "$v" "$one")x"
+	v=$(per_s 10000 "$(med procs2)")
+	row "two processes over the two halves" "$v" "$(ratio "$v" "$one")x"
+	head_row "the same, CPU time (user + system, ms; x = this / --jobs 1)"
+	c1=$(med jobs1_cpu)
+	row "bwcertcheck --jobs 1" "$c1" "1.00x"
+	row "bwcertcheck --jobs 2 (threads)" "$(med jobs2_cpu)" "$(ratio "$(med jobs2_cpu)" "$c1")x"
+	row "two processes over the two halves" "$(med procs2_cpu)" "$(ratio "$(med procs2_cpu)" "$c1")x"
+	row "--jobs 2 on two idle cores, at most" "" \
+	    "$(awk -v a="$c1" -v b="$(med jobs2_cpu)" 'BEGIN { printf "%.2fx\n", 2 * a / b }')"
 }
 
 # --- probe ----------------------------------------------------------------
@@ -451,6 +574,7 @@ for s in $SECTIONS; do
 	lint) sec_lint ;;
 	mem) sec_mem ;;
 	start) sec_start ;;
+	jobs) sec_jobs ;;
 	probe) sec_probe ;;
 	fleet) sec_fleet ;;
 	esac
