@@ -520,9 +520,10 @@ save_chain(const struct run *run, const struct probe_entry *e,
 	return 0;
 }
 
-/* Judge and report one address; returns its result. */
+/* Judge one address, report it, and return its result. */
 static enum result
-report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
+judge_report_entry(const struct run *run, struct report *rep,
+    struct probe_entry *e)
 {
 	struct subject s;
 	enum result r;
@@ -563,9 +564,9 @@ report_entry(const struct run *run, struct report *rep, struct probe_entry *e)
 	return r;
 }
 
-/* One error subject for an input that could not be read. */
+/* Judge and report an input that could not be read: one error subject. */
 static enum result
-report_error(const struct run *run, struct report *rep, const char *name,
+judge_report_error(const struct run *run, struct report *rep, const char *name,
     const char *cause)
 {
 	struct subject s;
@@ -598,7 +599,7 @@ gather(const struct run *run, struct report *rep, char *const args[], int nargs,
 		}
 		esc = esc_quote(args[k]);
 		msg = xasprintf("%s: %s", esc, err);
-		worst = report_error(run, rep, esc, msg);
+		worst = judge_report_error(run, rep, esc, msg);
 		free(msg);
 		free(esc);
 		free(err);
@@ -620,7 +621,7 @@ gather(const struct run *run, struct report *rep, char *const args[], int nargs,
 			    line[plen] == ':' && isdigit((unsigned char)line[plen +
 			    1]) ? xstrndup(line, plen + 1 + strspn(line + plen +
 			    1, "0123456789")) : xstrdup(run->targets_path);
-			worst = result_worst(worst, report_error(run, rep, name,
+			worst = result_worst(worst, judge_report_error(run, rep, name,
 			    line));
 			free(name);
 		}
@@ -684,7 +685,7 @@ host_deliver(void *arg, size_t i, bool failed)
 
 	item_settle(it, failed);
 	for (k = 0; k < it->out.n; k++) {
-		enum result r = report_entry(w->run, w->rep, &it->out.e[k]);
+		enum result r = judge_report_entry(w->run, w->rep, &it->out.e[k]);
 
 		w->worst = result_worst(w->worst, r);
 		if (r == RESULT_FAIL || r == RESULT_ERROR)
@@ -753,7 +754,7 @@ op_probe(const struct run *run, struct report *rep, char *const targets[],
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	if (dns_global_init(&err) == -1) {
-		enum result r = report_error(run, rep, "probe", err);
+		enum result r = judge_report_error(run, rep, "probe", err);
 
 		free(err);
 		return r;
@@ -776,7 +777,7 @@ op_probe(const struct run *run, struct report *rep, char *const targets[],
 		char *msg = xasprintf("%s: no target in the file: nothing was "
 		    "checked", run->targets_path);
 
-		w.worst = report_error(run, rep, run->targets_path, msg);
+		w.worst = judge_report_error(run, rep, run->targets_path, msg);
 		free(msg);
 	} else if (nsel == 0 && nall > 0) {
 		/* Fewer targets than shards: this one has none, rightly. */
@@ -890,7 +891,8 @@ op_probe_report_one(const struct run *run, struct report *rep,
 	if (out == NULL)
 		return RESULT_ERROR;
 	for (k = 0; k < out->n; k++)
-		worst = result_worst(worst, report_entry(run, rep, &out->e[k]));
+		worst = result_worst(worst,
+		    judge_report_entry(run, rep, &out->e[k]));
 	if (out->n == 0)
 		worst = RESULT_ERROR;
 	target_out_free(out);

@@ -561,6 +561,12 @@ verify_run(const struct trust *trust, X509_STORE *store,
 		if (out->certs[i].self_signed)
 			(void)sk_X509_push(untrusted, sk_X509_value(certs, i));
 	ERR_clear_error();
+	/*
+	 * 1 on success.  With a store and a certificate given, OpenSSL 3.0
+	 * fails here only when an allocation does (the ex_data, the verify
+	 * parameters it copies from the store and from "default"), so this
+	 * is out of memory, not a fault of the input.
+	 */
 	if (X509_STORE_CTX_init(ctx, store != NULL ? store : trust->store,
 	    sk_X509_value(certs, (int)leaf), untrusted) != 1)
 		fatal_oom();
