@@ -488,6 +488,26 @@ test_sdp_parse_malformed_lines_set_an_error_without_the_key(void **state)
 }
 
 static void
+test_sdp_parse_nul_in_a_crypto_suite_is_malformed(void **state)
+{
+	/* A NUL inside the suite name: never a token (the fuzzer's find). */
+	static const char sdp[] = "v=0\r\nm=audio 1 RTP/SAVP 0\r\n"
+	    "a=crypto:1 AES_CM_128_HMA\0\0C_SHA1_80 inline:" SECRET "\r\n";
+	struct sdp_facts d;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	sdp_parse(sdp, sizeof(sdp) - 1, &d);
+	assert_non_null(d.error);
+	assert_non_null(strstr(d.error, "malformed a=crypto line"));
+	assert_int_equal(d.n_media, 1);
+	assert_int_equal(d.media[0].n_crypto_seen, 1);
+	assert_int_equal(d.media[0].n_crypto, 0);
+	assert_no_secret(&d);
+	sdp_facts_free(&d);
+}
+
+static void
 test_sdp_parse_keeps_at_most_the_bound_of_media_lines(void **state)
 {
 	struct buf b = { 0 };
@@ -527,6 +547,7 @@ main(void)
 		cmocka_unit_test(test_sdp_parse_plain_rtp_has_no_crypto),
 		cmocka_unit_test(test_sdp_parse_dtls_fingerprint_session_and_media_level),
 		cmocka_unit_test(test_sdp_parse_malformed_lines_set_an_error_without_the_key),
+		cmocka_unit_test(test_sdp_parse_nul_in_a_crypto_suite_is_malformed),
 		cmocka_unit_test(test_sdp_parse_keeps_at_most_the_bound_of_media_lines),
 	};
 

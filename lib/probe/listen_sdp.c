@@ -48,9 +48,10 @@ all_of(const char *p, size_t n, const char *extra)
 
 	if (n == 0)
 		return false;
+	/* strchr() finds a NUL in every string: test it apart. */
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)p[i]) &&
-		    strchr(extra, p[i]) == NULL)
+		    (p[i] == '\0' || strchr(extra, p[i]) == NULL))
 			return false;
 	return true;
 }

@@ -22,7 +22,8 @@
 static bool
 is_token_char(unsigned char c)
 {
-	return isalnum(c) || strchr("-.!%*_+`'~", c) != NULL;
+	/* strchr() finds a NUL in every string: test it apart. */
+	return isalnum(c) || (c != '\0' && strchr("-.!%*_+`'~", c) != NULL);
 }
 
 /* "not a SIP request: "first line"" with the line quoted and escaped. */
