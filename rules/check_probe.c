@@ -162,3 +162,52 @@ check_sip_options(const struct check_input *in, struct verdict *v)
 		verdict_set(v, STATUS_FAIL, -1, "%s", p->sip_error != NULL ?
 		    p->sip_error : "no answer to OPTIONS");
 }
+
+/*
+ * Security reviews ask what else the server enables (RFC 8996 deprecates
+ * TLS 1.0 and 1.1); the carrier needs only TLS 1.2 and its suites.  A
+ * notice: it names what it found and never changes the verdict.
+ */
+void
+check_tls_inventory(const struct check_input *in, struct verdict *v)
+{
+	static const char *const label[TLSO__MAX] = {
+		[TLSO_10] = "TLS 1.0", [TLSO_11] = "TLS 1.1",
+		[TLSO_13] = "TLS 1.3",
+	};
+	const struct probe_facts *p = in->probe;
+	struct buf b = { 0 };
+	bool extra = false, unsure = false;
+	size_t k;
+	int i;
+
+	if (!p->inv_tried) {
+		verdict_set(v, STATUS_SKIP, -1, "not taken: the server spoke no "
+		    "TLS to ask");
+		return;
+	}
+	for (i = 0; i < TLSO__MAX; i++) {
+		buf_addf(&b, "%s%s %s", i > 0 ? ", " : "", label[i],
+		    p->inv_version[i] == 1 ? "enabled" :
+		    p->inv_version[i] == 0 ? "refused" : "not determined");
+		/* TLS 1.3 is no weakness; only 1.0 and 1.1 are beyond the need. */
+		extra |= i != TLSO_13 && p->inv_version[i] == 1;
+		unsure |= p->inv_version[i] == -1;
+	}
+	buf_adds(&b, "; other TLS 1.2 suites: ");
+	for (k = 0; k < p->n_inv_suites; k++)
+		buf_addf(&b, "%s%s", k > 0 ? ", " : "", p->inv_suites[k]);
+	if (p->n_inv_suites == 0)
+		buf_adds(&b, p->inv_suites_complete ? "none" : "not determined");
+	else if (!p->inv_suites_complete)
+		buf_adds(&b, " (and maybe more)");
+	extra |= p->n_inv_suites > 0;
+	unsure |= !p->inv_suites_complete;
+	buf_addf(&b, "; OCSP stapling: %s", p->ocsp_stapled == 1 ?
+	    "yes" : p->ocsp_stapled == 0 ? "no" : "not determined");
+	if (p->ocsp_stapled == 1 && p->ocsp_status != NULL)
+		buf_addf(&b, " (%s)", p->ocsp_status);
+	verdict_set(v, extra || unsure ? STATUS_FAIL : STATUS_PASS, -1, "%s",
+	    b.ptr);
+	buf_free(&b);
+}

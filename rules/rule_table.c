@@ -246,6 +246,26 @@ const struct rule rule_table[] = {
 	  .fix = "Check that the SIP server listens with TLS on this port "
 	    "and answers OPTIONS (or allows them from the carrier).",
 	  .check = check_sip_options },
+	{ .id = "tls-inventory", .severity = SEV_NOTICE,
+	  .needs = NEEDS_PROBE | NEEDS_HANDSHAKE,
+	  .title = "the server enables neither TLS 1.0/1.1 nor TLS 1.2 suites "
+	    "beyond the allowed ones (TLS 1.3 and OCSP stapling are listed)",
+	  .source = "security reviews; RFC 8996 (TLS 1.0 and 1.1 deprecated); "
+	    "RFC 6066 8 (status_request)",
+	  .explain = "The carrier needs only TLS 1.2 with its suites; a "
+	    "security review asks what else the port accepts.  After the "
+	    "handshakes that judge, the probe offers TLS 1.0, 1.1 and 1.3 one "
+	    "at a time, then TLS 1.2 with every suite this OpenSSL knows but "
+	    "the allowed ones, again and again without those found, until the "
+	    "server refuses (at most 24 suites, within a few seconds and "
+	    "--timeout), and asks for a stapled OCSP response.  A notice: it "
+	    "lists what it found and never changes the verdict.  Anything not "
+	    "determined in time is said so, never passed.",
+	  .fix = "If nothing but the carrier connects to this port, offer only "
+	    "TLS 1.2 (or 1.2 and 1.3) with the allowed suites; turn TLS 1.0 "
+	    "and 1.1 off in any case (RFC 8996).  Other phones or trunks on "
+	    "the same port may need other suites: check before removing them.",
+	  .check = check_tls_inventory },
 	{ .id = "client-tls12", .severity = SEV_ERROR, .needs = NEEDS_CLIENT,
 	  .title = "the client offers TLS 1.2 in its ClientHello",
 	  .source = "carrier: TLS 1.2 is the supported version",

@@ -109,6 +109,7 @@ void check_cipher_default(const struct check_input *, struct verdict *);
 void check_sni_independent(const struct check_input *, struct verdict *);
 void check_dns_a_record(const struct check_input *, struct verdict *);
 void check_sip_options(const struct check_input *, struct verdict *);
+void check_tls_inventory(const struct check_input *, struct verdict *);
 void check_client_tls12(const struct check_input *, struct verdict *);
 void check_client_cipher_allowed(const struct check_input *, struct verdict *);
 void check_client_cipher_default(const struct check_input *, struct verdict *);

@@ -242,6 +242,139 @@ test_check_sip_options_answer_passes_silence_fails(void **state)
 	assert_int_equal(f->v.status, STATUS_SKIP);
 }
 
+/* The inventory of a server that enables only what the carrier needs. */
+static void
+inventory_only_tls12(struct fixture *f)
+{
+	f->pf.tls12 = true;
+	f->pf.inv_tried = true;
+	f->pf.inv_version[TLSO_10] = 0;
+	f->pf.inv_version[TLSO_11] = 0;
+	f->pf.inv_version[TLSO_13] = 0;
+	f->pf.inv_suites_complete = true;
+	f->pf.ocsp_stapled = 0;
+}
+
+static void
+add_other_suite(struct fixture *f, const char *name)
+{
+	f->pf.inv_suites = xreallocarray(f->pf.inv_suites,
+	    f->pf.n_inv_suites + 1, sizeof(*f->pf.inv_suites));
+	f->pf.inv_suites[f->pf.n_inv_suites++] = xstrdup(name);
+}
+
+/* The result of a probed subject judged with the fixture's facts. */
+static enum result
+judged_result(struct fixture *f)
+{
+	struct judge_ctx jc = { .policy = &f->pol };
+	struct subject s;
+	enum result r;
+
+	subject_init(&s, SUBJECT_HOST, "pbx.example.test");
+	probe_facts_free(&s.probe);
+	s.probe = f->pf;
+	s.probe.tls12 = true;
+	s.probe.suites[SUITE_AES128_SHA].state = SUITE_ACCEPTED;
+	rules_judge(&jc, &s);
+	r = s.result;
+	s.probe.suites[SUITE_AES128_SHA].state = SUITE_NOT_TRIED;
+	probe_facts_init(&s.probe);	/* the fixture's, freed in teardown */
+	subject_free(&s);
+	return r;
+}
+
+static void
+test_check_tls_inventory_only_tls12_and_the_suites_passes(void **state)
+{
+	struct fixture *f = *state;
+
+	inventory_only_tls12(f);
+	run(f, check_tls_inventory);
+	assert_int_equal(f->v.status, STATUS_PASS);
+	assert_non_null(strstr(f->v.message, "TLS 1.0 refused, TLS 1.1 refused, "
+	    "TLS 1.3 refused"));
+	assert_non_null(strstr(f->v.message, "other TLS 1.2 suites: none"));
+	assert_non_null(strstr(f->v.message, "OCSP stapling: no"));
+}
+
+static void
+test_check_tls_inventory_tls13_and_stapling_are_listed_and_pass(void **state)
+{
+	struct fixture *f = *state;
+
+	inventory_only_tls12(f);
+	f->pf.inv_version[TLSO_13] = 1;
+	f->pf.ocsp_stapled = 1;
+	f->pf.ocsp_status = "successful";
+	run(f, check_tls_inventory);
+	assert_int_equal(f->v.status, STATUS_PASS);
+	assert_non_null(strstr(f->v.message, "TLS 1.3 enabled"));
+	assert_non_null(strstr(f->v.message, "OCSP stapling: yes (successful)"));
+}
+
+static void
+test_check_tls_inventory_tls10_enabled_fails_as_a_notice(void **state)
+{
+	struct fixture *f = *state;
+
+	inventory_only_tls12(f);
+	f->pf.inv_version[TLSO_10] = 1;
+	run(f, check_tls_inventory);
+	assert_int_equal(f->v.status, STATUS_FAIL);
+	assert_non_null(strstr(f->v.message, "TLS 1.0 enabled"));
+	assert_int_equal(rule_find("tls-inventory")->severity, SEV_NOTICE);
+	/* A notice: the subject stays compliant. */
+	assert_int_equal(judged(f, "tls-inventory"), STATUS_FAIL);
+	assert_int_equal(judged_result(f), RESULT_PASS);
+}
+
+static void
+test_check_tls_inventory_other_suites_are_named(void **state)
+{
+	struct fixture *f = *state;
+
+	inventory_only_tls12(f);
+	add_other_suite(f, "ECDHE-RSA-AES128-GCM-SHA256");
+	add_other_suite(f, "DES-CBC3-SHA");
+	run(f, check_tls_inventory);
+	assert_int_equal(f->v.status, STATUS_FAIL);
+	assert_non_null(strstr(f->v.message, "other TLS 1.2 suites: "
+	    "ECDHE-RSA-AES128-GCM-SHA256, DES-CBC3-SHA;"));
+	f->pf.inv_suites_complete = false;
+	run(f, check_tls_inventory);
+	assert_non_null(strstr(f->v.message, "(and maybe more)"));
+}
+
+static void
+test_check_tls_inventory_not_determined_never_passes(void **state)
+{
+	struct fixture *f = *state;
+
+	inventory_only_tls12(f);
+	f->pf.inv_version[TLSO_11] = -1;
+	run(f, check_tls_inventory);
+	assert_int_equal(f->v.status, STATUS_FAIL);
+	assert_non_null(strstr(f->v.message, "TLS 1.1 not determined"));
+	inventory_only_tls12(f);
+	f->pf.inv_suites_complete = false;
+	run(f, check_tls_inventory);
+	assert_int_equal(f->v.status, STATUS_FAIL);
+	assert_non_null(strstr(f->v.message, "suites: not determined"));
+}
+
+static void
+test_check_tls_inventory_not_taken_is_skipped(void **state)
+{
+	struct fixture *f = *state;
+
+	f->pf.inv_tried = false;
+	run(f, check_tls_inventory);
+	assert_int_equal(f->v.status, STATUS_SKIP);
+	f->pf.handshake_tried = false;
+	assert_int_equal(judged(f, "tls-inventory"), STATUS_SKIP);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -259,6 +392,12 @@ main(void)
 		T(test_check_sni_independent_follows_sni_same),
 		T(test_check_dns_a_record_aaaa_only_is_named),
 		T(test_check_sip_options_answer_passes_silence_fails),
+		T(test_check_tls_inventory_only_tls12_and_the_suites_passes),
+		T(test_check_tls_inventory_tls13_and_stapling_are_listed_and_pass),
+		T(test_check_tls_inventory_tls10_enabled_fails_as_a_notice),
+		T(test_check_tls_inventory_other_suites_are_named),
+		T(test_check_tls_inventory_not_determined_never_passes),
+		T(test_check_tls_inventory_not_taken_is_skipped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

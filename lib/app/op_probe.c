@@ -641,8 +641,12 @@ gather(const struct run *run, struct report *rep, char *const args[], int nargs,
 static void
 work_base(struct work *w, const struct run *run)
 {
+	int inv = rule_index("tls-inventory");
+
 	w->base.policy = &run->policy;
 	w->base.timeout_sec = run->timeout_sec;
+	/* A disabled tls-inventory makes none of its handshakes. */
+	w->base.inventory = inv >= 0 && inv < RULES_MAX && !run->disabled[inv];
 	if (run->client != NULL) {
 		w->base.client_cert = run->client->cert;
 		w->base.client_chain = run->client->chain;

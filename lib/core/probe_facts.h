@@ -18,6 +18,30 @@ enum suite_state {
 	SUITE__STATE_MAX
 };
 
+/*
+ * The TLS versions other than 1.2 that the inventory (tls-inventory)
+ * offers one at a time.
+ */
+enum tls_other {
+	TLSO_10,
+	TLSO_11,
+	TLSO_13,
+	TLSO__MAX
+};
+
+/* "TLS 1.0", ... for people; "TLSv1.0", ... as JSON keys and labels. */
+static inline const char *
+tls_other_label(enum tls_other v)
+{
+	return v == TLSO_10 ? "TLS 1.0" : v == TLSO_11 ? "TLS 1.1" : "TLS 1.3";
+}
+
+static inline const char *
+tls_other_key(enum tls_other v)
+{
+	return v == TLSO_10 ? "TLSv1.0" : v == TLSO_11 ? "TLSv1.1" : "TLSv1.3";
+}
+
 struct suite_result {
 	enum suite_state state;
 	char *reason;		/* alert or error when rejected, or NULL */
@@ -65,6 +89,25 @@ struct probe_facts {
 
 	/* With --save-chain: the file the served chain was written to. */
 	char *saved_chain;
+
+	/*
+	 * What the server enables beyond the carrier's needs, for
+	 * tls-inventory (a notice).  inv_tried false: not taken (the rule
+	 * is disabled, or the address spoke no TLS).  inv_version[v]: 1 the
+	 * server completed a handshake offering that version alone, 0 it
+	 * refused, -1 no answer to tell (time ran out).
+	 */
+	bool inv_tried;
+	int inv_version[TLSO__MAX];
+	char **inv_suites;		/* other TLS 1.2 suites it accepts, in
+					 * the order found (OpenSSL names) */
+	size_t n_inv_suites;
+	bool inv_suites_complete;	/* it refused the last offer: no more */
+	/* OCSP stapling (status_request) in a TLS 1.2 handshake: -1 not
+	 * known, 0 no response stapled, 1 stapled (ocsp_status: OpenSSL's
+	 * name of the response status, "successful"). */
+	int ocsp_stapled;
+	const char *ocsp_status;
 };
 
 /* Every count and code "not tested" (-1), every pointer NULL. */

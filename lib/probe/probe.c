@@ -15,7 +15,9 @@
  * last handshake with any version fetches the chain anyway, so the
  * certificate rules still judge it and the report can say "TLS 1.3
  * only".  The facts go into struct probe_facts; the chain is handed
- * back for chain_analyse().
+ * back for chain_analyse().  Last, unless tls-inventory is disabled,
+ * inventory.c lists what else the server enables, within a bound of its
+ * own; "any" also asks for a stapled OCSP response.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,9 @@ probe_facts_init(struct probe_facts *p)
 	p->dns_aaaa_count = -1;
 	p->sni_same = -1;
 	p->sip_code = -1;
+	for (int v = 0; v < TLSO__MAX; v++)
+		p->inv_version[v] = -1;
+	p->ocsp_stapled = -1;
 }
 
 void
@@ -67,6 +72,9 @@ probe_facts_free(struct probe_facts *p)
 	free(p->srv_name);
 	free(p->srv_target);
 	free(p->saved_chain);
+	for (size_t k = 0; k < p->n_inv_suites; k++)
+		free(p->inv_suites[k]);
+	free(p->inv_suites);
 	probe_facts_init(p);
 }
 
@@ -305,6 +313,8 @@ collect(const struct probe_params *p, struct hs_job *jobs,
 	if (jobs[JOB_ANY].outcome == HS_OK) {
 		f->tls12 = true;
 		f->tls12_cipher = xstrdup(jobs[JOB_ANY].cipher);
+		f->ocsp_stapled = jobs[JOB_ANY].ocsp;
+		f->ocsp_status = jobs[JOB_ANY].ocsp_status;
 		if (f->handshake_ms == 0)
 			f->handshake_ms = jobs[JOB_ANY].ms;
 	}
@@ -330,6 +340,31 @@ collect(const struct probe_params *p, struct hs_job *jobs,
 	fill_sni(f, &jobs[JOB_ANY], &jobs[JOB_BARE], p->servername);
 	if (p->sip_host != NULL)
 		fill_sip(f, &jobs[JOB_SIP]);
+}
+
+/* The inventory's own bound on its handshakes (inventory.c). */
+#define INVENTORY_BASE_MS 2000
+
+/*
+ * When the inventory must be over: 2 s plus four times the slowest
+ * handshake that judged, and never past the probe's deadline, so a
+ * server that drops an old ClientHello without a word costs seconds,
+ * not the whole --timeout.
+ */
+static int64_t
+inventory_deadline(const struct probe_params *p, const struct hs_job *jobs,
+    size_t n)
+{
+	double slowest = 0;
+	int64_t d;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (jobs[k].addr != NULL && jobs[k].outcome == HS_OK &&
+		    jobs[k].ms > slowest)
+			slowest = jobs[k].ms;
+	d = net_now_ms() + INVENTORY_BASE_MS + (int64_t)(4 * slowest);
+	return d < p->deadline_ms ? d : p->deadline_ms;
 }
 
 int
@@ -367,6 +402,7 @@ probe_addresses(const struct probe_params *p,
 				job_tls12(&j[i], &addrs[a],
 				    suite_openssl_name((enum suite)i), sni_copy);
 		job_tls12(&j[JOB_ANY], &addrs[a], CIPHERS_ANY, sni_copy);
+		j[JOB_ANY].want_ocsp = p->inventory;
 		if (sni_copy != NULL)
 			job_tls12(&j[JOB_BARE], &addrs[a], CIPHERS_ANY, NULL);
 		if (p->sip_host != NULL) {
@@ -406,6 +442,9 @@ probe_addresses(const struct probe_params *p,
 		    p->max_conns);
 	for (a = 0; a < n; a++)
 		collect(p, &jobs[a * JOB__PER_ADDR], &fb[a], &res[a]);
+	if (p->inventory)
+		probe_inventory(ctx, p, addrs, n, res, sni_copy,
+		    inventory_deadline(p, jobs, n * JOB__PER_ADDR));
 	rc = 0;
 out:
 	for (k = 0; k < n * JOB__PER_ADDR; k++)

@@ -246,6 +246,7 @@ struct hs_job {
 	const char *sni;	/* server name to send, or NULL */
 	const char *sip_host;	/* send OPTIONS for this host, or NULL */
 	int sip_port;
+	bool want_ocsp;		/* ask for a stapled OCSP response */
 
 	enum hs_outcome outcome;
 	char *reason;		/* why it failed; printable */
@@ -260,6 +261,8 @@ struct hs_job {
 	char *sip_status_line;	/* printable */
 	char *sip_error;
 	bool cert_requested;	/* the server asked for a client certificate */
+	int ocsp;		/* want_ocsp: 1 a response was stapled, 0 none */
+	const char *ocsp_status;	/* its status ("successful"; static) */
 
 	/* private to probe_tls.c */
 	enum hs_state state;
@@ -313,6 +316,9 @@ struct probe_params {
 	X509 *client_cert;
 	struct stack_st_X509 *client_chain;	/* may be NULL */
 	EVP_PKEY *client_key;
+	/* tls-inventory: after the handshakes that judge, those that list
+	 * what else the server enables (inventory.c) */
+	bool inventory;
 };
 
 /* Connections the probe of one address opens at most (probe.c). */
@@ -336,5 +342,23 @@ int probe_addresses(const struct probe_params *p,
     char **err);
 
 void probe_result_free(struct probe_result *);
+
+/* ------------------------------------------------------------------ */
+/* The inventory for tls-inventory (inventory.c) */
+
+/* Other TLS 1.2 suites listed at most, per address. */
+#define PROBE_INV_MAX_SUITES 24
+
+/*
+ * For every address a whose res[a].error is NULL: which of TLS 1.0,
+ * 1.1 and 1.3 the server completes a handshake with, and which TLS 1.2
+ * suites beyond the policy's it accepts, into res[a].facts (inv_*).
+ * Only handshakes, with sni (may be NULL), at most p->max_conns at
+ * once, and nothing past deadline_ms; a version or suite not answered
+ * by then is "not determined".
+ */
+void probe_inventory(SSL_CTX *ctx, const struct probe_params *p,
+    const struct sockaddr_storage *addrs, size_t n, struct probe_result *res,
+    const char *sni, int64_t deadline_ms);
 
 #endif

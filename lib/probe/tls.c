@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/ocsp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -61,6 +62,7 @@ hs_job_init(struct hs_job *j)
 	j->fd = -1;
 	j->alert = -1;
 	j->sip_code = -1;
+	j->ocsp = -1;
 }
 
 void
@@ -248,6 +250,29 @@ handshake_failed(struct hs_job *j, int e)
 		    probe_ssl_reason("TLS handshake failed"));
 }
 
+/* Did the server staple an OCSP response (RFC 6066 status_request)? */
+static void
+ocsp_stapled(struct hs_job *j)
+{
+	const unsigned char *resp = NULL, *p;
+	OCSP_RESPONSE *r;
+	long len;
+
+	len = SSL_get_tlsext_status_ocsp_resp(j->ssl, &resp);
+	j->ocsp = len > 0 && resp != NULL;
+	if (!j->ocsp)
+		return;
+	p = resp;
+	ERR_clear_error();
+	if ((r = d2i_OCSP_RESPONSE(NULL, &p, len)) == NULL)
+		j->ocsp_status = "not a DER OCSP response";
+	else
+		j->ocsp_status = OCSP_response_status_str(
+		    OCSP_response_status(r));
+	OCSP_RESPONSE_free(r);
+	ERR_clear_error();
+}
+
 /* The handshake completed: keep what the facts need. */
 static void
 handshake_done(struct hs_job *j)
@@ -265,6 +290,8 @@ handshake_done(struct hs_job *j)
 	j->outcome = HS_OK;
 	if (peer != NULL && (j->chain = X509_chain_up_ref(peer)) == NULL)
 		fatal_oom();
+	if (j->want_ocsp)
+		ocsp_stapled(j);
 	if (leaf == NULL)
 		return;
 	ERR_clear_error();
@@ -432,7 +459,9 @@ step_connect(struct hs_job *j, SSL_CTX *ctx)
 	if (SSL_set_min_proto_version(j->ssl, j->min_version) != 1 ||
 	    SSL_set_max_proto_version(j->ssl, j->max_version) != 1 ||
 	    SSL_set_cipher_list(j->ssl, j->ciphers) != 1 ||
-	    (j->sni != NULL && SSL_set_tlsext_host_name(j->ssl, j->sni) != 1)) {
+	    (j->sni != NULL && SSL_set_tlsext_host_name(j->ssl, j->sni) != 1) ||
+	    (j->want_ocsp && SSL_set_tlsext_status_type(j->ssl,
+	    TLSEXT_STATUSTYPE_ocsp) != 1)) {
 		finish(j, HS_SETUP, probe_ssl_reason("bad TLS settings"));
 		return;
 	}

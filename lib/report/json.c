@@ -73,6 +73,31 @@ cert_json(const struct cert_facts *f, int position)
 	return o;
 }
 
+/*
+ * tls-inventory's facts: each other version true (enabled), false
+ * (refused) or null (not determined); the other TLS 1.2 suites found,
+ * and whether that list is complete.
+ */
+static json_t *
+inventory_json(const struct probe_facts *p)
+{
+	json_t *o = json_object(), *v = json_object(), *s = json_array();
+	size_t k;
+	int i;
+
+	for (i = 0; i < TLSO__MAX; i++)
+		json_object_set_new(v, tls_other_key((enum tls_other)i),
+		    p->inv_version[i] < 0 ? json_null() :
+		    json_boolean(p->inv_version[i] == 1));
+	for (k = 0; k < p->n_inv_suites; k++)
+		json_array_append_new(s, jstr(p->inv_suites[k]));
+	json_object_set_new(o, "versions", v);
+	json_object_set_new(o, "other_suites", s);
+	json_object_set_new(o, "other_suites_complete",
+	    json_boolean(p->inv_suites_complete));
+	return o;
+}
+
 static json_t *
 probe_json(const struct probe_facts *p)
 {
@@ -124,6 +149,13 @@ probe_json(const struct probe_facts *p)
 		json_object_set_new(o, "sni_detail", jstr(p->sni_detail));
 	if (p->saved_chain != NULL)
 		json_object_set_new(o, "saved_chain", jstr(p->saved_chain));
+	if (p->inv_tried)
+		json_object_set_new(o, "inventory", inventory_json(p));
+	json_object_set_new(o, "ocsp_stapling", p->ocsp_stapled < 0 ?
+	    json_null() : json_boolean(p->ocsp_stapled == 1));
+	if (p->ocsp_stapled == 1 && p->ocsp_status != NULL)
+		json_object_set_new(o, "ocsp_response_status",
+		    jstr(p->ocsp_status));
 	if (p->srv_name != NULL) {
 		json_t *srv = json_object();
 

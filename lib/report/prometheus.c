@@ -39,6 +39,9 @@ enum prom_family {
 	PROM_PROBE_SUCCESS,
 	PROM_HANDSHAKE,
 	PROM_SUITE_ACCEPTED,
+	PROM_TLS_VERSION,
+	PROM_OTHER_SUITES,
+	PROM_OCSP_STAPLED,
 	PROM_PROBE_DURATION,
 	PROM__MAX
 };
@@ -82,6 +85,15 @@ static const struct {
 	    "Duration of the fastest completed TLS handshake" },
 	[PROM_SUITE_ACCEPTED] = { "bwcertcheck_suite_accepted",
 	    "1 if the server accepted the cipher suite, 0 if it refused it" },
+	[PROM_TLS_VERSION] = { "bwcertcheck_tls_version_enabled",
+	    "1 if the server completes a handshake offering only this TLS "
+	    "version beside 1.2, 0 if it refuses (absent: not determined)" },
+	[PROM_OTHER_SUITES] = { "bwcertcheck_other_suites_accepted",
+	    "TLS 1.2 suites beyond the allowed ones the server accepts (at "
+	    "least this many when the list could not be completed)" },
+	[PROM_OCSP_STAPLED] = { "bwcertcheck_ocsp_stapled",
+	    "1 if the server staples an OCSP response in a TLS 1.2 "
+	    "handshake, 0 if not" },
 	[PROM_PROBE_DURATION] = { "bwcertcheck_probe_duration_seconds",
 	    "How long probing and judging the target took" },
 };
@@ -244,6 +256,20 @@ probe_metrics(struct prom_state *st, const char *labels,
 		sample(st, PROM_SUITE_ACCEPTED, labels, &extra,
 		    state == SUITE_ACCEPTED ? "1" : "0");
 	}
+	for (int v = 0; s->probe.inv_tried && v < TLSO__MAX; v++) {
+		if (s->probe.inv_version[v] < 0)
+			continue;
+		one_label(&extra, "version", tls_other_key((enum tls_other)v));
+		sample(st, PROM_TLS_VERSION, labels, &extra,
+		    s->probe.inv_version[v] == 1 ? "1" : "0");
+	}
+	if (s->probe.inv_tried) {
+		snprintf(val, sizeof(val), "%zu", s->probe.n_inv_suites);
+		sample(st, PROM_OTHER_SUITES, labels, NULL, val);
+	}
+	if (s->probe.ocsp_stapled >= 0)
+		sample(st, PROM_OCSP_STAPLED, labels, NULL,
+		    s->probe.ocsp_stapled == 1 ? "1" : "0");
 	buf_free(&extra);
 }
 
