@@ -17,6 +17,8 @@ ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR ?=
 
 CC ?= cc
+# make check builds with every CPU (the tests themselves run as they do).
+NPROC := $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 PKG_CONFIG ?= pkg-config
 PKGS = openssl libcares jansson inih libidn2 libcurl libmicrohttpd
 # The version is kept in one place, VERSION; debian/changelog repeats it
@@ -123,10 +125,10 @@ demo: deps
 # a short run of each fuzz target; then every test again with the
 # sanitizers.
 check: deps
-	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory -j$(NPROC) test
 	@$(MAKE) --no-print-directory deb-check
-	@$(MAKE) --no-print-directory fuzz-smoke
-	@$(MAKE) --no-print-directory test-sanitize
+	@$(MAKE) --no-print-directory -j$(NPROC) fuzz-smoke
+	@$(MAKE) --no-print-directory -j$(NPROC) test-sanitize
 
 test: layers bwcertcheck $(TEST_BIN) $(TEST_TOOLS)
 	@sh tests/run.sh $(TEST_BIN)

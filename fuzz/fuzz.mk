@@ -1,7 +1,7 @@
 # fuzz/fuzz.mk - fuzzing and leak checks; the top Makefile includes it.
 #
 #   make fuzz         each libFuzzer target for FUZZ_SECONDS (60) seconds
-#   make fuzz-smoke   each target for FUZZ_SMOKE_SECONDS (10); make check runs it
+#   make fuzz-smoke   each target for FUZZ_SMOKE_SECONDS (5); make check runs it
 #   make fuzz-long    each target for FUZZ_LONG_SECONDS (600)
 #   make valgrind     the CLI tests (tests/cli/*.sh) with bwcertcheck under
 #                     valgrind --leak-check=full --error-exitcode=1
@@ -16,7 +16,7 @@
 
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_OUT = fuzz/out
 FUZZ_LONG_SECONDS ?= 600
 FUZZ_NAMES = load load_parse fqdn config targets report listen
