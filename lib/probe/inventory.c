@@ -65,18 +65,6 @@ others_list(const struct policy *pol, const struct probe_facts *f)
 	return buf_steal(&b);
 }
 
-static void
-job_offer(struct hs_job *j, const struct sockaddr_storage *addr,
-    int version, const char *ciphers, const char *sni)
-{
-	hs_job_init(j);
-	j->addr = addr;
-	j->ciphers = ciphers;
-	j->min_version = version;
-	j->max_version = version;
-	j->sni = sni;
-}
-
 void
 probe_inventory(SSL_CTX *ctx, const struct probe_params *p,
     const struct sockaddr_storage *addrs, size_t n, struct probe_result *res,
@@ -99,12 +87,12 @@ probe_inventory(SSL_CTX *ctx, const struct probe_params *p,
 			continue;
 		res[a].facts.inv_tried = true;
 		for (v = 0; v < TLSO__MAX; v++) {
-			job_offer(&vj[a * TLSO__MAX + v], &addrs[a],
+			hs_job_offer(&vj[a * TLSO__MAX + v], &addrs[a],
 			    inv_versions[v], INV_CIPHERS_ANY, sni);
 			run[nrun++] = &vj[a * TLSO__MAX + v];
 		}
 		lists[a] = others_list(p->policy, &res[a].facts);
-		job_offer(&sj[a], &addrs[a], TLS1_2_VERSION, lists[a], sni);
+		hs_job_offer(&sj[a], &addrs[a], TLS1_2_VERSION, lists[a], sni);
 		run[nrun++] = &sj[a];
 	}
 	for (round = 0; nrun > 0 && net_now_ms() < deadline_ms; round++) {
@@ -140,7 +128,7 @@ probe_inventory(SSL_CTX *ctx, const struct probe_params *p,
 			hs_job_free(&sj[a]);
 			free(lists[a]);
 			lists[a] = others_list(p->policy, &res[a].facts);
-			job_offer(&sj[a], &addrs[a], TLS1_2_VERSION, lists[a],
+			hs_job_offer(&sj[a], &addrs[a], TLS1_2_VERSION, lists[a],
 			    sni);
 			run[nrun++] = &sj[a];
 		}

@@ -156,12 +156,7 @@ static void
 job_tls12(struct hs_job *j, const struct sockaddr_storage *addr,
     const char *ciphers, const char *sni)
 {
-	hs_job_init(j);
-	j->addr = addr;
-	j->ciphers = ciphers;
-	j->min_version = TLS1_2_VERSION;
-	j->max_version = TLS1_2_VERSION;
-	j->sni = sni;
+	hs_job_offer(j, addr, TLS1_2_VERSION, ciphers, sni);
 }
 
 /* The chain of j, moved out (the job no longer owns it). */

@@ -281,6 +281,13 @@ struct hs_job {
 void hs_job_init(struct hs_job *);
 
 /*
+ * Initialise j to offer exactly one TLS version (TLS1_2_VERSION, ...)
+ * with ciphers (borrowed) to addr (borrowed), sending sni unless NULL.
+ */
+void hs_job_offer(struct hs_job *j, const struct sockaddr_storage *addr,
+    int version, const char *ciphers, const char *sni);
+
+/*
  * Run every job until it ends or deadline_ms passes; timeout_sec is
  * only for the words of a timeout.  At most max_conns connections are
  * open at once (0: no bound): the others wait their turn, in order, and

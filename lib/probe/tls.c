@@ -66,6 +66,18 @@ hs_job_init(struct hs_job *j)
 }
 
 void
+hs_job_offer(struct hs_job *j, const struct sockaddr_storage *addr,
+    int version, const char *ciphers, const char *sni)
+{
+	hs_job_init(j);
+	j->addr = addr;
+	j->ciphers = ciphers;
+	j->min_version = version;
+	j->max_version = version;
+	j->sni = sni;
+}
+
+void
 hs_job_free(struct hs_job *j)
 {
 	if (j == NULL)

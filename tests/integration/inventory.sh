@@ -131,6 +131,80 @@ rule off skip
 expect_json "'inventory' not in d['subjects'][0]['probe'] and d['subjects'][0]['probe']['ocsp_stapling'] is None" \
     "--disable tls-inventory: no inventory taken, no OCSP asked" "$WORK/off.json"
 
+# A server that never answers an old ClientHello (a middlebox that drops
+# what it does not like) cannot hold the probe for --timeout: the
+# inventory has a bound of its own, and what it could not learn is "not
+# determined", never "refused".  relay.py passes a TLS 1.2 or 1.3
+# ClientHello on to ONLY and keeps silent on any older one.
+cat >"$WORK/relay.py" <<'EOP'
+import socket, sys, threading
+port, backend = int(sys.argv[1]), int(sys.argv[2])
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", port))
+ls.listen(64)
+
+def pump(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d:
+                break
+            b.sendall(d)
+    except OSError:
+        pass
+    for s in (a, b):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+def serve(c):
+    head = b""
+    c.settimeout(30)
+    try:
+        while len(head) < 11:
+            d = c.recv(11 - len(head))
+            if not d:
+                c.close()
+                return
+            head += d
+        if head[9:11] < b"\x03\x03":
+            while c.recv(65536):
+                pass
+            c.close()
+            return
+        b = socket.create_connection(("127.0.0.1", backend))
+        b.sendall(head)
+        c.settimeout(None)
+        threading.Thread(target=pump, args=(b, c), daemon=True).start()
+        pump(c, b)
+    except OSError:
+        c.close()
+
+while True:
+    c, _ = ls.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+EOP
+RELAY_PORT=$(free_port)
+$SRV_PY "$WORK/relay.py" "$RELAY_PORT" "$ONLY_PORT" >"$WORK/relay.log" 2>&1 &
+echo $! >>"$SRV/pids"
+wait_tcp "$RELAY_PORT" || not_ok "relay" "not listening: $(cat "$WORK/relay.log")"
+t0=$(date +%s)
+expect_exit 0 "silent on old versions, --timeout 30: still compliant" -- \
+    $P --timeout 30 --format json -o "$WORK/silent.json" "127.0.0.1:$RELAY_PORT"
+t1=$(date +%s)
+if [ $((t1 - t0)) -lt 20 ]; then
+	ok "silent on old versions: over long before --timeout 30 ($((t1 - t0)) s)"
+else
+	not_ok "silent on old versions: over long before --timeout 30" "$((t1 - t0)) s"
+fi
+expect_json "d['subjects'][0]['probe']['inventory']['versions'] == {'TLSv1.0': None, 'TLSv1.1': None, 'TLSv1.3': False}" \
+    "silent on old versions: TLS 1.0 and 1.1 not determined, TLS 1.3 refused" "$WORK/silent.json"
+rule silent fail
+expect_json "'TLS 1.0 not determined' in [f['message'] for f in d['subjects'][0]['findings'] if f['rule'] == 'tls-inventory'][0]" \
+    "silent on old versions: the notice says not determined" "$WORK/silent.json"
+
 expect_exit 0 "rules tls-inventory" -- $BWC rules tls-inventory
 expect_grep '^tls-inventory (notice, probe only)' "rules tls-inventory: a notice, probe only" "$WORK/out"
 
