@@ -69,3 +69,26 @@ diag_note(const struct run *run, const char *fmt, ...)
 	diag_print("", fmt, ap);
 	va_end(ap);
 }
+
+void
+diag_progress(const char *fmt, ...)
+{
+	va_list ap;
+	char *raw, *esc;
+
+	va_start(ap, fmt);
+	raw = xvasprintf(fmt, ap);
+	va_end(ap);
+	esc = esc_printable_keepbs((const unsigned char *)raw, strlen(raw));
+	fprintf(stderr, "\rbwcertcheck: %s\033[K", esc);
+	fflush(stderr);
+	free(esc);
+	free(raw);
+}
+
+void
+diag_progress_clear(void)
+{
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+}

@@ -105,6 +105,14 @@ void diag_input_error(const struct run *, const char *fmt, ...)
 /* A warning line on stderr, silenced by --quiet. */
 void diag_warn(const struct run *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * The progress line of a long run on a terminal: "\rbwcertcheck: " and
+ * the message (escaped), drawn over the previous one; the caller checks
+ * that stderr is a terminal and that -q was not given.
+ * diag_progress_clear() wipes it, before another line or at the end.
+ */
+void diag_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void diag_progress_clear(void);
 /* A line on stderr saying what was done (a file written), silenced by --quiet. */
 void diag_note(const struct run *, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -25,6 +25,7 @@
 #include "core/fileio.h"
 #include "app/op.h"
 #include "app/pool.h"
+#include "probe/probe.h"
 
 /*
  * What judging one input gave, kept until its turn to be reported: a
@@ -54,6 +55,13 @@ struct lint_state {
 	struct lint_out *outs;	/* outs[i % n_outs] for item i */
 	size_t n_outs;
 	size_t dir_chains;	/* n_chains when the current folder began */
+
+	/* --each on a terminal: the progress line (see progress()). */
+	bool progress;
+	bool progress_shared;	/* the report goes to that terminal too */
+	bool drawn;		/* the line is on the terminal now */
+	size_t n_inputs, n_done, n_failing;
+	int64_t drawn_ms;	/* when the line was last drawn */
 };
 
 /*
@@ -419,6 +427,24 @@ each_work(void *arg, size_t i, size_t thread)
 }
 
 /*
+ * --each with stderr on a terminal: "N/TOTAL linted, K failing", drawn
+ * over itself at most ten times a second and once at the end, so that
+ * 100,000 files cost no more than a few hundred writes.
+ */
+static void
+progress(struct lint_state *st)
+{
+	int64_t now = net_now_ms();
+
+	if (st->n_done < st->n_inputs && now - st->drawn_ms < 100)
+		return;
+	st->drawn_ms = now;
+	st->drawn = true;
+	diag_progress("%zu/%zu linted, %zu failing", st->n_done, st->n_inputs,
+	    st->n_failing);
+}
+
+/*
  * pool_spec.deliver: report item i, in input order.  A folder with
  * nothing to lint is an input that was not evaluated: its last item
  * says so once all its entries are reported.
@@ -429,6 +455,7 @@ each_deliver(void *arg, size_t i, bool failed)
 	struct lint_state *st = arg;
 	const struct lint_seg *seg = seg_of(st, i);
 	struct lint_out *out = &st->outs[i % st->n_outs];
+	enum result res;
 
 	if (seg->kind == SEG_DIR && i == seg->first)
 		st->dir_chains = st->n_chains;
@@ -449,7 +476,23 @@ each_deliver(void *arg, size_t i, bool failed)
 		st->n_chains++;
 		st->worst = result_worst(st->worst, out->s.result);
 	}
-	(void)report_out(st->run, st->rep, out);
+	/* A line on stderr, or the report on the same terminal, goes where
+	 * the progress line was, not after it. */
+	if (st->drawn && (st->progress_shared || out->warning != NULL ||
+	    out->error != NULL)) {
+		diag_progress_clear();
+		st->drawn = false;
+	}
+	res = report_out(st->run, st->rep, out);
+	if (!st->progress)
+		return;
+	/* A folder's last item is no input of its own (it may say that the
+	 * folder held no chain: a failure). */
+	if (!(seg->kind == SEG_DIR && i - seg->first == seg->n_names))
+		st->n_done++;
+	if (res == RESULT_FAIL || res == RESULT_ERROR)
+		st->n_failing++;
+	progress(st);
 }
 
 /*
@@ -483,7 +526,12 @@ lint_each(struct lint_state *st, char *const files[], int nfiles)
 		    S_ISDIR(sb.st_mode))
 			list_dir(seg);
 		st->n_items += seg->kind == SEG_DIR ? seg->n_names + 1 : 1;
+		st->n_inputs += seg->kind == SEG_DIR ? seg->n_names : 1;
 	}
+	/* Only for a person watching: a terminal, and not with -q. */
+	st->progress = st->n_inputs > 1 && !st->run->quiet &&
+	    isatty(STDERR_FILENO);
+	st->progress_shared = st->progress && isatty(fileno(st->rep->out));
 	spec.n = st->n_items;
 	n_caches = spec.jobs > 1 ? (size_t)spec.jobs : 1;
 	st->caches = xcalloc(n_caches, sizeof(*st->caches));
@@ -492,6 +540,8 @@ lint_each(struct lint_state *st, char *const files[], int nfiles)
 	st->n_outs = pool_window(&spec);
 	st->outs = xcalloc(st->n_outs, sizeof(*st->outs));
 	(void)pool_run(&spec);
+	if (st->drawn)
+		diag_progress_clear();
 	for (i = 0; i < n_caches; i++)
 		load_cache_free(st->caches[i]);
 	for (i = 0; i < st->n_segs; i++) {
