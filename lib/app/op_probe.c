@@ -472,6 +472,7 @@ progress_line(struct work *w)
 {
 	const struct host_item *slow = NULL;
 	int64_t now = net_now_ms();
+	struct buf b = { 0 };
 	size_t i, done;
 
 	pthread_mutex_lock(&w->mu);
@@ -483,14 +484,14 @@ progress_line(struct work *w)
 		    (slow == NULL || it->started_ms < slow->started_ms))
 			slow = it;
 	}
-	fprintf(stderr, "\rbwcertcheck: %zu/%zu probed, %zu failing", done,
-	    w->n_items, w->n_failing);
+	buf_addf(&b, "%zu/%zu probed, %zu failing", done, w->n_items,
+	    w->n_failing);
 	if (slow != NULL)
-		fprintf(stderr, "; waiting on %s:%d for %lld s", slow->host,
+		buf_addf(&b, "; waiting on %s:%d for %lld s", slow->host,
 		    slow->port, (long long)((now - slow->started_ms) / 1000));
 	pthread_mutex_unlock(&w->mu);
-	fputs("\033[K", stderr);
-	fflush(stderr);
+	diag_progress("%s", b.ptr);
+	buf_free(&b);
 }
 
 /*
@@ -688,6 +689,10 @@ host_deliver(void *arg, size_t i, bool failed)
 	size_t k;
 
 	item_settle(it, failed);
+	/* The report (on the same terminal) and an error line on stderr
+	 * start where the progress line was, not after its text. */
+	if (w->progress && it->out.n > 0)
+		diag_progress_clear();
 	for (k = 0; k < it->out.n; k++) {
 		enum result r = judge_report_entry(w->run, w->rep, &it->out.e[k]);
 

@@ -89,6 +89,17 @@ if command -v script >/dev/null 2>&1; then
 	expect_grep "waiting on 127.0.0.1:$SILENT_PORT for [0-9]* s" "progress: names the target waited on longest" "$WORK/tty.txt"
 	script -qec "$P -q --timeout 2 --jobs 4 --format json -o $WORK/p.json --targets $WORK/slow-targets" /dev/null >"$WORK/tty-q.txt" 2>&1
 	expect_no_grep 'probed' "progress: silent with -q" "$WORK/tty-q.txt"
+	# The text report on the same terminal: each subject starts where the
+	# progress line was wiped ("\r\033[K"), never glued after its text.
+	script -qec "$P --timeout 2 --jobs 4 --color never --targets $WORK/slow-targets" /dev/null >"$WORK/tty-text.txt" 2>&1
+	if $PY -c 'import re, sys
+t = open(sys.argv[1], "rb").read()
+drawn = re.findall(rb"probed, [0-9]+ failing[^\x1b\r\n]*\x1b\[K(.{0,4})", t, re.S)
+sys.exit(0 if drawn and all(c in (b"\r\x1b[K", b"") for c in drawn) else 1)' "$WORK/tty-text.txt"; then
+		ok "progress: wiped before each report on the same terminal"
+	else
+		not_ok "progress: wiped before each report on the same terminal" "$(od -c "$WORK/tty-text.txt" | head -8)"
+	fi
 fi
 $P --timeout 2 --jobs 4 --format json -o "$WORK/p.json" --targets "$WORK/slow-targets" 2>"$WORK/notty.err" >/dev/null
 expect_no_grep 'probed' "progress: silent when stderr is not a terminal" "$WORK/notty.err"
