@@ -22,6 +22,7 @@
 
 #include "core/fileio.h"
 #include "x509/load.h"
+#include "x509/load_int.h"
 #include "pki.h"
 
 #define FQDN "pbx.example.test"
@@ -175,6 +176,90 @@ pem_of(size_t *len, X509 *first, ...)
 }
 
 /* What a folder holds besides chains (load_not_certificate, load_ca_only). */
+
+/*
+ * load_der_key_shaped(): what may be a private key reaches OpenSSL's
+ * key decoders (costly), nothing else does; and a key always may.
+ */
+static void
+test_load_der_key_shaped_is_a_sequence_opening_with_an_integer(void **state)
+{
+	static const unsigned char rsa_like[] = { 0x30, 0x06, 0x02, 0x01, 0x00,
+		0x02, 0x01, 0x05 };
+	static const unsigned char ec_like[] = { 0x30, 0x05, 0x02, 0x01, 0x01,
+		0x04, 0x00 };
+	static const unsigned char ber_indef[] = { 0x30, 0x80, 0x02, 0x01, 0x00,
+		0x30, 0x00, 0x00, 0x00 };
+	static const unsigned char p12_like[] = { 0x30, 0x05, 0x02, 0x01, 0x03,
+		0x30, 0x00 };
+	static const unsigned char long_version[] = { 0x30, 0x07, 0x02, 0x02,
+		0x00, 0x00, 0x02, 0x01, 0x05 };
+	static const unsigned char version_only[] = { 0x30, 0x03, 0x02, 0x01,
+		0x00 };
+	static const unsigned char then_bool[] = { 0x30, 0x06, 0x02, 0x01, 0x00,
+		0x01, 0x01, 0xff };
+	static const unsigned char set_int[] = { 0x31, 0x06, 0x02, 0x01, 0x00,
+		0x02, 0x01, 0x05 };
+	static const unsigned char seq_seq[] = { 0x30, 0x02, 0x30, 0x00 };
+	static const unsigned char too_long[] = { 0x30, 0x09, 0x02, 0x01, 0x00,
+		0x02, 0x01, 0x05 };
+	static const unsigned char inner_long[] = { 0x30, 0x06, 0x02, 0x01, 0x00,
+		0x02, 0x05, 0x05 };
+	static const unsigned char bad_len[] = { 0x30, 0x84, 0xff };
+	unsigned char *kder = NULL, *p8der = NULL, *cder = NULL;
+	unsigned char *ecder = NULL;
+	PKCS8_PRIV_KEY_INFO *p8, *ecp8;
+	EVP_PKEY *ec;
+	int klen, p8len, clen, eclen;
+
+	(void)state;
+	klen = i2d_PrivateKey(fx.w.leaf_key, &kder);
+	assert_true(klen > 0);
+	assert_non_null(p8 = EVP_PKEY2PKCS8(fx.w.leaf_key));
+	p8len = i2d_PKCS8_PRIV_KEY_INFO(p8, &p8der);
+	assert_true(p8len > 0);
+	clen = i2d_X509(fx.leaf, &cder);
+	assert_true(clen > 0);
+	ERR_clear_error();
+	/* Keys: RSAPrivateKey and PKCS#8 PrivateKeyInfo, and their shapes. */
+	assert_true(load_der_key_shaped(kder, (size_t)klen));
+	assert_true(load_der_key_shaped(p8der, (size_t)p8len));
+	assert_true(load_der_key_shaped(rsa_like, sizeof(rsa_like)));
+	/* ECPrivateKey (version 1, then the key's octets), and as PKCS#8. */
+	assert_non_null(ec = EVP_EC_gen("P-256"));
+	assert_true((eclen = i2d_PrivateKey(ec, &ecder)) > 0);
+	assert_true(load_der_key_shaped(ecder, (size_t)eclen));
+	assert_non_null(ecp8 = EVP_PKEY2PKCS8(ec));
+	OPENSSL_free(ecder);
+	ecder = NULL;
+	assert_true((eclen = i2d_PKCS8_PRIV_KEY_INFO(ecp8, &ecder)) > 0);
+	assert_true(load_der_key_shaped(ecder, (size_t)eclen));
+	OPENSSL_free(ecder);
+	PKCS8_PRIV_KEY_INFO_free(ecp8);
+	EVP_PKEY_free(ec);
+	assert_true(load_der_key_shaped(ec_like, sizeof(ec_like)));
+	assert_true(load_der_key_shaped(ber_indef, sizeof(ber_indef)));
+	/* A certificate opens with a SEQUENCE (TBSCertificate). */
+	assert_false(load_der_key_shaped(cder, (size_t)clen));
+	assert_false(load_der_key_shaped(p12_like, sizeof(p12_like)));
+	assert_false(load_der_key_shaped(long_version, sizeof(long_version)));
+	assert_false(load_der_key_shaped(version_only, sizeof(version_only)));
+	assert_false(load_der_key_shaped(then_bool, sizeof(then_bool)));
+	assert_false(load_der_key_shaped(set_int, sizeof(set_int)));
+	assert_false(load_der_key_shaped(seq_seq, sizeof(seq_seq)));
+	assert_false(load_der_key_shaped(too_long, sizeof(too_long)));
+	assert_false(load_der_key_shaped(inner_long, sizeof(inner_long)));
+	assert_false(load_der_key_shaped(bad_len, sizeof(bad_len)));
+	assert_false(load_der_key_shaped(rsa_like, 1));
+	assert_false(load_der_key_shaped(rsa_like, 0));
+	assert_false(load_der_key_shaped((const unsigned char *)"README", 6));
+	/* A bad header leaves nothing on OpenSSL's error queue. */
+	assert_int_equal(ERR_peek_error(), 0);
+	OPENSSL_free(kder);
+	OPENSSL_free(p8der);
+	OPENSSL_free(cder);
+	PKCS8_PRIV_KEY_INFO_free(p8);
+}
 
 static void
 test_load_not_certificate_tells_a_key_a_readme_and_an_empty_file(void **state)
@@ -1089,6 +1174,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_der_key_shaped_is_a_sequence_opening_with_an_integer),
 		cmocka_unit_test(test_load_not_certificate_tells_a_key_a_readme_and_an_empty_file),
 		cmocka_unit_test(test_load_ca_only_is_an_intermediate_bundle_not_a_chain),
 		cmocka_unit_test(test_load_certs_mem_pem_single_gives_one_certificate),

@@ -83,7 +83,8 @@ load_key(const char *path, const char *password, char **err)
 		goto out;
 	}
 	p = data;
-	if ((key = d2i_AutoPrivateKey(NULL, &p, (long)len)) != NULL)
+	if (load_der_key_shaped(data, len) &&
+	    (key = d2i_AutoPrivateKey(NULL, &p, (long)len)) != NULL)
 		goto out;
 	(void)BIO_reset(bio);
 	ERR_clear_error();

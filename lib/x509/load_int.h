@@ -50,6 +50,17 @@ X509 *load_cache_d2i(struct load_cache *cache, struct stack_st_X509 *certs,
 /* PEM password callback: never prompts; u is the password or NULL. */
 int load_pem_pass(char *buf, int size, int rwflag, void *u);
 
+/*
+ * Could der[0..len) be a private key as d2i_AutoPrivateKey() reads one
+ * (PKCS#8 PrivateKeyInfo, RSAPrivateKey, ECPrivateKey, DSA): a SEQUENCE
+ * that opens with a version of 0 or 1, then a SEQUENCE, an INTEGER or
+ * an OCTET STRING?  A cheap necessary condition: in
+ * OpenSSL 3 each d2i_AutoPrivateKey() call builds a decoder chain that
+ * costs some fifty certificate parses, so bytes that fail this are
+ * never handed to it.
+ */
+bool load_der_key_shaped(const unsigned char *der, size_t len);
+
 /* A "-----BEGIN " line anywhere in data. */
 bool load_is_pem(const unsigned char *data, size_t len);
 

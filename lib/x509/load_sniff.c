@@ -6,14 +6,17 @@
  * file, which --each passes over with a note, from a certificate that
  * cannot be read, which is an error.
  */
+#include <limits.h>
 #include <string.h>
 
+#include <openssl/asn1.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "x509/load.h"
+#include "x509/load_int.h"
 
 const char load_why_key_only[] = "holds a private key, no certificate";
 
@@ -46,7 +49,7 @@ load_pem_has_label(const unsigned char *data, size_t len, const char *word)
 	size_t wl = strlen(word);
 
 	for (p = data; (size_t)(end - p) >= sizeof(begin) - 1; p++) {
-		if (memcmp(p, begin, sizeof(begin) - 1) != 0)
+		if (*p != '-' || memcmp(p, begin, sizeof(begin) - 1) != 0)
 			continue;
 		label = p + sizeof(begin) - 1;
 		for (q = label; q < end && *q != '-' && *q != '\n'; q++)
@@ -56,6 +59,51 @@ load_pem_has_label(const unsigned char *data, size_t len, const char *word)
 		p = q - 1;
 	}
 	return false;
+}
+
+/* The header at *pp (n bytes left): tag, class, content length. */
+static bool
+der_header(const unsigned char **pp, long n, int *tag, long *len)
+{
+	int xclass, ret;
+
+	ret = ASN1_get_object(pp, len, tag, &xclass, n);
+	return (ret & 0x80) == 0 && xclass == V_ASN1_UNIVERSAL;
+}
+
+bool
+load_der_key_shaped(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der, *end = der + len;
+	long n;
+	int tag;
+	bool shaped = false;
+
+	if (len < 2 || len > LONG_MAX || der[0] != 0x30)
+		return false;
+	/* ASN1_get_object() queues an error for a bad header: none is kept. */
+	ERR_set_mark();
+	if (!der_header(&p, (long)len, &tag, &n) || tag != V_ASN1_SEQUENCE)
+		goto out;
+	/*
+	 * The version: 0 or 1 in every key format (PrivateKeyInfo 0,
+	 * OneAsymmetricKey 1, RSAPrivateKey 0 or 1, ECPrivateKey 1,
+	 * DSA 0), so a PKCS#12 file (version 3) is not one.
+	 */
+	if (!der_header(&p, end - p, &tag, &n) || tag != V_ASN1_INTEGER ||
+	    n != 1 || p[0] > 1)
+		goto out;
+	p++;
+	/*
+	 * Then an AlgorithmIdentifier (PKCS#8), the modulus or p (RSA,
+	 * DSA) or the private key's octets (EC).
+	 */
+	shaped = der_header(&p, end - p, &tag, &n) &&
+	    (tag == V_ASN1_SEQUENCE || tag == V_ASN1_INTEGER ||
+	    tag == V_ASN1_OCTET_STRING);
+out:
+	ERR_pop_to_mark();
+	return shaped;
 }
 
 const char *
@@ -80,7 +128,8 @@ load_not_certificate(const unsigned char *data, size_t len)
 		return "holds no certificate (a PEM file of another kind)";
 	/* DER: a key alone, or something the loader's error describes. */
 	ERR_clear_error();
-	if ((pk = d2i_AutoPrivateKey(NULL, &der, (long)len)) != NULL) {
+	if (load_der_key_shaped(data, len) &&
+	    (pk = d2i_AutoPrivateKey(NULL, &der, (long)len)) != NULL) {
 		EVP_PKEY_free(pk);
 		return load_why_key_only;
 	}
