@@ -429,6 +429,35 @@ test_facts_memo_gives_an_intermediate_met_again_the_same_facts(void **state)
 	facts_memo_free(m);
 }
 
+/* facts_memo_clear(): what was held is worked out again, then held again. */
+static void
+test_facts_memo_clear_forgets_what_it_held(void **state)
+{
+	struct facts_memo *m = facts_memo_new();
+	X509 *ca = X509_dup(env.w.intermediate);
+	struct cert_facts f;
+
+	(void)state;
+	assert_non_null(ca);
+	assert_int_equal(facts_memo_get(m, ca, &f), 0);
+	facts_free(&f);
+	/* The memo's reference is dropped with the rest: LeakSanitizer. */
+	X509_free(ca);
+	facts_memo_clear(m);
+	assert_int_equal(facts_memo_get(m, env.w.intermediate, &f), 0);
+	facts_free(&f);
+	assert_int_equal(facts_memo_hits(m), 0);
+	facts_memo_clear(m);
+	assert_int_equal(facts_memo_get(m, env.w.intermediate, &f), 0);
+	facts_free(&f);
+	assert_int_equal(facts_memo_hits(m), 0);
+	assert_int_equal(facts_memo_get(m, env.w.intermediate, &f), 0);
+	facts_free(&f);
+	assert_int_equal(facts_memo_hits(m), 1);
+	facts_memo_clear(NULL);
+	facts_memo_free(m);
+}
+
 static void
 test_facts_memo_keeps_no_leaf(void **state)
 {
@@ -497,6 +526,7 @@ main(void)
 		cmocka_unit_test(test_load_cache_free_null_is_a_no_op),
 		cmocka_unit_test(test_facts_memo_gives_an_intermediate_met_again_the_same_facts),
 		cmocka_unit_test(test_facts_memo_keeps_no_leaf),
+		cmocka_unit_test(test_facts_memo_clear_forgets_what_it_held),
 		cmocka_unit_test(test_facts_memo_full_replaces_the_oldest),
 		cmocka_unit_test(test_chain_verified_path_gives_signed_by_next_for_every_pair),
 		cmocka_unit_test(test_chain_bad_signature_under_matching_names_is_not_signed),

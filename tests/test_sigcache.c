@@ -141,6 +141,34 @@ test_sigcache_same_chain_twice_checks_nothing_the_second_time(void **state)
 	trust_free(t);
 }
 
+/* trust_forget(): the same chain after it is verified again in full. */
+static void
+test_sigcache_trust_forget_makes_the_next_chain_checked_in_full(void **state)
+{
+	struct trust *t = fresh_trust();
+	X509 *l1 = pki_world_leaf(&env.w, FQDN);
+	struct chain_facts c;
+
+	(void)state;
+	assert_non_null(l1);
+	analyse(t, &c, l1, env.w.intermediate, NULL);
+	chain_free(&c);
+	assert_counts(t, 0, 2);
+	trust_forget(t);
+	analyse(t, &c, l1, env.w.intermediate, NULL);
+	assert_int_equal(c.status, CHAIN_VERIFIED);
+	/* Nothing skipped: both signatures checked again; the counts stay. */
+	assert_counts(t, 0, 4);
+	chain_free(&c);
+	/* And the cache works as before after it. */
+	analyse(t, &c, l1, env.w.intermediate, NULL);
+	assert_counts(t, 2, 4);
+	chain_free(&c);
+	sigcache_clear(NULL);
+	X509_free(l1);
+	trust_free(t);
+}
+
 /*
  * The attack the cache must not open: after the real intermediate was
  * verified under the root, a forged copy with the same subject, the
@@ -336,6 +364,7 @@ main(void)
 		cmocka_unit_test(test_sigcache_path_with_a_violation_is_never_remembered),
 		cmocka_unit_test(test_sigcache_verification_that_checks_times_is_never_cut),
 		cmocka_unit_test(test_sigcache_free_null_is_a_no_op),
+		cmocka_unit_test(test_sigcache_trust_forget_makes_the_next_chain_checked_in_full),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

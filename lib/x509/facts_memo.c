@@ -48,6 +48,23 @@ facts_memo_free(struct facts_memo *m)
 	free(m);
 }
 
+void
+facts_memo_clear(struct facts_memo *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	pthread_mutex_lock(&m->mu);
+	for (i = 0; i < FACTS_MEMO_SLOTS; i++) {
+		X509_free(m->slot[i].x);
+		m->slot[i].x = NULL;
+		facts_free(&m->slot[i].facts);
+	}
+	m->next = 0;
+	pthread_mutex_unlock(&m->mu);
+}
+
 size_t
 facts_memo_hits(const struct facts_memo *m)
 {

@@ -116,6 +116,23 @@ sigcache_free(struct sigcache *c)
 }
 
 void
+sigcache_clear(struct sigcache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	for (i = 0; i < SIGCACHE_MEMO; i++) {
+		X509_free(c->memo[i].x);
+		c->memo[i].x = NULL;
+	}
+	c->memo_next = 0;
+	memset(c->set, 0, sizeof(c->set));
+	pthread_mutex_unlock(&c->mu);
+}
+
+void
 sigcache_counts(const struct sigcache *c, size_t *skipped, size_t *checked)
 {
 	pthread_mutex_lock((pthread_mutex_t *)&c->mu);

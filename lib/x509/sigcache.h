@@ -45,6 +45,13 @@ void sigcache_free(struct sigcache *);
 void sigcache_attach(struct sigcache *c, X509_STORE_CTX *ctx);
 
 /*
+ * Forget every pair and every CA certificate's digest (dropping its
+ * reference); the counts stay.  Between inputs of a run that parses
+ * each afresh (the fuzzer), so no input leaves memory behind.
+ */
+void sigcache_clear(struct sigcache *c);
+
+/*
  * How many pairs were skipped, and checked by OpenSSL, so far (for the
  * benchmark and the tests).
  */

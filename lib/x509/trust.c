@@ -427,6 +427,13 @@ trust_free(struct trust *t)
 	free(t);
 }
 
+void
+trust_forget(struct trust *t)
+{
+	sigcache_clear(t->sigs);
+	facts_memo_clear(t->facts);
+}
+
 /* Take and release t's lock, for a store of built-in roots. */
 static void
 trust_lock(const struct trust *t)

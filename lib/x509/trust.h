@@ -61,6 +61,13 @@ struct trust *trust_load_path(const char *path, char **err);
 
 void trust_free(struct trust *);
 
+/*
+ * Empty t's caches (the signatures verified and the CA certificates'
+ * facts met so far): later chains are worked out as by a new store.
+ * Between the inputs of the fuzz targets, which parse each afresh.
+ */
+void trust_forget(struct trust *);
+
 /* The built-in bundle: how many roots, and where it came from
  * ("ca-certificates 20250419~deb12u2").  Static. */
 size_t trust_builtin_count(void);
