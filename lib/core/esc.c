@@ -83,6 +83,15 @@ esc_printable_flags(const unsigned char *p, size_t len, bool keepbs)
 	char hex[8];
 
 	while (i < len) {
+		/* Printable ASCII but the backslash: a run, in one copy. */
+		for (n = i; n < len && p[n] >= 0x20 && p[n] < 0x7f &&
+		    p[n] != '\\'; n++)
+			;
+		if (n > i) {
+			buf_add(&b, p + i, n - i);
+			i = n;
+			continue;
+		}
 		n = utf8_seq(p + i, len - i, &cp);
 		if (n == 0 || unsafe_cp(cp)) {
 			/* Controls, bidi overrides and invalid bytes. */
@@ -173,10 +182,18 @@ esc_json(struct buf *b, const char *s)
 void
 esc_xml(struct buf *b, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *run;
 
-	for (; *p != '\0'; p++) {
+	for (;;) {
+		/* A run of bytes that stand for themselves, in one copy. */
+		for (run = p; *p >= 0x20 && *p != 0x7f && *p != '<' &&
+		    *p != '>' && *p != '&' && *p != '"' && *p != '\''; p++)
+			;
+		if (p > run)
+			buf_add(b, run, (size_t)(p - run));
 		switch (*p) {
+		case '\0':
+			return;
 		case '<':
 			buf_adds(b, "&lt;");
 			break;
@@ -200,11 +217,9 @@ esc_xml(struct buf *b, const char *s)
 			break;
 		default:
 			/* XML 1.0 forbids other C0 controls even as references. */
-			if (*p < 0x20 || *p == 0x7f)
-				buf_addf(b, "\\x%02x", *p);
-			else
-				buf_addc(b, (char)*p);
+			buf_addf(b, "\\x%02x", *p);
 		}
+		p++;
 	}
 }
 

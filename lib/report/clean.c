@@ -17,6 +17,22 @@ report_clean(const char *s)
 	return esc_printable_str(s);
 }
 
+void
+report_json_write(FILE *out, const json_t *j, size_t flags)
+{
+	json_free_t jfree = NULL;
+	char *text;
+
+	if ((text = json_dumps(j, flags)) == NULL)
+		fatal_oom();
+	fputs(text, out);
+	json_get_alloc_funcs(NULL, &jfree);
+	if (jfree != NULL)
+		jfree(text);
+	else
+		free(text);
+}
+
 const char *
 report_strip_name(const char *msg, const char *name)
 {

@@ -12,6 +12,10 @@
 #ifndef BWC_REPORT_CLEAN_H
 #define BWC_REPORT_CLEAN_H
 
+#include <stdio.h>
+
+#include <jansson.h>
+
 #include "core/common.h"
 
 /* A new string (caller frees): s itself if clean, else its escaped form; "" for NULL. */
@@ -22,5 +26,13 @@ char *report_clean(const char *s);
  * name, which a reporter prints anyway).  Borrowed from msg.
  */
 const char *report_strip_name(const char *msg, const char *name);
+
+/*
+ * Write j as json_dumps(j, flags) gives it to out; out of memory is
+ * fatal.  jansson's text is released with the allocator jansson was
+ * given (json_set_alloc_funcs(): the fuzz targets give it an arena),
+ * never with free() directly.
+ */
+void report_json_write(FILE *out, const json_t *j, size_t flags);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "rules/rules.h"
 #include "core/esc.h"
+#include "report/clean.h"
 #include "report/report.h"
 #include "core/timeutil.h"
 
@@ -381,7 +382,7 @@ static void
 json_begin(struct report *r)
 {
 	const struct policy *p = r->policy;
-	char when[32], *name;
+	char when[32];
 	json_t *pol = json_object(), *brands = json_array(),
 	    *suites = json_array();
 	int i;
@@ -414,9 +415,7 @@ json_begin(struct report *r)
 	    "\"schema\": %d, \"command\": \"%s\", \"evaluated_at\": \"%s\", "
 	    "\"policy\": ", BWC_VERSION, BWC_SCHEMA,
 	    report_command_name(r->command), when);
-	name = json_dumps(pol, JSON_COMPACT);
-	fputs(name != NULL ? name : "null", r->out);
-	free(name);
+	report_json_write(r->out, pol, JSON_COMPACT);
 	json_decref(pol);
 	fputs(",\n\"subjects\": [", r->out);
 }
@@ -425,7 +424,6 @@ static void
 json_subject(struct report *r, const struct subject *s)
 {
 	json_t *o = subject_json(s);
-	char *text;
 
 	if (r->n_subjects > 1)
 		fputc(',', r->out);
@@ -434,10 +432,7 @@ json_subject(struct report *r, const struct subject *s)
 	 * Into memory, then out in one write: json_dumpf() calls fwrite()
 	 * for every token, and stdio locks the stream each time.
 	 */
-	if ((text = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER)) == NULL)
-		fatal_oom();
-	fputs(text, r->out);
-	free(text);
+	report_json_write(r->out, o, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(o);
 }
 
@@ -445,17 +440,13 @@ static void
 json_end(struct report *r)
 {
 	json_t *skipped = r->state;
-	char *text;
 
 	fputs("\n],\n\"skipped\": ", r->out);
 	if (skipped == NULL)
 		fputs("[]", r->out);
 	else {
-		if ((text = json_dumps(skipped, JSON_COMPACT |
-		    JSON_PRESERVE_ORDER)) == NULL)
-			fatal_oom();
-		fputs(text, r->out);
-		free(text);
+		report_json_write(r->out, skipped, JSON_COMPACT |
+		    JSON_PRESERVE_ORDER);
 		json_decref(skipped);
 	}
 	r->state = NULL;

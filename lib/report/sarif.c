@@ -17,6 +17,7 @@
  * short summary of each subject with its suites).  Only those
  * summaries and the notifications are kept until end().
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,18 +94,6 @@ level(enum severity sev)
 	}
 }
 
-/* Write j on one line; the document around it is written by hand. */
-static void
-dump(FILE *out, const json_t *j)
-{
-	char *s = json_dumps(j, JSON_PRESERVE_ORDER);
-
-	if (s == NULL)
-		fatal_oom();
-	fputs(s, out);
-	free(s);
-}
-
 static json_t *
 rule_descriptor(const struct rule *rule)
 {
@@ -126,6 +115,36 @@ rule_descriptor(const struct rule *rule)
 	return d;
 }
 
+/*
+ * tool.driver.rules, one descriptor a line in table order (ruleIndex is
+ * the table index).  The table is constant, so the text is made once a
+ * process and kept: a process that writes many SARIF documents (the
+ * exporter, the fuzzer) does not build fifty descriptors for each.
+ */
+static pthread_once_t rules_once = PTHREAD_ONCE_INIT;
+static char *rules_text;
+
+static void
+rules_make(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if ((fp = open_memstream(&text, &len)) == NULL)
+		fatal_oom();
+	for (size_t i = 0; i < rule_count; i++) {
+		json_t *d = rule_descriptor(&rule_table[i]);
+
+		fputs(i == 0 ? "\n" : ",\n", fp);
+		report_json_write(fp, d, JSON_PRESERVE_ORDER);
+		json_decref(d);
+	}
+	if (fclose(fp) != 0)
+		fatal_oom();
+	rules_text = text;
+}
+
 static void
 sarif_begin(struct report *r)
 {
@@ -136,18 +155,13 @@ sarif_begin(struct report *r)
 	st->subjects = jnew(json_array());
 	r->state = st;
 
+	if (pthread_once(&rules_once, rules_make) != 0 || rules_text == NULL)
+		fatal_oom();
 	fprintf(r->out, "{\n\"$schema\": \"%s\",\n\"version\": \"2.1.0\",\n"
 	    "\"runs\": [{\n\"tool\": {\"driver\": {\"name\": \"bwcertcheck\", "
 	    "\"version\": \"%s\", \"semanticVersion\": \"%s\", \"rules\": [",
 	    SARIF_SCHEMA, BWC_VERSION, BWC_VERSION);
-	/* One rule a line, in table order: ruleIndex is the table index. */
-	for (size_t i = 0; i < rule_count; i++) {
-		json_t *d = rule_descriptor(&rule_table[i]);
-
-		fputs(i == 0 ? "\n" : ",\n", r->out);
-		dump(r->out, d);
-		json_decref(d);
-	}
+	fputs(rules_text, r->out);
 	fputs("\n]}},\n\"results\": [", r->out);
 }
 
@@ -342,7 +356,7 @@ sarif_subject(struct report *r, const struct subject *s)
 		res = result(s, f);
 		fputs(st->first ? "\n" : ",\n", r->out);
 		st->first = false;
-		dump(r->out, res);
+		report_json_write(r->out, res, JSON_PRESERVE_ORDER);
 		json_decref(res);
 	}
 }
@@ -383,9 +397,9 @@ sarif_end(struct report *r)
 
 	fputs(st->first ? "],\n" : "\n],\n", r->out);
 	fputs("\"invocations\": [", r->out);
-	dump(r->out, inv);
+	report_json_write(r->out, inv, JSON_PRESERVE_ORDER);
 	fputs("],\n\"properties\": ", r->out);
-	dump(r->out, props);
+	report_json_write(r->out, props, JSON_PRESERVE_ORDER);
 	fputs("\n}]\n}\n", r->out);
 
 	json_decref(inv);
