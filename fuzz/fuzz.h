@@ -79,10 +79,36 @@ void fuzz_render_all(const struct run *run, enum report_command cmd,
 /*
  * The same through one format only, report_formats[which % count]: a
  * target that takes which from its input covers every format over its
- * run at an eighth of the cost of each input.
+ * run at an eighth of the cost of each input.  BWC_FUZZ_FORMAT=K in the
+ * environment pins report_formats[K] (to profile one format).
  */
 void fuzz_render_one(const struct run *run, enum report_command cmd,
     const struct subject *subjects, const struct subject *text_subjects,
     size_t n, bool color, size_t which);
+
+/*
+ * The JSON oracle checks each report itself, without building values
+ * (a report of tens of kilobytes cost more to parse than to write),
+ * and asks jansson too on a failure and every 64th document.  This
+ * checks both on documents of known verdict, and aborts when either
+ * is wrong (the fuzz targets that render JSON call it at start).
+ */
+void fuzz_oracle_selftest(void);
+
+/*
+ * jansson's values from an arena for the life of one input, not from
+ * malloc: a report is thousands of small values, and each costs the
+ * sanitizer's allocator more than building it.  The arena keeps what
+ * AddressSanitizer would check: every value is poisoned when freed
+ * (a use after json_decref() is reported), a redzone follows each
+ * (an overflow is reported), and fuzz_json_arena_end() aborts when a
+ * value is still allocated (a missing json_decref(): the leak LSan
+ * would have found).  Beyond 256 MiB a value comes from malloc.
+ *
+ * fuzz_json_arena_init() once (LLVMFuzzerInitialize), then
+ * fuzz_json_arena_end() after each input.
+ */
+void fuzz_json_arena_init(void);
+void fuzz_json_arena_end(void);
 
 #endif

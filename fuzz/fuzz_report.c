@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/config.h"
 #include "app/run.h"
 #include "core/esc.h"
 #include "core/fqdn.h"
@@ -55,6 +56,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz_report: %s\n", err);
 		exit(1);
 	}
+	fuzz_oracle_selftest();
+	fuzz_json_arena_init();
 	return 0;
 }
 
@@ -282,11 +285,15 @@ fz_run(struct fz *z, struct run *run)
 			break;
 		}
 	if (fz_bool(z)) {
-		char *name = fz_esc(z, 63);
+		char *name = fz_esc(z, 63), *err = NULL;
 
-		if (name[0] != '\0')
-			snprintf(run->policy.name, sizeof(run->policy.name),
-			    "%s", name);
+		/*
+		 * Through the config file's own check, which refuses what a
+		 * report could not show whole (too long for policy.name,
+		 * where a cut could split a character, or not printable).
+		 */
+		(void)policy_apply(&run->policy, "name", name, &err);
+		free(err);
 		free(name);
 	}
 	dis = fz_u32(z);
@@ -364,5 +371,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	run.trust = NULL;
 	run_free(&run);
+	fuzz_json_arena_end();
 	return 0;
 }

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+
 #include <jansson.h>
+#include <sanitizer/asan_interface.h>
 
 #include "fuzz.h"
 
@@ -343,6 +346,361 @@ xml_check(const char *s, size_t len)
 }
 
 /* ------------------------------------------------------------------ */
+/*
+ * JSON (RFC 8259), checked as strictly as jansson's json_loadb() with
+ * JSON_REJECT_DUPLICATES, without building anything: a report is tens
+ * of kilobytes, and parsing it into values cost more than writing it.
+ * One object at the top; strings valid UTF-8 with no raw control and
+ * no \u0000 or lone surrogate; no key twice in an object (compared as
+ * written: jansson writes each string one way); nesting at most 2048
+ * deep (jansson's limit).  fuzz_check_report() asks jansson too, on a
+ * failure (for its message) and every 64th document, and aborts when
+ * the two disagree.
+ */
+
+struct jscan {
+	const char *s;
+	size_t len, i;
+	const char *why;
+	/* Keys of the objects open, as (start, length) in s. */
+	size_t (*keys)[2];
+	size_t nkeys, capkeys;
+};
+
+#define JS_MAX_DEPTH 2048
+
+static bool js_value(struct jscan *, unsigned depth);
+
+static void
+js_ws(struct jscan *j)
+{
+	while (j->i < j->len && (j->s[j->i] == ' ' || j->s[j->i] == '\t' ||
+	    j->s[j->i] == '\n' || j->s[j->i] == '\r'))
+		j->i++;
+}
+
+static bool
+js_bad(struct jscan *j, const char *why)
+{
+	j->why = why;
+	return false;
+}
+
+static int
+hex4(const char *p)
+{
+	int v = 0, k;
+
+	for (k = 0; k < 4; k++) {
+		char c = p[k];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+/* A string at s[i] == '"'; its span without the quotes in *start, *n. */
+static bool
+js_string(struct jscan *j, size_t *start, size_t *n)
+{
+	int u, lo;
+
+	*start = ++j->i;
+	while (j->i < j->len) {
+		unsigned char c = (unsigned char)j->s[j->i];
+
+		if (c == '"') {
+			*n = j->i - *start;
+			j->i++;
+			return true;
+		}
+		if (c < 0x20)
+			return js_bad(j, "a raw control character in a string");
+		if (c != '\\') {
+			j->i++;
+			continue;
+		}
+		if (j->i + 1 >= j->len)
+			break;
+		c = (unsigned char)j->s[j->i + 1];
+		if (strchr("\"\\/bfnrt", c) != NULL && c != '\0') {
+			j->i += 2;
+			continue;
+		}
+		if (c != 'u' || j->i + 6 > j->len ||
+		    (u = hex4(j->s + j->i + 2)) < 0)
+			return js_bad(j, "a bad escape in a string");
+		j->i += 6;
+		if (u == 0)
+			return js_bad(j, "\\u0000 in a string");
+		if (u >= 0xdc00 && u <= 0xdfff)
+			return js_bad(j, "a lone low surrogate escape");
+		if (u >= 0xd800 && u <= 0xdbff) {
+			if (j->i + 6 > j->len || j->s[j->i] != '\\' ||
+			    j->s[j->i + 1] != 'u' ||
+			    (lo = hex4(j->s + j->i + 2)) < 0xdc00 || lo > 0xdfff)
+				return js_bad(j, "a lone high surrogate escape");
+			j->i += 6;
+		}
+	}
+	return js_bad(j, "an unterminated string");
+}
+
+static bool
+js_number(struct jscan *j)
+{
+	size_t d;
+
+	if (j->s[j->i] == '-')
+		j->i++;
+	if (j->i < j->len && j->s[j->i] == '0')
+		j->i++;
+	else {
+		for (d = j->i; j->i < j->len && j->s[j->i] >= '0' &&
+		    j->s[j->i] <= '9'; j->i++)
+			;
+		if (j->i == d)
+			return js_bad(j, "a bad number");
+	}
+	if (j->i < j->len && j->s[j->i] == '.') {
+		for (d = ++j->i; j->i < j->len && j->s[j->i] >= '0' &&
+		    j->s[j->i] <= '9'; j->i++)
+			;
+		if (j->i == d)
+			return js_bad(j, "a bad fraction");
+	}
+	if (j->i < j->len && (j->s[j->i] == 'e' || j->s[j->i] == 'E')) {
+		j->i++;
+		if (j->i < j->len && (j->s[j->i] == '+' || j->s[j->i] == '-'))
+			j->i++;
+		for (d = j->i; j->i < j->len && j->s[j->i] >= '0' &&
+		    j->s[j->i] <= '9'; j->i++)
+			;
+		if (j->i == d)
+			return js_bad(j, "a bad exponent");
+	}
+	return true;
+}
+
+static bool
+js_object(struct jscan *j, unsigned depth)
+{
+	size_t base = j->nkeys, start, n, k;
+
+	j->i++;
+	js_ws(j);
+	if (j->i < j->len && j->s[j->i] == '}') {
+		j->i++;
+		return true;
+	}
+	for (;;) {
+		js_ws(j);
+		if (j->i >= j->len || j->s[j->i] != '"')
+			return js_bad(j, "an object member without a key");
+		if (!js_string(j, &start, &n))
+			return false;
+		for (k = base; k < j->nkeys; k++)
+			if (j->keys[k][1] == n &&
+			    memcmp(j->s + j->keys[k][0], j->s + start, n) == 0)
+				return js_bad(j, "a key twice in one object");
+		if (j->nkeys == j->capkeys) {
+			j->capkeys = j->capkeys ? 2 * j->capkeys : 256;
+			j->keys = realloc(j->keys, j->capkeys *
+			    sizeof(j->keys[0]));
+			if (j->keys == NULL)
+				fatal_oom();
+		}
+		j->keys[j->nkeys][0] = start;
+		j->keys[j->nkeys][1] = n;
+		j->nkeys++;
+		js_ws(j);
+		if (j->i >= j->len || j->s[j->i] != ':')
+			return js_bad(j, "a key without ':'");
+		j->i++;
+		if (!js_value(j, depth + 1))
+			return false;
+		js_ws(j);
+		if (j->i < j->len && j->s[j->i] == ',') {
+			j->i++;
+			continue;
+		}
+		if (j->i < j->len && j->s[j->i] == '}') {
+			j->i++;
+			j->nkeys = base;
+			return true;
+		}
+		return js_bad(j, "an object not closed");
+	}
+}
+
+static bool
+js_array(struct jscan *j, unsigned depth)
+{
+	j->i++;
+	js_ws(j);
+	if (j->i < j->len && j->s[j->i] == ']') {
+		j->i++;
+		return true;
+	}
+	for (;;) {
+		if (!js_value(j, depth + 1))
+			return false;
+		js_ws(j);
+		if (j->i < j->len && j->s[j->i] == ',') {
+			j->i++;
+			continue;
+		}
+		if (j->i < j->len && j->s[j->i] == ']') {
+			j->i++;
+			return true;
+		}
+		return js_bad(j, "an array not closed");
+	}
+}
+
+static bool
+js_word(struct jscan *j, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (j->len - j->i < n || memcmp(j->s + j->i, w, n) != 0)
+		return js_bad(j, "an unknown token");
+	j->i += n;
+	return true;
+}
+
+static bool
+js_value(struct jscan *j, unsigned depth)
+{
+	size_t start, n;
+
+	if (depth > JS_MAX_DEPTH)
+		return js_bad(j, "nested too deep");
+	js_ws(j);
+	if (j->i >= j->len)
+		return js_bad(j, "a value missing");
+	switch (j->s[j->i]) {
+	case '{':
+		return js_object(j, depth);
+	case '[':
+		return js_array(j, depth);
+	case '"':
+		return js_string(j, &start, &n);
+	case 't':
+		return js_word(j, "true");
+	case 'f':
+		return js_word(j, "false");
+	case 'n':
+		return js_word(j, "null");
+	default:
+		if (j->s[j->i] == '-' || (j->s[j->i] >= '0' && j->s[j->i] <= '9'))
+			return js_number(j);
+		return js_bad(j, "an unknown token");
+	}
+}
+
+/* The key spans' buffer, kept from one document to the next. */
+static size_t (*js_keys)[2];
+static size_t js_capkeys;
+
+static const char *
+js_check(const char *s, size_t len)
+{
+	struct jscan j = { s, len, 0, NULL, js_keys, 0, js_capkeys };
+	bool ok;
+
+	if (!fuzz_utf8_ok((const unsigned char *)s, len, true))
+		return "invalid UTF-8";
+	js_ws(&j);
+	if (j.i >= len || s[j.i] != '{')
+		ok = js_bad(&j, "the document is not a JSON object");
+	else if ((ok = js_value(&j, 1))) {
+		js_ws(&j);
+		if (j.i != len)
+			ok = js_bad(&j, "text after the document");
+	}
+	js_keys = j.keys;
+	js_capkeys = j.capkeys;
+	return ok ? NULL : j.why;
+}
+
+/* jansson's verdict on the same text: NULL, or why it refuses it. */
+static const char *
+json_check_jansson(const char *out, size_t len, bool say)
+{
+	json_error_t jerr;
+	json_t *j;
+	const char *why = NULL;
+
+	j = json_loadb(out, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (j == NULL) {
+		if (say)
+			fprintf(stderr, "jansson: %s (line %d)\n", jerr.text,
+			    jerr.line);
+		why = "not one valid JSON document";
+	} else if (!json_is_object(j))
+		why = "the document is not a JSON object";
+	json_decref(j);
+	return why;
+}
+
+void
+fuzz_oracle_selftest(void)
+{
+	static const struct {
+		const char *doc;
+		bool ok;
+	} cases[] = {
+		{ "{}", true },
+		{ " {\"a\": [1, -0.5e+3, true, false, null, \"x\"]}\n", true },
+		{ "{\"a\": {\"a\": 1}, \"b\": \"\\ud83d\\ude00\\n\\/\"}", true },
+		{ "{\"\xc3\xa9\": \"\xe2\x80\xa6\"}", true },
+		{ "[]", false },
+		{ "{\"a\": 1,}", false },
+		{ "{\"a\": 1, \"a\": 2}", false },
+		{ "{\"a\": 01}", false },
+		{ "{\"a\": 1.}", false },
+		{ "{\"a\": -}", false },
+		{ "{\"a\": \"\\u0000\"}", false },
+		{ "{\"a\": \"\\ud800\"}", false },
+		{ "{\"a\": \"\\udc00\"}", false },
+		{ "{\"a\": \"\\x41\"}", false },
+		{ "{\"a\": \"\x01\"}", false },
+		{ "{\"a\": \"\xc0\x80\"}", false },
+		{ "{\"a\": 1} x", false },
+		{ "{\"a\": 1} {}", false },
+		{ "{\"a\" 1}", false },
+		{ "{\"a\": tru}", false },
+		{ "{\"a\": \"x}", false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *d = cases[i].doc, *ours, *theirs;
+		size_t len = strlen(d);
+
+		ours = js_check(d, len);
+		theirs = json_check_jansson(d, len, false);
+		if ((ours == NULL) != cases[i].ok ||
+		    (theirs == NULL) != cases[i].ok) {
+			fprintf(stderr, "fuzz oracle self-test: %s: ours %s, "
+			    "jansson %s, expected %s\n", d, ours ? ours : "valid",
+			    theirs ? theirs : "valid",
+			    cases[i].ok ? "valid" : "invalid");
+			abort();
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Prometheus text exposition format, line by line. */
 
 static bool
@@ -448,8 +806,6 @@ void
 fuzz_check_report(const char *fmt_name, const char *out, size_t len,
     bool color)
 {
-	json_error_t jerr;
-	json_t *j;
 	const char *why = NULL;
 
 	if (memchr(out, '\0', len) != NULL)
@@ -465,15 +821,19 @@ fuzz_check_report(const char *fmt_name, const char *out, size_t len,
 		free(plain);
 	} else if (strcmp(fmt_name, "json") == 0 ||
 	    strcmp(fmt_name, "sarif") == 0) {
-		/* Strict: jansson refuses invalid UTF-8 and raw controls. */
-		j = json_loadb(out, len, JSON_REJECT_DUPLICATES, &jerr);
-		if (j == NULL) {
-			fprintf(stderr, "jansson: %s (line %d)\n", jerr.text,
-			    jerr.line);
-			why = "not one valid JSON document";
-		} else if (!json_is_object(j))
-			why = "the document is not a JSON object";
-		json_decref(j);
+		static unsigned long documents;
+		const char *jwhy;
+
+		why = js_check(out, len);
+		if (why != NULL || documents++ % 64 == 0) {
+			jwhy = json_check_jansson(out, len, true);
+			if ((why == NULL) != (jwhy == NULL)) {
+				fprintf(stderr, "JSON check: %s; jansson: %s\n",
+				    why ? why : "valid", jwhy ? jwhy : "valid");
+				fuzz_fail("the two JSON checks disagree",
+				    fmt_name, out, len);
+			}
+		}
 	} else if (strcmp(fmt_name, "junit") == 0)
 		why = xml_check(out, len);
 	else if (strcmp(fmt_name, "nagios") == 0) {
@@ -531,9 +891,104 @@ fuzz_render_one(const struct run *run, enum report_command cmd,
     size_t n, bool color, size_t which)
 {
 	size_t count = 0;
+	const char *pin;
 
 	while (report_formats[count] != NULL)
 		count++;
+	/* BWC_FUZZ_FORMAT=K: every input through report_formats[K] (profiling). */
+	if ((pin = getenv("BWC_FUZZ_FORMAT")) != NULL)
+		which = strtoul(pin, NULL, 10);
 	render_one(report_formats[which % count], run, cmd, subjects,
 	    text_subjects, n, color);
+}
+
+/* ------------------------------------------------------------------ */
+/* jansson's arena (fuzz.h). */
+
+#define ARENA_SIZE ((size_t)256 << 20)
+#define ARENA_ALIGN 16
+#define ARENA_REDZONE 16
+#define ARENA_LIVE 0x6a736f6e6c697665ULL	/* "jsonlive" */
+#define ARENA_FREED 0x6a736f6e66726565ULL	/* "jsonfree" */
+
+struct arena_hdr {
+	size_t size;
+	unsigned long long magic;
+};
+
+static unsigned char *arena;
+static size_t arena_used;
+static size_t arena_live;
+
+static bool
+in_arena(const void *p)
+{
+	return arena != NULL && (const unsigned char *)p >= arena &&
+	    (const unsigned char *)p < arena + ARENA_SIZE;
+}
+
+static void *
+arena_malloc(size_t n)
+{
+	size_t need = sizeof(struct arena_hdr) +
+	    (n + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN + ARENA_REDZONE;
+	struct arena_hdr *h;
+
+	if (n > ARENA_SIZE || need > ARENA_SIZE - arena_used)
+		return malloc(n);
+	h = (struct arena_hdr *)(arena + arena_used);
+	arena_used += need;
+	ASAN_UNPOISON_MEMORY_REGION(h, sizeof(*h) + n);
+	h->size = n;
+	h->magic = ARENA_LIVE;
+	arena_live++;
+	return h + 1;
+}
+
+static void
+arena_free(void *p)
+{
+	struct arena_hdr *h;
+
+	if (p == NULL)
+		return;
+	if (!in_arena(p)) {
+		free(p);
+		return;
+	}
+	h = (struct arena_hdr *)p - 1;
+	if (h->magic != ARENA_LIVE) {
+		fprintf(stderr, "jansson arena: %s of %p\n",
+		    h->magic == ARENA_FREED ? "double free" : "bad free", p);
+		abort();
+	}
+	h->magic = ARENA_FREED;
+	ASAN_POISON_MEMORY_REGION(p, h->size);
+	arena_live--;
+}
+
+void
+fuzz_json_arena_init(void)
+{
+	arena = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (arena == MAP_FAILED) {
+		perror("fuzz: jansson arena: mmap");
+		abort();
+	}
+	ASAN_POISON_MEMORY_REGION(arena, ARENA_SIZE);
+	json_set_alloc_funcs(arena_malloc, arena_free);
+}
+
+void
+fuzz_json_arena_end(void)
+{
+	if (arena_live != 0) {
+		fprintf(stderr, "jansson arena: %zu values never freed "
+		    "(a json_decref() missing)\n", arena_live);
+		abort();
+	}
+	/* Every block is poisoned already; the headers are too, now. */
+	ASAN_POISON_MEMORY_REGION(arena, arena_used);
+	arena_used = 0;
 }
