@@ -31,7 +31,7 @@
 #include "rules/rules.h"
 #include "fuzz.h"
 
-#define MAX_SUBJECTS 3
+#define MAX_SUBJECTS 2
 
 /* ASN.1 GeneralizedTime can say 0000-01-01 to 9999-12-31T23:59:59Z. */
 #define T_MIN ((time_t)-62167219200LL)

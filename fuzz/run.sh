@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh NAME SECONDS - replay fuzz/regress/NAME/*, then fuzz NAME for
 # SECONDS from its corpus in fuzz/out/corpus/NAME.  Prints one line:
-#   fuzz_NAME: N runs in S s (R/s), corpus C inputs, 0 crashes
+#   fuzz_NAME: N runs in S s (R/s), corpus C inputs, coverage E edges,
+#   F features, K regression inputs replayed, 0 crashes
 # A crash, leak, timeout or sanitizer report fails (exit 1); the input is
 # left in fuzz/out/crash-NAME-* and the last lines of the log are shown.
 # Run from the top of the tree (fuzz.mk does).
@@ -54,5 +55,9 @@ rc=$?
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 units=$(ls "$corpus" | wc -l)
 [ "$rc" -eq 0 ] || fail "exit $rc after ${runs:-?} runs" "$log"
+# Coverage from libFuzzer's last status line: "cov:" counts the edges
+# reached, "ft:" the features (edges with hit counts, compared values).
+cov=$(sed -n 's/^#[0-9]*[[:space:]]*DONE .*cov: \([0-9]*\) ft: \([0-9]*\).*/\1 edges, \2 features/p' "$log" | tail -n 1)
 echo "fuzz_$name: ${runs:-0} runs in $secs s ($(( ${runs:-0} / secs ))/s)," \
-	"corpus $units inputs, $nreg regression inputs replayed, 0 crashes"
+	"corpus $units inputs, coverage ${cov:-unknown}," \
+	"$nreg regression inputs replayed, 0 crashes"

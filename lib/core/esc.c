@@ -46,6 +46,16 @@ utf8_seq(const unsigned char *p, size_t len, unsigned long *cp)
 	return n;
 }
 
+/* Append "\\xHH" for byte c, lower-case hex as esc_printable() writes it. */
+static void
+add_hex_escape(struct buf *b, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+	buf_add(b, e, sizeof(e));
+}
+
 /*
  * What esc_printable() escapes besides invalid bytes: C0 and C1
  * controls, DEL, the line and paragraph separators, and the bidi
@@ -67,6 +77,11 @@ esc_is_clean(const char *s)
 	unsigned long cp;
 
 	while (i < len) {
+		/* Printable ASCII, the common case, a byte at a time. */
+		if (p[i] >= 0x20 && p[i] < 0x7f) {
+			i++;
+			continue;
+		}
 		if ((n = utf8_seq(p + i, len - i, &cp)) == 0 || unsafe_cp(cp))
 			return false;
 		i += n;
@@ -80,7 +95,6 @@ esc_printable_flags(const unsigned char *p, size_t len, bool keepbs)
 	struct buf b = { 0 };
 	size_t i = 0, n;
 	unsigned long cp;
-	char hex[8];
 
 	while (i < len) {
 		/* Printable ASCII but the backslash: a run, in one copy. */
@@ -97,10 +111,8 @@ esc_printable_flags(const unsigned char *p, size_t len, bool keepbs)
 			/* Controls, bidi overrides and invalid bytes. */
 			if (n == 0)
 				n = 1;
-			for (size_t k = 0; k < n; k++) {
-				snprintf(hex, sizeof(hex), "\\x%02x", p[i + k]);
-				buf_adds(&b, hex);
-			}
+			for (size_t k = 0; k < n; k++)
+				add_hex_escape(&b, p[i + k]);
 		} else if (cp == '\\' && !keepbs)
 			buf_adds(&b, "\\\\");
 		else
@@ -217,7 +229,7 @@ esc_xml(struct buf *b, const char *s)
 			break;
 		default:
 			/* XML 1.0 forbids other C0 controls even as references. */
-			buf_addf(b, "\\x%02x", *p);
+			add_hex_escape(b, *p);
 		}
 		p++;
 	}
