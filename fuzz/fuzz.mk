@@ -2,7 +2,8 @@
 #
 #   make fuzz         each libFuzzer target for FUZZ_SECONDS (60) seconds
 #   make fuzz-smoke   each target for FUZZ_SMOKE_SECONDS (5); make check runs it
-#   make fuzz-long    each target for FUZZ_LONG_SECONDS (600)
+#   make fuzz-long    each target for FUZZ_LONG_SECONDS (600); -jN runs N
+#                     targets at once (fuzz and fuzz-smoke too)
 #   make valgrind     the CLI tests (tests/cli/*.sh) with bwcertcheck under
 #                     valgrind --leak-check=full --error-exitcode=1
 #   make fuzz-clean   remove fuzz/out (objects, corpora, crashes, logs)
@@ -67,22 +68,23 @@ $(FUZZ_OUT)/pki/root.pem: testdata/mkpki.sh tests/mkpki
 fuzz-build: $(FUZZ_BIN) $(FUZZ_OUT)/pki/root.pem
 	@sh fuzz/mkseeds.sh $(FUZZ_OUT)/pki $(FUZZ_OUT)/corpus
 
-fuzz: fuzz-build
-	@for n in $(FUZZ_NAMES); do \
-		sh fuzz/run.sh $$n $(FUZZ_SECONDS) || exit 1; \
-	done
+# One target a job: make -jN runs N fuzzers at once, each on a CPU of
+# its own (make check runs fuzz-smoke with every CPU).  Each prints one
+# line: executions, corpus and coverage (-print_final_stats=1, run.sh).
+FUZZ_RUNS = $(FUZZ_NAMES:%=fuzz-run-%)
 
-# Ten minutes a target (FUZZ_LONG_SECONDS); each prints its executions,
-# corpus and coverage (-print_final_stats=1 in run.sh).
-fuzz-long: fuzz-build
-	@for n in $(FUZZ_NAMES); do \
-		sh fuzz/run.sh $$n $(FUZZ_LONG_SECONDS) || exit 1; \
-	done
+fuzz: FUZZ_RUN_SECONDS = $(FUZZ_SECONDS)
+fuzz: $(FUZZ_RUNS)
 
-fuzz-smoke: fuzz-build
-	@for n in $(FUZZ_NAMES); do \
-		sh fuzz/run.sh $$n $(FUZZ_SMOKE_SECONDS) || exit 1; \
-	done
+# Ten minutes a target (FUZZ_LONG_SECONDS).
+fuzz-long: FUZZ_RUN_SECONDS = $(FUZZ_LONG_SECONDS)
+fuzz-long: $(FUZZ_RUNS)
+
+fuzz-smoke: FUZZ_RUN_SECONDS = $(FUZZ_SMOKE_SECONDS)
+fuzz-smoke: $(FUZZ_RUNS)
+
+$(FUZZ_RUNS): fuzz-run-%: fuzz-build
+	@sh fuzz/run.sh $* $(FUZZ_RUN_SECONDS)
 
 valgrind: bwcertcheck
 	@sh fuzz/valgrind.sh
@@ -90,6 +92,6 @@ valgrind: bwcertcheck
 fuzz-clean:
 	rm -rf $(FUZZ_OUT)
 
-.PHONY: fuzz fuzz-build fuzz-long fuzz-smoke valgrind fuzz-clean
+.PHONY: fuzz fuzz-build fuzz-long fuzz-smoke valgrind fuzz-clean $(FUZZ_RUNS)
 
 -include $(wildcard $(FUZZ_OUT)/obj/*/*.d $(FUZZ_OUT)/obj/*/*/*.d)
