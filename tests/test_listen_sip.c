@@ -306,6 +306,41 @@ test_sip_build_response_keeps_an_existing_to_tag(void **state)
 	sip_request_free(&req);
 }
 
+/*
+ * A To value that ends with ';' (and blanks): the tag search stops at
+ * the end (it read a byte past it, found by fuzz_listen under ASan),
+ * and the To gets our tag.
+ */
+static void
+test_sip_build_response_to_ending_with_a_semicolon_gets_a_tag(void **state)
+{
+	static const char *const tos[] = { "<sip:c@d>;", "<sip:c@d>; \t",
+		"t;tag0'0.1:5061; t5061; :5061; ", "sip:c@d;;" };
+	struct sip_request req;
+	char *err = NULL, *resp, *msg, *want;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(tos) / sizeof(tos[0]); i++) {
+		msg = xasprintf("OPTIONS sip:x SIP/2.0\r\nVia: v\r\n"
+		    "From: <sip:a@b>;tag=1\r\nTo: %s\r\nCall-ID: c\r\n"
+		    "CSeq: 1 OPTIONS\r\n\r\n", tos[i]);
+		assert_int_equal(sip_request_parse(msg, strlen(msg), &req,
+		    &err), 1);
+		resp = sip_build_response(&req, 200, "OK", "new", &err);
+		assert_non_null(resp);
+		want = xasprintf("\r\nTo: %s;tag=new\r\n",
+		    sip_request_field(&req, "To"));
+		if (strstr(resp, want) == NULL)
+			print_error("To %s: %s\n", tos[i], resp);
+		assert_non_null(strstr(resp, want));
+		free(want);
+		free(resp);
+		sip_request_free(&req);
+		free(msg);
+	}
+}
+
 static void
 test_sip_build_response_without_call_id_is_refused(void **state)
 {
@@ -541,6 +576,7 @@ main(void)
 		cmocka_unit_test(test_sip_answer_code_by_method),
 		cmocka_unit_test(test_sip_build_response_copies_vias_in_order_and_tags_to),
 		cmocka_unit_test(test_sip_build_response_keeps_an_existing_to_tag),
+		cmocka_unit_test(test_sip_build_response_to_ending_with_a_semicolon_gets_a_tag),
 		cmocka_unit_test(test_sip_build_response_without_call_id_is_refused),
 		cmocka_unit_test(test_sip_request_facts_escape_what_the_client_sent),
 		cmocka_unit_test(test_sdp_parse_sdes_offer_keeps_suites_not_keys),

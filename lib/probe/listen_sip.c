@@ -312,7 +312,8 @@ has_tag(const char *to)
 {
 	const char *p = strrchr(to, '>');
 
-	for (p = p != NULL ? p : to; (p = strchr(p, ';')) != NULL; p++) {
+	/* After a ';' at the end p is on the NUL: strchr() stops there. */
+	for (p = p != NULL ? p : to; (p = strchr(p, ';')) != NULL;) {
 		p++;
 		while (*p == ' ' || *p == '\t')
 			p++;
