@@ -438,6 +438,59 @@ test_load_certs_mem_pem_with_private_key_block_gives_the_key(void **state)
 	free(pem);
 }
 
+/*
+ * A damaged key block in the clear (not a key's DER) is passed over
+ * without OpenSSL's decoders, and a key after it is still found; a key
+ * under legacy PEM encryption (Proc-Type header) is still read.
+ */
+static void
+test_load_certs_mem_pem_damaged_key_block_then_keys(void **state)
+{
+	static const char damaged[] = "-----BEGIN PRIVATE KEY-----\n"
+	    "MAMEAQE=\n-----END PRIVATE KEY-----\n";
+	STACK_OF(X509) *certs;
+	EVP_PKEY *key = NULL;
+	unsigned char *kpem;
+	size_t len, klen;
+	char *pem = pem_of(&len, fx.leaf, NULL), *both, *legacy;
+	BIO *b;
+	BUF_MEM *mem;
+
+	(void)state;
+	kpem = pki_key_pem(fx.w.leaf_key, NULL, &klen);
+	assert_non_null(kpem);
+	both = xasprintf("%s%s%s", damaged, (char *)kpem, pem);
+	certs = load_ok("combined.pem", both, strlen(both), NULL, &key, NULL);
+	assert_same_certs(certs, (X509 *[]){ fx.leaf }, 1);
+	assert_non_null(key);
+	assert_int_equal(EVP_PKEY_eq(key, fx.w.leaf_key), 1);
+	EVP_PKEY_free(key);
+	key = NULL;
+	sk_X509_pop_free(certs, X509_free);
+	free(both);
+
+	/* "RSA PRIVATE KEY" with Proc-Type: 4,ENCRYPTED and DEK-Info. */
+	assert_non_null(b = BIO_new(BIO_s_mem()));
+	assert_int_equal(PEM_write_bio_PrivateKey_traditional(b,
+	    fx.w.leaf_key, EVP_aes_128_cbc(), (unsigned char *)"test-pass",
+	    9, NULL, NULL), 1);
+	BIO_get_mem_ptr(b, &mem);
+	legacy = xstrndup(mem->data, mem->length);
+	BIO_free(b);
+	assert_non_null(strstr(legacy, "Proc-Type: 4,ENCRYPTED"));
+	both = xasprintf("%s%s%s", damaged, legacy, pem);
+	certs = load_ok("combined.pem", both, strlen(both), "test-pass", &key,
+	    NULL);
+	assert_non_null(key);
+	assert_int_equal(EVP_PKEY_eq(key, fx.w.leaf_key), 1);
+	EVP_PKEY_free(key);
+	sk_X509_pop_free(certs, X509_free);
+	free(both);
+	free(legacy);
+	free(kpem);
+	free(pem);
+}
+
 static void
 test_load_certs_mem_appends_to_the_stack_given(void **state)
 {
@@ -1183,6 +1236,7 @@ main(void)
 		cmocka_unit_test(test_load_certs_mem_pem_text_between_blocks_is_ignored),
 		cmocka_unit_test(test_load_certs_mem_pem_crlf_line_endings_load),
 		cmocka_unit_test(test_load_certs_mem_pem_with_private_key_block_gives_the_key),
+		cmocka_unit_test(test_load_certs_mem_pem_damaged_key_block_then_keys),
 		cmocka_unit_test(test_load_certs_mem_appends_to_the_stack_given),
 		cmocka_unit_test(test_load_certs_mem_der_single_gives_one_certificate),
 		cmocka_unit_test(test_load_certs_mem_der_concatenated_gives_each_in_order),

@@ -96,6 +96,26 @@ p7_certs(PKCS7 *p7, struct stack_st_X509 *certs)
 	return n;
 }
 
+/*
+ * Is a "... PRIVATE KEY" block beside the chain worth OpenSSL's key
+ * decoders (a chain of them built per call)?  An encrypted PKCS#8 block
+ * whose encryption asks too much work is not; a block in the clear
+ * (no Proc-Type header) must hold what a key's DER looks like.  A file
+ * of many damaged key blocks otherwise costs a decoder set-up each.
+ */
+static bool
+key_block_worth_reading(const char *pname, const char *header,
+    const unsigned char *der, long dlen)
+{
+	if (dlen <= 0)
+		return false;
+	if (strcmp(pname, PEM_STRING_PKCS8) == 0)
+		return load_pkcs8_work_ok(der, dlen);
+	if (header != NULL && header[0] != '\0')
+		return true;	/* legacy PEM encryption: DER after decryption */
+	return load_der_key_shaped(der, (size_t)dlen);
+}
+
 /* *fmt becomes LOAD_PKCS7 when a PKCS#7 block is read. */
 static int
 load_pem(const char *name, const unsigned char *data, size_t len,
@@ -166,9 +186,8 @@ load_pem(const char *name, const unsigned char *data, size_t len,
 			PKCS7_free(p7);
 			*fmt = LOAD_PKCS7;
 		} else if (strstr(pname, "PRIVATE KEY") != NULL &&
-		    key != NULL && *key == NULL &&
-		    (strcmp(pname, PEM_STRING_PKCS8) != 0 ||
-		    load_pkcs8_work_ok(der, dlen))) {
+		    key != NULL && *key == NULL && key_block_worth_reading(
+		    pname, header, der, dlen)) {
 			/*
 			 * A key beside the chain (a server's combined file);
 			 * one whose encryption asks too much work is skipped.
