@@ -176,7 +176,7 @@ fz_chain(struct fz *z, struct chain_facts *c)
 	bool used[8] = { false };
 
 	memset(c, 0, sizeof(*c));
-	c->n = 1 + fz_below(z, 4);
+	c->n = 1 + fz_below(z, 3);
 	c->certs = xcalloc(c->n, sizeof(*c->certs));
 	for (i = 0; i < c->n; i++)
 		fz_facts(z, &c->certs[i]);

@@ -439,9 +439,11 @@ test_load_certs_mem_pem_with_private_key_block_gives_the_key(void **state)
 }
 
 /*
- * A damaged key block in the clear (not a key's DER) is passed over
- * without OpenSSL's decoders, and a key after it is still found; a key
- * under legacy PEM encryption (Proc-Type header) is still read.
+ * A damaged key block in the clear (not a key's DER) or an encrypted
+ * one that holds no EncryptedPrivateKeyInfo is passed over without
+ * OpenSSL's decoders, and a key after it is still found; only the first
+ * block that may be a key is read; a key under legacy PEM encryption
+ * (Proc-Type header) is still read.
  */
 static void
 test_load_certs_mem_pem_damaged_key_block_then_keys(void **state)
@@ -466,6 +468,29 @@ test_load_certs_mem_pem_damaged_key_block_then_keys(void **state)
 	assert_int_equal(EVP_PKEY_eq(key, fx.w.leaf_key), 1);
 	EVP_PKEY_free(key);
 	key = NULL;
+	sk_X509_pop_free(certs, X509_free);
+	free(both);
+
+	/* A damaged ENCRYPTED PRIVATE KEY (no EncryptedPrivateKeyInfo) too. */
+	both = xasprintf("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAMEAQE=\n"
+	    "-----END ENCRYPTED PRIVATE KEY-----\n%s%s", (char *)kpem, pem);
+	certs = load_ok("combined.pem", both, strlen(both), NULL, &key, NULL);
+	assert_non_null(key);
+	assert_int_equal(EVP_PKEY_eq(key, fx.w.leaf_key), 1);
+	EVP_PKEY_free(key);
+	key = NULL;
+	sk_X509_pop_free(certs, X509_free);
+	free(both);
+
+	/*
+	 * Only the first block that may be a key is read: one shaped like
+	 * a key's DER but none, then a key, gives no key (and the chain).
+	 */
+	both = xasprintf("-----BEGIN PRIVATE KEY-----\nMAYCAQACAQU=\n"
+	    "-----END PRIVATE KEY-----\n%s%s", (char *)kpem, pem);
+	certs = load_ok("combined.pem", both, strlen(both), NULL, &key, NULL);
+	assert_same_certs(certs, (X509 *[]){ fx.leaf }, 1);
+	assert_null(key);
 	sk_X509_pop_free(certs, X509_free);
 	free(both);
 

@@ -100,17 +100,28 @@ p7_certs(PKCS7 *p7, struct stack_st_X509 *certs)
  * Is a "... PRIVATE KEY" block beside the chain worth OpenSSL's key
  * decoders (a chain of them built per call)?  An encrypted PKCS#8 block
  * whose encryption asks too much work is not; a block in the clear
- * (no Proc-Type header) must hold what a key's DER looks like.  A file
- * of many damaged key blocks otherwise costs a decoder set-up each.
+ * (no Proc-Type header) must hold what a key's DER looks like, and an
+ * encrypted PKCS#8 block an EncryptedPrivateKeyInfo.  A file of many
+ * damaged key blocks otherwise costs a decoder set-up each.
  */
 static bool
 key_block_worth_reading(const char *pname, const char *header,
     const unsigned char *der, long dlen)
 {
+	const unsigned char *p = der;
+	X509_SIG *sig;
+
 	if (dlen <= 0)
 		return false;
-	if (strcmp(pname, PEM_STRING_PKCS8) == 0)
+	if (strcmp(pname, PEM_STRING_PKCS8) == 0) {
+		/* An EncryptedPrivateKeyInfo, or nothing a decoder reads. */
+		if ((sig = d2i_X509_SIG(NULL, &p, dlen)) == NULL) {
+			ERR_clear_error();
+			return false;
+		}
+		X509_SIG_free(sig);
 		return load_pkcs8_work_ok(der, dlen);
+	}
 	if (header != NULL && header[0] != '\0')
 		return true;	/* legacy PEM encryption: DER after decryption */
 	return load_der_key_shaped(der, (size_t)dlen);
@@ -130,7 +141,7 @@ load_pem(const char *name, const unsigned char *data, size_t len,
 	long dlen;
 	unsigned long e;
 	int blocks = 0, found = 0, rc = -1;
-	bool trusted;
+	bool trusted, key_tried = false;
 	X509 *x;
 	PKCS7 *p7;
 
@@ -186,12 +197,15 @@ load_pem(const char *name, const unsigned char *data, size_t len,
 			PKCS7_free(p7);
 			*fmt = LOAD_PKCS7;
 		} else if (strstr(pname, "PRIVATE KEY") != NULL &&
-		    key != NULL && *key == NULL && key_block_worth_reading(
-		    pname, header, der, dlen)) {
+		    key != NULL && *key == NULL && !key_tried &&
+		    key_block_worth_reading(pname, header, der, dlen)) {
 			/*
-			 * A key beside the chain (a server's combined file);
-			 * one whose encryption asks too much work is skipped.
+			 * A key beside the chain (a server's combined file):
+			 * the first block that may be one is read, and only
+			 * it; one whose encryption asks too much work is
+			 * skipped.
 			 */
+			key_tried = true;
 			if ((kb = BIO_new(BIO_s_mem())) == NULL)
 				fatal_oom();
 			if (PEM_write_bio(kb, pname, header, der, dlen) > 0)
