@@ -439,6 +439,36 @@ test_load_certs_mem_pem_with_private_key_block_gives_the_key(void **state)
 }
 
 /*
+ * Load the PEM blocks given, in order, followed by the leaf's PEM, as
+ * one combined file: the chain must be the leaf alone, and the key
+ * found (or NULL) is returned.
+ */
+static EVP_PKEY *
+combined_key(const char *password, const char *first, const char *second)
+{
+	STACK_OF(X509) *certs;
+	EVP_PKEY *key = NULL;
+	size_t len;
+	char *pem = pem_of(&len, fx.leaf, NULL);
+	char *all = xasprintf("%s%s%s", first, second, pem);
+
+	certs = load_ok("combined.pem", all, strlen(all), password, &key, NULL);
+	assert_same_certs(certs, (X509 *[]){ fx.leaf }, 1);
+	sk_X509_pop_free(certs, X509_free);
+	free(all);
+	free(pem);
+	return key;
+}
+
+static void
+assert_leaf_key(EVP_PKEY *key)
+{
+	assert_non_null(key);
+	assert_int_equal(EVP_PKEY_eq(key, fx.w.leaf_key), 1);
+	EVP_PKEY_free(key);
+}
+
+/*
  * A damaged key block in the clear (not a key's DER) or an encrypted
  * one that holds no EncryptedPrivateKeyInfo is passed over without
  * OpenSSL's decoders, and a key after it is still found; only the first
@@ -450,49 +480,24 @@ test_load_certs_mem_pem_damaged_key_block_then_keys(void **state)
 {
 	static const char damaged[] = "-----BEGIN PRIVATE KEY-----\n"
 	    "MAMEAQE=\n-----END PRIVATE KEY-----\n";
-	STACK_OF(X509) *certs;
-	EVP_PKEY *key = NULL;
+	static const char damaged_enc[] = "-----BEGIN ENCRYPTED PRIVATE "
+	    "KEY-----\nMAMEAQE=\n-----END ENCRYPTED PRIVATE KEY-----\n";
+	/* A SEQUENCE of two INTEGERs: shaped like a key's DER, not one. */
+	static const char shaped[] = "-----BEGIN PRIVATE KEY-----\n"
+	    "MAYCAQACAQU=\n-----END PRIVATE KEY-----\n";
 	unsigned char *kpem;
-	size_t len, klen;
-	char *pem = pem_of(&len, fx.leaf, NULL), *both, *legacy;
+	size_t klen;
+	char *legacy;
 	BIO *b;
 	BUF_MEM *mem;
 
 	(void)state;
 	kpem = pki_key_pem(fx.w.leaf_key, NULL, &klen);
 	assert_non_null(kpem);
-	both = xasprintf("%s%s%s", damaged, (char *)kpem, pem);
-	certs = load_ok("combined.pem", both, strlen(both), NULL, &key, NULL);
-	assert_same_certs(certs, (X509 *[]){ fx.leaf }, 1);
-	assert_non_null(key);
-	assert_int_equal(EVP_PKEY_eq(key, fx.w.leaf_key), 1);
-	EVP_PKEY_free(key);
-	key = NULL;
-	sk_X509_pop_free(certs, X509_free);
-	free(both);
-
-	/* A damaged ENCRYPTED PRIVATE KEY (no EncryptedPrivateKeyInfo) too. */
-	both = xasprintf("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAMEAQE=\n"
-	    "-----END ENCRYPTED PRIVATE KEY-----\n%s%s", (char *)kpem, pem);
-	certs = load_ok("combined.pem", both, strlen(both), NULL, &key, NULL);
-	assert_non_null(key);
-	assert_int_equal(EVP_PKEY_eq(key, fx.w.leaf_key), 1);
-	EVP_PKEY_free(key);
-	key = NULL;
-	sk_X509_pop_free(certs, X509_free);
-	free(both);
-
-	/*
-	 * Only the first block that may be a key is read: one shaped like
-	 * a key's DER but none, then a key, gives no key (and the chain).
-	 */
-	both = xasprintf("-----BEGIN PRIVATE KEY-----\nMAYCAQACAQU=\n"
-	    "-----END PRIVATE KEY-----\n%s%s", (char *)kpem, pem);
-	certs = load_ok("combined.pem", both, strlen(both), NULL, &key, NULL);
-	assert_same_certs(certs, (X509 *[]){ fx.leaf }, 1);
-	assert_null(key);
-	sk_X509_pop_free(certs, X509_free);
-	free(both);
+	assert_leaf_key(combined_key(NULL, damaged, (char *)kpem));
+	assert_leaf_key(combined_key(NULL, damaged_enc, (char *)kpem));
+	/* Only the first block that may be a key is read. */
+	assert_null(combined_key(NULL, shaped, (char *)kpem));
 
 	/* "RSA PRIVATE KEY" with Proc-Type: 4,ENCRYPTED and DEK-Info. */
 	assert_non_null(b = BIO_new(BIO_s_mem()));
@@ -503,17 +508,9 @@ test_load_certs_mem_pem_damaged_key_block_then_keys(void **state)
 	legacy = xstrndup(mem->data, mem->length);
 	BIO_free(b);
 	assert_non_null(strstr(legacy, "Proc-Type: 4,ENCRYPTED"));
-	both = xasprintf("%s%s%s", damaged, legacy, pem);
-	certs = load_ok("combined.pem", both, strlen(both), "test-pass", &key,
-	    NULL);
-	assert_non_null(key);
-	assert_int_equal(EVP_PKEY_eq(key, fx.w.leaf_key), 1);
-	EVP_PKEY_free(key);
-	sk_X509_pop_free(certs, X509_free);
-	free(both);
+	assert_leaf_key(combined_key("test-pass", damaged, legacy));
 	free(legacy);
 	free(kpem);
-	free(pem);
 }
 
 static void
