@@ -6,7 +6,9 @@
 SUITE=show_chain
 . "$TOP/tests/lib.sh"
 T=$TESTDATA
-L="$BWC lint --trust-store $T/root.pem --fqdn pbx.example.test"
+# One instant for every run: the -v and --show-chain reports are compared
+# whole, header ("evaluated at") included.
+L="$BWC lint --trust-store $T/root.pem --fqdn pbx.example.test --at $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 # The leaf and the intermediate of good.pem, as separate files.
 awk -v d="$WORK" '/BEGIN CERT/ { n++ } { print > (d "/c" n ".pem") }' "$T/good.pem"
