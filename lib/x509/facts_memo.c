@@ -36,14 +36,9 @@ facts_memo_new(void)
 void
 facts_memo_free(struct facts_memo *m)
 {
-	size_t i;
-
 	if (m == NULL)
 		return;
-	for (i = 0; i < FACTS_MEMO_SLOTS; i++) {
-		X509_free(m->slot[i].x);
-		facts_free(&m->slot[i].facts);
-	}
+	facts_memo_clear(m);
 	pthread_mutex_destroy(&m->mu);
 	free(m);
 }

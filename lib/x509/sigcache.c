@@ -104,12 +104,9 @@ sigcache_new(void)
 void
 sigcache_free(struct sigcache *c)
 {
-	size_t i;
-
 	if (c == NULL)
 		return;
-	for (i = 0; i < SIGCACHE_MEMO; i++)
-		X509_free(c->memo[i].x);
+	sigcache_clear(c);
 	pthread_mutex_destroy(&c->mu);
 	EVP_MD_free(c->sha256);
 	free(c);
