@@ -424,6 +424,56 @@ test_root_info_by_spki_finds_pinned_roots_only(void **state)
 	assert_null(root_info_by_spki(raw));
 }
 
+/* A whole CN= or OU= value; the first row of the table when several match. */
+static void
+test_root_info_by_name_matches_a_whole_cn_or_ou_value(void **state)
+{
+	const struct root_info *row;
+
+	(void)state;
+	row = root_info_by_name("CN=DigiCert Global Root CA,OU=www.digicert.com,"
+	    "O=DigiCert Inc,C=US");
+	assert_non_null(row);
+	assert_string_equal(row->name, "DigiCert Global Root CA");
+	row = root_info_by_name("CN=Class 2,OU=Go Daddy Class 2 Certification "
+	    "Authority,O=The Go Daddy Group\\, Inc.,C=US");
+	assert_non_null(row);
+	assert_string_equal(row->name,
+	    "Go Daddy Class 2 Certification Authority");
+	assert_int_equal(row->brand, BRAND_GODADDY);
+	/* Last attribute, and the middle of a multi-valued RDN. */
+	assert_non_null(root_info_by_name("O=Internet Security Research "
+	    "Group,CN=ISRG Root X1"));
+	assert_non_null(root_info_by_name("O=x+CN=ISRG Root X1+C=US"));
+	/* Two accepted names: the table's order decides, not the name's. */
+	row = root_info_by_name("CN=GlobalSign Root CA,OU=DigiCert Global "
+	    "Root CA");
+	assert_non_null(row);
+	assert_string_equal(row->name, "DigiCert Global Root CA");
+
+	/* A prefix, a longer value, another attribute, not at a start. */
+	assert_null(root_info_by_name("CN=DigiCert Global Root"));
+	assert_null(root_info_by_name("CN=DigiCert Global Root CA2,C=US"));
+	assert_null(root_info_by_name("CN=ISRG Root X1 ,C=US"));
+	assert_null(root_info_by_name("O=DigiCert Global Root CA,C=US"));
+	assert_null(root_info_by_name("CN=x,O=aCN=ISRG Root X1"));
+	assert_null(root_info_by_name("cn=ISRG Root X1"));
+	/* Behind an escaped comma or plus it is part of another value. */
+	assert_null(root_info_by_name("O=Evil\\,CN=ISRG Root X1"));
+	assert_null(root_info_by_name("O=Evil\\+CN=ISRG Root X1"));
+	/* An escaped backslash does not escape the comma after it. */
+	assert_non_null(root_info_by_name("O=a\\\\,CN=ISRG Root X1"));
+	assert_null(root_info_by_name(""));
+	assert_null(root_info_by_name("CN="));
+	assert_null(root_info_by_name(","));
+	assert_null(root_info_by_name("\\"));
+
+	assert_string_equal(root_excluded_why("CN=DST Root CA X3,O=Digital "
+	    "Signature Trust Co."), root_excluded[2].why);
+	assert_null(root_excluded_why("CN=ISRG Root X1"));
+	assert_null(root_excluded_why("CN=DST Root CA X3 (old)"));
+}
+
 static void
 test_root_removal_time_known_dates_give_utc_midnight(void **state)
 {
@@ -868,6 +918,7 @@ main(void)
 		cmocka_unit_test(test_roots_table_names_are_the_certificates_cn_or_ou),
 		cmocka_unit_test(test_roots_table_baltimore_is_digicert_with_removal_date_and_expired_cert),
 		cmocka_unit_test(test_root_info_by_spki_finds_pinned_roots_only),
+		cmocka_unit_test(test_root_info_by_name_matches_a_whole_cn_or_ou_value),
 		cmocka_unit_test(test_root_removal_time_known_dates_give_utc_midnight),
 		cmocka_unit_test(test_root_removal_time_malformed_dates_give_minus_one),
 		cmocka_unit_test(test_trust_find_bundle_root_returns_its_row),

@@ -466,43 +466,67 @@ brand_hint(const char *org, const char *url)
 	return -1;
 }
 
-/* Does the RFC 2253 name hold the attribute value cn (as CN= or OU=)? */
-static bool
-name_has(const char *name, const char *cn)
+static const char *
+excluded_cn(size_t i)
 {
-	const char *p;
-	size_t len = strlen(cn);
+	return root_excluded[i].cn;
+}
 
-	for (p = name; *p != '\0'; p++) {
-		if (strncmp(p, "CN=", 3) != 0 && strncmp(p, "OU=", 3) != 0)
-			continue;
-		if ((p == name || p[-1] == ',') && strncmp(p + 3, cn, len) == 0 &&
-		    (p[3 + len] == ',' || p[3 + len] == '\0'))
-			return true;
+static const char *
+root_name(size_t i)
+{
+	return root_table[i].name;
+}
+
+/*
+ * The lowest i < n whose value key(i) the RFC 2253 name holds whole as a
+ * CN= or OU= attribute, or n.  Attributes are separated by a comma or a
+ * '+' (a multi-valued RDN) that no backslash escapes; the table's values
+ * hold none of the characters RFC 2253 escapes, so an escaped value
+ * never equals one.  One pass over the name, which comes from a
+ * certificate and may be long; the table is small and constant.
+ */
+static size_t
+name_find(const char *name, const char *(*key)(size_t), size_t n)
+{
+	const char *p = name, *v, *end, *k;
+	size_t best = n, i, len;
+
+	for (;;) {
+		for (end = p; *end != '\0' && *end != ',' && *end != '+'; end++)
+			if (end[0] == '\\' && end[1] != '\0')
+				end++;
+		if ((p[0] == 'C' && p[1] == 'N' && p[2] == '=') ||
+		    (p[0] == 'O' && p[1] == 'U' && p[2] == '=')) {
+			v = p + 3;
+			len = (size_t)(end - v);
+			for (i = 0; i < best; i++) {
+				k = key(i);
+				if (k[0] == v[0] && strncmp(k, v, len) == 0 &&
+				    k[len] == '\0')
+					best = i;
+			}
+		}
+		if (*end == '\0')
+			return best;
+		p = end + 1;
 	}
-	return false;
 }
 
 const char *
 root_excluded_why(const char *name)
 {
-	size_t i;
+	size_t i = name_find(name, excluded_cn, root_excluded_len);
 
-	for (i = 0; i < root_excluded_len; i++)
-		if (name_has(name, root_excluded[i].cn))
-			return root_excluded[i].why;
-	return NULL;
+	return i < root_excluded_len ? root_excluded[i].why : NULL;
 }
 
 const struct root_info *
 root_info_by_name(const char *name)
 {
-	size_t i;
+	size_t i = name_find(name, root_name, root_table_len);
 
-	for (i = 0; i < root_table_len; i++)
-		if (name_has(name, root_table[i].name))
-			return &root_table[i];
-	return NULL;
+	return i < root_table_len ? &root_table[i] : NULL;
 }
 
 /* The row of root_table pinning this SPKI hash, or NULL.  Static data. */
