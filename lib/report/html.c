@@ -23,8 +23,16 @@
 void
 html_text(FILE *out, const char *s)
 {
-	for (; s != NULL && *s != '\0'; s++) {
-		switch (*s) {
+	size_t n;
+
+	while (s != NULL && *s != '\0') {
+		/* A run with nothing to escape goes out in one write. */
+		if ((n = strcspn(s, "&<>\"'")) > 0) {
+			fwrite(s, 1, n, out);
+			s += n;
+			continue;
+		}
+		switch (*s++) {
 		case '&':
 			fputs("&amp;", out);
 			break;
@@ -37,11 +45,8 @@ html_text(FILE *out, const char *s)
 		case '"':
 			fputs("&quot;", out);
 			break;
-		case '\'':
-			fputs("&#39;", out);
-			break;
 		default:
-			fputc(*s, out);
+			fputs("&#39;", out);
 		}
 	}
 }

@@ -19,18 +19,26 @@
 #include "report/report.h"
 #include "rules/rules.h"
 
-/* Write s as inline Markdown text, safe inside a GFM table cell. */
+/*
+ * Write s as inline Markdown text, safe inside a GFM table cell: the
+ * characters Markdown gives a meaning behind a backslash, line breaks
+ * and tabs as spaces, runs of anything else in one write.
+ */
 static void
 md_text(FILE *out, const char *s)
 {
-	for (; s != NULL && *s != '\0'; s++) {
-		if (strchr("\\`*_[]<>|~&!#$", *s) != NULL) {
-			fputc('\\', out);
-			fputc(*s, out);
+	size_t n;
+
+	while (s != NULL && *s != '\0') {
+		if ((n = strcspn(s, "\\`*_[]<>|~&!#$\n\r\t")) > 0) {
+			fwrite(s, 1, n, out);
+			s += n;
 		} else if (*s == '\n' || *s == '\r' || *s == '\t') {
 			fputc(' ', out);
+			s++;
 		} else {
-			fputc(*s, out);
+			fputc('\\', out);
+			fputc(*s++, out);
 		}
 	}
 }
