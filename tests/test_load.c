@@ -188,8 +188,19 @@ test_load_der_key_shaped_is_a_sequence_opening_with_an_integer(void **state)
 		0x02, 0x01, 0x05 };
 	static const unsigned char ec_like[] = { 0x30, 0x05, 0x02, 0x01, 0x01,
 		0x04, 0x00 };
+	/* PKCS#8: an AlgorithmIdentifier (Ed25519's OID), then the key. */
+	static const unsigned char p8_like[] = { 0x30, 0x0d, 0x02, 0x01, 0x00,
+		0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x01, 0x00 };
 	static const unsigned char ber_indef[] = { 0x30, 0x80, 0x02, 0x01, 0x00,
-		0x30, 0x00, 0x00, 0x00 };
+		0x30, 0x80, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x00, 0x00,
+		0x04, 0x01, 0x00, 0x00, 0x00 };
+	/* Not PKCS#8: no OID first, no key after, a SEQUENCE after. */
+	static const unsigned char alg_no_oid[] = { 0x30, 0x0b, 0x02, 0x01,
+		0x00, 0x30, 0x03, 0x02, 0x01, 0x05, 0x04, 0x01, 0x00 };
+	static const unsigned char alg_no_key[] = { 0x30, 0x0a, 0x02, 0x01,
+		0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70 };
+	static const unsigned char alg_then_seq[] = { 0x30, 0x0c, 0x02, 0x01,
+		0x01, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x30, 0x00 };
 	static const unsigned char p12_like[] = { 0x30, 0x05, 0x02, 0x01, 0x03,
 		0x30, 0x00 };
 	static const unsigned char long_version[] = { 0x30, 0x07, 0x02, 0x02,
@@ -238,7 +249,11 @@ test_load_der_key_shaped_is_a_sequence_opening_with_an_integer(void **state)
 	PKCS8_PRIV_KEY_INFO_free(ecp8);
 	EVP_PKEY_free(ec);
 	assert_true(load_der_key_shaped(ec_like, sizeof(ec_like)));
+	assert_true(load_der_key_shaped(p8_like, sizeof(p8_like)));
 	assert_true(load_der_key_shaped(ber_indef, sizeof(ber_indef)));
+	assert_false(load_der_key_shaped(alg_no_oid, sizeof(alg_no_oid)));
+	assert_false(load_der_key_shaped(alg_no_key, sizeof(alg_no_key)));
+	assert_false(load_der_key_shaped(alg_then_seq, sizeof(alg_then_seq)));
 	/* A certificate opens with a SEQUENCE (TBSCertificate). */
 	assert_false(load_der_key_shaped(cder, (size_t)clen));
 	assert_false(load_der_key_shaped(p12_like, sizeof(p12_like)));
@@ -660,6 +675,33 @@ p12_of(const char *password, X509 *leaf, size_t *len)
 	assert_non_null(p12);
 	sk_X509_pop_free(ca, X509_free);
 	return p12;
+}
+
+/*
+ * A PKCS#12 file whose version says 1: a key's version, then a
+ * ContentInfo (a SEQUENCE opening with an OID, as an AlgorithmIdentifier
+ * does) and the MAC's SEQUENCE where a key's OCTET STRING would be: not
+ * key-shaped, so it never reaches d2i_AutoPrivateKey() (which costs
+ * milliseconds on such bytes).
+ */
+static void
+test_load_p12_with_a_key_version_is_not_key_shaped(void **state)
+{
+	size_t len, i;
+	unsigned char *p12 = p12_of(P12_PASSWORD, fx.leaf, &len);
+
+	(void)state;
+	assert_false(load_der_key_shaped(p12, len));
+	for (i = 0; i + 3 < len && i < 8; i++)
+		if (p12[i] == 0x02 && p12[i + 1] == 0x01 && p12[i + 2] == 0x03)
+			break;
+	assert_true(i < 8);
+	p12[i + 2] = 0x01;
+	assert_false(load_der_key_shaped(p12, len));
+	p12[i + 2] = 0x00;
+	assert_false(load_der_key_shaped(p12, len));
+	assert_int_equal(ERR_peek_error(), 0);
+	free(p12);
 }
 
 static void
@@ -1250,6 +1292,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_der_key_shaped_is_a_sequence_opening_with_an_integer),
+		cmocka_unit_test(test_load_p12_with_a_key_version_is_not_key_shaped),
 		cmocka_unit_test(test_load_not_certificate_tells_a_key_a_readme_and_an_empty_file),
 		cmocka_unit_test(test_load_ca_only_is_an_intermediate_bundle_not_a_chain),
 		cmocka_unit_test(test_load_certs_mem_pem_single_gives_one_certificate),

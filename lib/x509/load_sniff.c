@@ -61,45 +61,66 @@ load_pem_has_label(const unsigned char *data, size_t len, const char *word)
 	return false;
 }
 
-/* The header at *pp (n bytes left): tag, class, content length. */
+/*
+ * The header at *pp (n bytes left): tag, class, content length; *indef
+ * (if not NULL) says the length is BER's indefinite form (len is 0).
+ */
 static bool
-der_header(const unsigned char **pp, long n, int *tag, long *len)
+der_header(const unsigned char **pp, long n, int *tag, long *len,
+    bool *indef)
 {
 	int xclass, ret;
 
 	ret = ASN1_get_object(pp, len, tag, &xclass, n);
+	if (indef != NULL)
+		*indef = (ret & 0x01) != 0;
 	return (ret & 0x80) == 0 && xclass == V_ASN1_UNIVERSAL;
 }
 
 bool
 load_der_key_shaped(const unsigned char *der, size_t len)
 {
-	const unsigned char *p = der, *end = der + len;
+	const unsigned char *p = der, *end = der + len, *after;
 	long n;
 	int tag;
-	bool shaped = false;
+	bool shaped = false, indef;
 
 	if (len < 2 || len > LONG_MAX || der[0] != 0x30)
 		return false;
 	/* ASN1_get_object() queues an error for a bad header: none is kept. */
 	ERR_set_mark();
-	if (!der_header(&p, (long)len, &tag, &n) || tag != V_ASN1_SEQUENCE)
+	if (!der_header(&p, (long)len, &tag, &n, NULL) ||
+	    tag != V_ASN1_SEQUENCE)
 		goto out;
 	/*
 	 * The version: 0 or 1 in every key format (PrivateKeyInfo 0,
 	 * OneAsymmetricKey 1, RSAPrivateKey 0 or 1, ECPrivateKey 1,
 	 * DSA 0), so a PKCS#12 file (version 3) is not one.
 	 */
-	if (!der_header(&p, end - p, &tag, &n) || tag != V_ASN1_INTEGER ||
-	    n != 1 || p[0] > 1)
+	if (!der_header(&p, end - p, &tag, &n, NULL) ||
+	    tag != V_ASN1_INTEGER || n != 1 || p[0] > 1)
 		goto out;
 	p++;
 	/*
 	 * Then an AlgorithmIdentifier (PKCS#8), the modulus or p (RSA,
 	 * DSA) or the private key's octets (EC).
 	 */
-	shaped = der_header(&p, end - p, &tag, &n) &&
-	    (tag == V_ASN1_SEQUENCE || tag == V_ASN1_INTEGER ||
+	if (!der_header(&p, end - p, &tag, &n, &indef))
+		goto out;
+	if (tag != V_ASN1_SEQUENCE) {
+		shaped = tag == V_ASN1_INTEGER || tag == V_ASN1_OCTET_STRING;
+		goto out;
+	}
+	/*
+	 * PKCS#8: the AlgorithmIdentifier opens with the algorithm's OID
+	 * and the private key's OCTET STRING follows it.  (A PKCS#12 file
+	 * whose version was damaged has a ContentInfo there, an OID too,
+	 * then a SEQUENCE.)  Past an indefinite length the OID decides.
+	 */
+	after = p + n;
+	if (!der_header(&p, end - p, &tag, &n, NULL) || tag != V_ASN1_OBJECT)
+		goto out;
+	shaped = indef || (der_header(&after, end - after, &tag, &n, NULL) &&
 	    tag == V_ASN1_OCTET_STRING);
 out:
 	ERR_pop_to_mark();
