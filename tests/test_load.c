@@ -1078,6 +1078,55 @@ test_load_key_given_a_certificate_says_it_is_one(void **state)
 	free(path);
 }
 
+/*
+ * --key given a combined file: the first block that may be a key is
+ * read (the certificates before it never reach the key decoders), and a
+ * file whose key blocks are all damaged says that no block holds one.
+ */
+static void
+test_load_key_reads_the_first_key_block_of_a_pem_file(void **state)
+{
+	static const char damaged[] = "-----BEGIN PRIVATE KEY-----\n"
+	    "MAMEAQE=\n-----END PRIVATE KEY-----\n";
+	static const char damaged_enc[] = "-----BEGIN ENCRYPTED PRIVATE "
+	    "KEY-----\nMAMEAQE=\n-----END ENCRYPTED PRIVATE KEY-----\n";
+	static const char shaped[] = "-----BEGIN PRIVATE KEY-----\n"
+	    "MAYCAQACAQU=\n-----END PRIVATE KEY-----\n";
+	char *path = path_in("combined-key.pem"), *cert, *all, *err;
+	unsigned char *kpem;
+	size_t clen, klen;
+
+	(void)state;
+	cert = pem_of(&clen, fx.leaf, NULL);
+	kpem = pki_key_pem(fx.w.leaf_key, NULL, &klen);
+	assert_non_null(kpem);
+
+	all = xasprintf("%s%s%s", cert, damaged, (char *)kpem);
+	assert_int_equal(pki_write(path, all, strlen(all)), 0);
+	assert_leaf_key(key_ok(path, NULL));
+	free(all);
+
+	all = xasprintf("%s%s%s", cert, damaged, damaged_enc);
+	assert_int_equal(pki_write(path, all, strlen(all)), 0);
+	err = key_fails(path, NULL);
+	assert_contains(err, ": cannot read the private key");
+	assert_contains(err, "no PEM block holds a private key");
+	free(err);
+	free(all);
+
+	/* Shaped like a key, not one: read, and the key after it is not. */
+	all = xasprintf("%s%s%s", cert, shaped, (char *)kpem);
+	assert_int_equal(pki_write(path, all, strlen(all)), 0);
+	err = key_fails(path, NULL);
+	assert_contains(err, ": cannot read the private key");
+	assert_null(strstr(err, "no PEM block"));
+	free(err);
+	free(all);
+	free(kpem);
+	free(cert);
+	free(path);
+}
+
 static void
 test_load_key_encrypted_pem_with_password_loads(void **state)
 {
@@ -1329,6 +1378,7 @@ main(void)
 		cmocka_unit_test(test_load_file_larger_than_max_is_refused),
 		cmocka_unit_test(test_load_key_pem_loads),
 		cmocka_unit_test(test_load_key_given_a_certificate_says_it_is_one),
+		cmocka_unit_test(test_load_key_reads_the_first_key_block_of_a_pem_file),
 		cmocka_unit_test(test_load_key_encrypted_pem_with_password_loads),
 		cmocka_unit_test(test_load_key_encrypted_pem_without_password_fails_asking_for_one),
 		cmocka_unit_test(test_load_key_der_traditional_and_pkcs8_load),

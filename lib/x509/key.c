@@ -43,6 +43,7 @@ load_key(const char *path, const char *password, char **err)
 	STACK_OF(X509) *tmp = NULL;
 	PKCS12 *p12;
 	char *reason;
+	bool seen;
 
 	if (fileio_read(path, LOAD_MAX_BYTES, &data, &len, err) != 0)
 		return NULL;
@@ -71,10 +72,10 @@ load_key(const char *path, const char *password, char **err)
 			    "the key's encryption asks for", "");
 			goto out;
 		}
-		key = PEM_read_bio_PrivateKey(bio, NULL, load_pem_pass,
-		    (void *)password);
+		key = load_pem_first_key(data, len, password, &seen);
 		if (key == NULL) {
-			reason = ossl_err_reason("no private key");
+			reason = seen ? ossl_err_reason("no private key") :
+			    xstrdup("no PEM block holds a private key");
 			*err = xasprintf("%s: cannot read the private key%s: %s",
 			    path, password == NULL ?
 			    " (encrypted? use --password)" : "", reason);

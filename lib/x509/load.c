@@ -127,6 +127,60 @@ key_block_worth_reading(const char *pname, const char *header,
 	return load_der_key_shaped(der, (size_t)dlen);
 }
 
+/*
+ * One PEM block, alone, through OpenSSL's key decoders.  Given the whole
+ * file, PEM_read_bio_PrivateKey() would hand them every block before the
+ * key (each certificate of a combined file) to try as a key.
+ */
+static EVP_PKEY *
+key_from_block(const char *pname, const char *header,
+    const unsigned char *der, long dlen, const char *password)
+{
+	EVP_PKEY *key = NULL;
+	BIO *kb;
+
+	if ((kb = BIO_new(BIO_s_mem())) == NULL)
+		fatal_oom();
+	if (PEM_write_bio(kb, pname, header, der, dlen) > 0)
+		key = PEM_read_bio_PrivateKey(kb, NULL, load_pem_pass,
+		    (void *)password);
+	BIO_free(kb);
+	return key;
+}
+
+EVP_PKEY *
+load_pem_first_key(const unsigned char *data, size_t len,
+    const char *password, bool *seen)
+{
+	BIO *bio;
+	char *pname = NULL, *header = NULL;
+	unsigned char *der = NULL;
+	long dlen;
+	EVP_PKEY *key = NULL;
+
+	*seen = false;
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL)
+		fatal_oom();
+	while (!*seen && PEM_read_bio(bio, &pname, &header, &der, &dlen) == 1) {
+		if (strstr(pname, "PRIVATE KEY") != NULL &&
+		    key_block_worth_reading(pname, header, der, dlen)) {
+			*seen = true;
+			ERR_clear_error();
+			key = key_from_block(pname, header, der, dlen,
+			    password);
+		}
+		OPENSSL_free(pname);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+		pname = header = NULL;
+		der = NULL;
+	}
+	if (!*seen)
+		ERR_clear_error();
+	BIO_free(bio);
+	return key;
+}
+
 /* *fmt becomes LOAD_PKCS7 when a PKCS#7 block is read. */
 static int
 load_pem(const char *name, const unsigned char *data, size_t len,
@@ -134,7 +188,7 @@ load_pem(const char *name, const unsigned char *data, size_t len,
     struct stack_st_X509 *certs, EVP_PKEY **key, enum load_format *fmt,
     char **err)
 {
-	BIO *bio = NULL, *kb = NULL;
+	BIO *bio = NULL;
 	char *pname = NULL, *header = NULL, *reason;
 	unsigned char *der = NULL;
 	const unsigned char *p;
@@ -206,13 +260,8 @@ load_pem(const char *name, const unsigned char *data, size_t len,
 			 * skipped.
 			 */
 			key_tried = true;
-			if ((kb = BIO_new(BIO_s_mem())) == NULL)
-				fatal_oom();
-			if (PEM_write_bio(kb, pname, header, der, dlen) > 0)
-				*key = PEM_read_bio_PrivateKey(kb, NULL, load_pem_pass,
-				    (void *)password);
-			BIO_free(kb);
-			kb = NULL;
+			*key = key_from_block(pname, header, der, dlen,
+			    password);
 			ERR_clear_error();
 		}
 		OPENSSL_free(pname);

@@ -48,6 +48,16 @@ int load_pkcs12(const char *name, PKCS12 *p12, const char *password,
 X509 *load_cache_d2i(struct load_cache *cache, struct stack_st_X509 *certs,
     const unsigned char **pp, long len);
 
+/*
+ * The key of the first PEM block of data that may hold one (a "...
+ * PRIVATE KEY" block that looks like a key's DER, or is encrypted), read
+ * with password; *seen says whether there was such a block.  NULL with
+ * *seen: that block did not decode (OpenSSL's error queue says why).
+ * Other blocks never reach the key decoders.
+ */
+EVP_PKEY *load_pem_first_key(const unsigned char *data, size_t len,
+    const char *password, bool *seen);
+
 /* PEM password callback: never prompts; u is the password or NULL. */
 int load_pem_pass(char *buf, int size, int rwflag, void *u);
 
