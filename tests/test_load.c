@@ -483,6 +483,15 @@ assert_leaf_key(EVP_PKEY *key)
 	EVP_PKEY_free(key);
 }
 
+/* Key blocks that are not keys: damaged in the clear, damaged encrypted. */
+static const char damaged[] = "-----BEGIN PRIVATE KEY-----\n"
+    "MAMEAQE=\n-----END PRIVATE KEY-----\n";
+static const char damaged_enc[] = "-----BEGIN ENCRYPTED PRIVATE "
+    "KEY-----\nMAMEAQE=\n-----END ENCRYPTED PRIVATE KEY-----\n";
+/* A SEQUENCE of two INTEGERs: shaped like a key's DER, not one. */
+static const char shaped[] = "-----BEGIN PRIVATE KEY-----\n"
+    "MAYCAQACAQU=\n-----END PRIVATE KEY-----\n";
+
 /*
  * A damaged key block in the clear (not a key's DER) or an encrypted
  * one that holds no EncryptedPrivateKeyInfo is passed over without
@@ -493,13 +502,6 @@ assert_leaf_key(EVP_PKEY *key)
 static void
 test_load_certs_mem_pem_damaged_key_block_then_keys(void **state)
 {
-	static const char damaged[] = "-----BEGIN PRIVATE KEY-----\n"
-	    "MAMEAQE=\n-----END PRIVATE KEY-----\n";
-	static const char damaged_enc[] = "-----BEGIN ENCRYPTED PRIVATE "
-	    "KEY-----\nMAMEAQE=\n-----END ENCRYPTED PRIVATE KEY-----\n";
-	/* A SEQUENCE of two INTEGERs: shaped like a key's DER, not one. */
-	static const char shaped[] = "-----BEGIN PRIVATE KEY-----\n"
-	    "MAYCAQACAQU=\n-----END PRIVATE KEY-----\n";
 	unsigned char *kpem;
 	size_t klen;
 	char *legacy;
@@ -1086,12 +1088,6 @@ test_load_key_given_a_certificate_says_it_is_one(void **state)
 static void
 test_load_key_reads_the_first_key_block_of_a_pem_file(void **state)
 {
-	static const char damaged[] = "-----BEGIN PRIVATE KEY-----\n"
-	    "MAMEAQE=\n-----END PRIVATE KEY-----\n";
-	static const char damaged_enc[] = "-----BEGIN ENCRYPTED PRIVATE "
-	    "KEY-----\nMAMEAQE=\n-----END ENCRYPTED PRIVATE KEY-----\n";
-	static const char shaped[] = "-----BEGIN PRIVATE KEY-----\n"
-	    "MAYCAQACAQU=\n-----END PRIVATE KEY-----\n";
 	char *path = path_in("combined-key.pem"), *cert, *all, *err;
 	unsigned char *kpem;
 	size_t clen, klen;
