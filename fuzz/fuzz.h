@@ -68,19 +68,12 @@ void fuzz_check_report(const char *fmt_name, const char *out, size_t len,
     bool color);
 
 /*
- * Render subjects (n of them) through every format in report_formats[]
- * to memory and check each with fuzz_check_report().  text_subjects,
- * if not NULL, is used for the text format instead (see fuzz_report.c).
- */
-void fuzz_render_all(const struct run *run, enum report_command cmd,
-    const struct subject *subjects, const struct subject *text_subjects,
-    size_t n, bool color);
-
-/*
- * The same through one format only, report_formats[which % count]: a
+ * Render subjects (n of them) through one format, report_formats[which %
+ * count], to memory and check the output with fuzz_check_report(); a
  * target that takes which from its input covers every format over its
- * run at an eighth of the cost of each input.  BWC_FUZZ_FORMAT=K in the
- * environment pins report_formats[K] (to profile one format).
+ * run.  text_subjects, if not NULL, is used for the text format instead
+ * (see fuzz_report.c).  BWC_FUZZ_FORMAT=K in the environment pins
+ * report_formats[K] (to profile one format).
  */
 void fuzz_render_one(const struct run *run, enum report_command cmd,
     const struct subject *subjects, const struct subject *text_subjects,

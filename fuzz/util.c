@@ -875,17 +875,6 @@ render_one(const struct report_format *f, const struct run *run,
 }
 
 void
-fuzz_render_all(const struct run *run, enum report_command cmd,
-    const struct subject *subjects, const struct subject *text_subjects,
-    size_t n, bool color)
-{
-	const struct report_format *const *f;
-
-	for (f = report_formats; *f != NULL; f++)
-		render_one(*f, run, cmd, subjects, text_subjects, n, color);
-}
-
-void
 fuzz_render_one(const struct run *run, enum report_command cmd,
     const struct subject *subjects, const struct subject *text_subjects,
     size_t n, bool color, size_t which)

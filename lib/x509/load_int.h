@@ -64,8 +64,9 @@ int load_pem_pass(char *buf, int size, int rwflag, void *u);
 /*
  * Could der[0..len) be a private key as d2i_AutoPrivateKey() reads one
  * (PKCS#8 PrivateKeyInfo, RSAPrivateKey, ECPrivateKey, DSA): a SEQUENCE
- * that opens with a version of 0 or 1, then a SEQUENCE, an INTEGER or
- * an OCTET STRING?  A cheap necessary condition: in
+ * that opens with a version of 0 or 1, then an INTEGER, an OCTET STRING
+ * or (PKCS#8) a SEQUENCE that opens with an OID and is followed by an
+ * OCTET STRING?  A cheap necessary condition: in
  * OpenSSL 3 each d2i_AutoPrivateKey() call builds a decoder chain that
  * costs some fifty certificate parses, so bytes that fail this are
  * never handed to it.
