@@ -168,6 +168,19 @@ rule_is 0 sip-options pass "kamailio: sip-options passes" "$WORK/kam.json"
 expect_json 'd["subjects"][0]["probe"]["sip_status"] == 200' "kamailio: OPTIONS answered 200" "$WORK/kam.json"
 expect_exit 0 "kamailio: text report" -- $P --sip --fqdn $FQ "127.0.0.1:$KAM_PORT"
 expect_grep 'sip .*SIP/2.0 200 OK' "kamailio: the status line is reported" "$WORK/out"
+# Four probes at once, ten times over: the server must outlive the
+# concurrent handshakes every probe makes (kamailio.cfg, tcp_children).
+i=0
+while [ $i -lt 10 ]; do
+	pids=
+	for j in 1 2 3 4; do
+		$P --sip --fqdn $FQ "127.0.0.1:$KAM_PORT" >"$WORK/kam.$j" 2>&1 &
+		pids="$pids $!"
+	done
+	wait $pids
+	i=$((i + 1))
+done
+expect_alive KAM "kamailio outlives forty probes, four at a time"
 probe_json nosip 1 --sip --timeout 1 --fqdn $FQ "127.0.0.1:$S3_PORT"
 rule_is 0 sip-options fail "s_server: no SIP answer warns" "$WORK/nosip.json"
 
@@ -233,6 +246,7 @@ probe_json shard1 2 --targets "$WORK/targets" --shard 1/2
 probe_json shard2 1 --targets "$WORK/targets" --shard 2/2
 expect_json '[s["port"] for s in d["subjects"]] == [int(x) for x in "'"$S3_PORT $EXPIRED_PORT"'".split()]' "--shard 1/2: every other target" "$WORK/shard1.json"
 expect_json '[s["port"] for s in d["subjects"]] == [int(x) for x in "'"$S128_PORT $KAM_PORT"'".split()]' "--shard 2/2: the rest" "$WORK/shard2.json"
+expect_alive KAM "kamailio still runs after the targets file"
 printf '127.0.0.1:%s\n\n127.0.0.1:99999\n' "$S3_PORT" > "$WORK/bad-targets"
 expect_exit 3 "--targets: a bad line is an error" -- $P --targets "$WORK/bad-targets"
 expect_grep "bad-targets:3: .*99999" "--targets: the error names file and line" "$WORK/err"

@@ -8,7 +8,10 @@
 #   free_port                       print a free TCP port below 32768
 #   start_s_server NAME ARGS...     openssl s_server -accept 127.0.0.1:PORT ARGS;
 #                                   sets NAME_PORT
-#   start_kamailio NAME CERT KEY    kamailio with TLS (kamailio.cfg)
+#   start_kamailio NAME CERT KEY    kamailio with TLS (kamailio.cfg);
+#                                   sets NAME_PORT and NAME_PID
+#   expect_alive NAME TEST          NAME_PID still runs; if not, the
+#                                   failure quotes its log's last alarm
 #   start_dnsmasq NAME ARGS...      dnsmasq on a loopback UDP/TCP port
 #   start_listener NAME MODE        listener.py MODE (silent, plaintext,
 #                                   close, midway, reset)
@@ -158,8 +161,21 @@ start_kamailio() {
 	    -DD -E -Y "$SRV/$name.run" -P "$SRV/$name.pid" -m 32 -M 8 \
 	    > "$SRV/$name.log" 2>&1 &
 	echo $! >> "$SRV/pids"
+	set_var "${name}_PID" $!
 	set_var "${name}_PORT" "$port"
 	wait_tcp "$port" || { echo "start_kamailio: not listening" >&2; cat "$SRV/$name.log" >&2; return 1; }
+}
+
+# expect_alive NAME TEST: the server started as NAME is still running.  A
+# server that crashed makes every later test against it fail with
+# "connection refused"; this names the crash, from its log.
+expect_alive() {
+	eval "pid=\${${1}_PID:-}"
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		ok "$2"
+	else
+		not_ok "$2" "$1 (pid ${pid:-?}) is gone: $(grep -a -E 'CRITICAL|ALERT|BUG' "$SRV/$1.log" 2>/dev/null | tail -n 2 | tr '\n' ' ' | cut -c1-300)"
+	fi
 }
 
 # start_dnsmasq NAME ARGS...: an authoritative-only DNS server for the
