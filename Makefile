@@ -87,6 +87,17 @@ libbwc.a: $(LIB_OBJ)
 # A new VERSION reaches every object that may print it.
 bwcertcheck.o $(LIB_OBJ): VERSION
 
+# New flags rebuild what the old ones built: "make CFLAGS=-O0" after
+# "make" must not link objects of both.  .build-flags holds the compiler
+# and its flags, rewritten only when they change.
+BUILD_FLAGS = $(subst ','\'',$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LIBS))
+.build-flags: FORCE
+	@f='$(BUILD_FLAGS)'; [ "$$f" = "$$(cat $@ 2>/dev/null)" ] || \
+		printf '%s\n' "$$f" > $@
+bwcertcheck.o $(LIB_OBJ) $(GEN_TOOLS) tests/pki.o $(TEST_SRC:.c=.o) \
+	$(TEST_TOOLS:=.o) bwcertcheck $(TEST_BIN) $(TEST_TOOLS): .build-flags
+FORCE:
+
 %.o: %.c
 	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -108,7 +119,7 @@ tests/test_%: tests/test_%.o $(TEST_SUPPORT) libbwc.a
 		$(LIBS) $$($(PKG_CONFIG) --libs cmocka)
 
 $(TEST_TOOLS): %: %.o $(TEST_SUPPORT)
-	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS)
 
 tests/%.o: tests/%.c
 	$(call say,CC,$@)$(CC) $(ALL_CFLAGS) $$($(PKG_CONFIG) --cflags cmocka) -MMD -MP -c -o $@ $<
@@ -184,7 +195,7 @@ uninstall:
 
 clean-objects:
 	rm -f bwcertcheck *.o lib/*/*.o rules/*.o tests/*.o libbwc.a $(TEST_BIN) $(TEST_TOOLS) \
-		$(GEN_SRC) $(GEN_TOOLS) *.d lib/*/*.d rules/*.d tests/*.d
+		$(GEN_SRC) $(GEN_TOOLS) *.d lib/*/*.d rules/*.d tests/*.d .build-flags
 
 clean: clean-objects
 	rm -rf build-san build-deb tests/out fuzz/out bench/out demo
@@ -192,7 +203,7 @@ clean: clean-objects
 .SECONDARY:
 
 .PHONY: all pkg-check deps demo check test unit layers test-sanitize deb deb-check install \
-	uninstall clean clean-objects
+	uninstall clean clean-objects FORCE
 
 # Fuzzing and valgrind (fuzz/fuzz.mk: fuzz, fuzz-smoke, valgrind) and the
 # benchmark (bench/bench.mk: bench) keep their rules beside their files.

@@ -11,7 +11,7 @@ BENCH_OUT = bench/out
 BENCH_BIN = $(BENCH_OUT)/gen $(BENCH_OUT)/floor
 BENCH_ARGS ?=
 
-$(BENCH_OUT)/%: bench/%.c
+$(BENCH_OUT)/%: bench/%.c .build-flags
 	@mkdir -p $(BENCH_OUT)
 	$(call say,CCLD,$@)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< \
 		$$($(PKG_CONFIG) --libs openssl)

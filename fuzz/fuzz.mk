@@ -30,6 +30,16 @@ FUZZ_LIB_CFLAGS = $(filter-out -Werror,$(WARN)) $(DEFS) $(PKG_CFLAGS) \
 	$(FUZZ_CFLAGS) -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 FUZZ_LIB_OBJ = $(sort $(LIB_SRC:%.c=$(FUZZ_OUT)/obj/%.o))
 
+# New flags, given on the command line or written here, rebuild every
+# fuzz object (as .build-flags does for the tool's own build).
+FUZZ_FLAGS = $(subst ','\'',$(FUZZ_CC) $(FUZZ_LIB_CFLAGS) $(PKG_LIBS))
+$(FUZZ_OUT)/flags: FORCE
+	@mkdir -p $(@D)
+	@f='$(FUZZ_FLAGS)'; [ "$$f" = "$$(cat $@ 2>/dev/null)" ] || \
+		printf '%s\n' "$$f" > $@
+$(FUZZ_LIB_OBJ) $(FUZZ_OUT)/obj/fuzz/util.o $(FUZZ_BIN:$(FUZZ_OUT)/%=$(FUZZ_OUT)/obj/fuzz/%.o) \
+		$(FUZZ_BIN): $(FUZZ_OUT)/flags fuzz/fuzz.mk
+
 # The oracles and the byte reader (util.c) without coverage: their
 # branches say nothing about the code under test, and would cost each
 # input a trace call for every byte of a report and add features that
@@ -65,7 +75,7 @@ $(FUZZ_OUT)/libbwc.a: $(FUZZ_LIB_OBJ)
 
 $(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/obj/fuzz/fuzz_%.o $(FUZZ_OUT)/obj/fuzz/util.o \
 		$(FUZZ_OUT)/libbwc.a
-	$(call say,LD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ \
+	$(call say,LD,$@)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o %.a,$^) \
 		$(PKG_LIBS) -lpthread
 
 # The test PKI and the seeds, made fresh when the PKI is missing.
