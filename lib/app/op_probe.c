@@ -299,6 +299,7 @@ probe_host(const struct run *run, const struct probe_params *base,
 	if (run->sip)
 		p.sip_host = fqdn != NULL ? fqdn : host;
 
+	p.dns_ms = net_now_ms();
 	if (host_addresses(run, host, host_is_ip, port, p.deadline_ms, &addrs,
 	    &dnsf, &err) == -1) {
 		e = entry_new(out, name, fqdn, port);
@@ -313,6 +314,7 @@ probe_host(const struct run *run, const struct probe_params *base,
 		e->res.facts.tls12_error = xstrdup("no address to connect to");
 		goto out;
 	}
+	p.dns_ms = net_now_ms() - p.dns_ms;
 	res = xcalloc(addrs.n, sizeof(*res));
 	if (probe_addresses(&p, addrs.addr, addrs.n, res, &err) == -1) {
 		e = entry_new(out, name, fqdn, port);

@@ -279,9 +279,15 @@ address_error(const struct probe_params *p, const struct hs_job *jobs,
 	for (i = 0; i < n; i++)
 		if (jobs[i].addr != NULL && hs_spoke_tls(&jobs[i]))
 			return NULL;
-	for (i = 0; i < n; i++)
-		if (jobs[i].addr != NULL && jobs[i].reason != NULL)
-			return xstrdup(jobs[i].reason);
+	for (i = 0; i < n; i++) {
+		if (jobs[i].addr == NULL || jobs[i].reason == NULL)
+			continue;
+		/* A slow resolver left the server less time than it says. */
+		if (jobs[i].outcome == HS_TIMEOUT && p->dns_ms >= 1000)
+			return xasprintf("%s (the DNS look-up took %.1f s of "
+			    "it)", jobs[i].reason, (double)p->dns_ms / 1000);
+		return xstrdup(jobs[i].reason);
+	}
 	return xstrdup("no TLS handshake");
 }
 

@@ -79,7 +79,8 @@ bool probe_shard_has(size_t idx, int i, int n);
 struct dns_addrs {
 	struct sockaddr_storage *addr;	/* port 0 */
 	size_t n;
-	int n_a, n_aaaa;		/* records of each type (-1: query failed) */
+	int n_a, n_aaaa;		/* records of each type (-1: query failed;
+				   AAAA: or not answered in time) */
 };
 
 /* One SRV record. */
@@ -318,6 +319,8 @@ struct probe_params {
 	int port;
 	int64_t deadline_ms;
 	int timeout_sec;	/* for messages */
+	int64_t dns_ms;		/* of the timeout, spent on DNS before: for
+				   messages */
 	size_t max_conns;	/* connections open at once; 0: no bound */
 	/* --client-cert and --client-key (borrowed), presented when asked */
 	X509 *client_cert;

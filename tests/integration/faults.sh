@@ -2,10 +2,12 @@
 # faults.sh - the probe when this machine, not the server, is the
 # trouble: few file descriptors, little address space; and what a
 # fleet needs: SRV targets probed at once, every A record of a name
-# probed, a server that wants a client certificate.
+# probed, a resolver that drops AAAA, a server that wants a client
+# certificate.
 #
-# Servers: openssl s_server, a silent listener, dnsmasq, and
-# multi_tls.c on 127.0.0.2... (all of 127.0.0.0/8 is loopback).
+# Servers: openssl s_server, a silent listener, dnsmasq, dns_stub.py
+# (AAAA dropped or refused), and multi_tls.c on 127.0.0.2... (all of
+# 127.0.0.0/8 is loopback).
 SUITE=faults
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BWC=${BWC:-$TOP/bwcertcheck}
@@ -118,6 +120,28 @@ timed "--srv, 6 silent targets, --timeout 2 --jobs 6: within 2 x --timeout" 3 6 
 expect_json 'len(d["subjects"]) == 6' "--srv: the six targets reported" "$WORK/srv.json"
 expect_json '[s["name"].split(":")[0] for s in d["subjects"]] == ["s%d.example.test" % i for i in range(1, 7)]' \
     "--srv: in SRV order" "$WORK/srv.json"
+
+# --- a resolver that answers A but drops AAAA (or refuses it): A is
+# all the SBC uses, so the probe goes on after a short wait for AAAA
+# instead of spending --timeout on it and blaming the server's TCP.
+for mode in drop refused; do
+	verb=${mode%d}s
+	start_dns_stub "STUB_$mode" "$mode" 127.0.0.1 || exit 1
+	eval "sport=\$STUB_${mode}_PORT"
+	timed "a resolver that $verb AAAA, --timeout 5: compliant within 3 s" 0 3 -- \
+	    $P --resolver "127.0.0.1:$sport" --timeout 5 --format json \
+	    -o "$WORK/aaaa-$mode.json" "$FQ:$GOOD_PORT"
+	expect_json 'd["subjects"][0]["probe"]["dns_a_records"] == 1 and d["subjects"][0]["probe"]["dns_aaaa_records"] == 0' \
+	    "a resolver that $verb AAAA: one A record, no AAAA" "$WORK/aaaa-$mode.json"
+done
+
+# A slow resolver spends part of --timeout: a server that then stays
+# silent is still named, with what DNS took of the time.
+start_dns_stub STUB_slow slow 127.0.0.1 || exit 1
+timed "a slow resolver, a silent server: could not evaluate within --timeout" 3 5 -- \
+    $P --resolver "127.0.0.1:$STUB_slow_PORT" --timeout 3 "$FQ:$SILENT_PORT"
+expect_grep 'timed out after 3 s: .* (the DNS look-up took 1\.[0-9] s of it)' \
+    "a slow resolver: the error says what DNS took" "$WORK/err"
 
 # --- every A record is probed: 70 addresses, the last one expired
 ARGS=

@@ -13,6 +13,9 @@
 #   expect_alive NAME TEST          NAME_PID still runs; if not, the
 #                                   failure quotes its log's last alarm
 #   start_dnsmasq NAME ARGS...      dnsmasq on a loopback UDP/TCP port
+#   start_dns_stub NAME MODE ADDR   dns_stub.py: A is ADDR, AAAA dropped,
+#                                   refused or empty, or all slow (MODE);
+#                                   sets NAME_PORT
 #   start_listener NAME MODE        listener.py MODE (silent, plaintext,
 #                                   close, midway, reset)
 #   servers_stop                    stop everything started
@@ -99,14 +102,15 @@ sys.exit(1)
 EOF
 }
 
-# wait_dns PORT: until a DNS server answers there (at most ~5 s).
+# wait_dns PORT [SECS]: until a DNS server answers there (at most ~5 s;
+# SECS: how long one answer may take, 0.05 unless given).
 wait_dns() {
-	$SRV_PY - "$1" <<'EOF'
+	$SRV_PY - "$1" "${2:-0.05}" <<'EOF'
 import socket, struct, sys, time
 q = struct.pack(">HHHHHH", 7, 0x0100, 1, 0, 0, 0) + b"\x04test\x00" + struct.pack(">HH", 1, 1)
 for _ in range(100):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(0.05)
+    s.settimeout(float(sys.argv[2]))
     try:
         s.sendto(q, ("127.0.0.1", int(sys.argv[1])))
         s.recv(512)
@@ -191,6 +195,16 @@ start_dnsmasq() {
 	echo $! >> "$SRV/pids"
 	set_var "${name}_PORT" "$port"
 	wait_dns "$port" || { echo "start_dnsmasq: not answering" >&2; cat "$SRV/$name.log" >&2; return 1; }
+}
+
+# start_dns_stub NAME MODE ADDR: a DNS server that answers A with ADDR
+# and AAAA as MODE says (dns_stub.py: drop, refused, nodata, slow).
+start_dns_stub() {
+	port=$(free_port) || return 1
+	$SRV_PY "$SRV_HERE/dns_stub.py" "$2" "$port" "$3" > "$SRV/$1.log" 2>&1 &
+	echo $! >> "$SRV/pids"
+	set_var "${1}_PORT" "$port"
+	wait_dns "$port" 2 || { echo "start_dns_stub $1: not answering" >&2; cat "$SRV/$1.log" >&2; return 1; }
 }
 
 # start_listener NAME MODE: a misbehaving server (listener.py).
