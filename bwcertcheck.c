@@ -35,7 +35,7 @@ enum {
 	OPT_EACH, OPT_FETCH, OPT_P12, OPT_HELP, OPT_VERSION, OPT_CRIT_DAYS,
 	OPT_LISTEN, OPT_INTERVAL, OPT_ALLOW,
 	OPT_CERT, OPT_COUNT, OPT_REQUIRE_CLIENT_CERT,
-	OPT_CLIENT_CERT, OPT_CLIENT_KEY, OPT_SAVE_CHAIN,
+	OPT_CLIENT_CERT, OPT_CLIENT_KEY, OPT_SAVE_CHAIN, OPT_CONNECTIONS,
 };
 
 /* The long options: one table, shared by the command line and --config. */
@@ -66,6 +66,7 @@ static const struct option long_options[] = {
 	{ "sip", no_argument, NULL, OPT_SIP },
 	{ "targets", required_argument, NULL, OPT_TARGETS },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "connections", required_argument, NULL, OPT_CONNECTIONS },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "fetch", no_argument, NULL, OPT_FETCH },
 	{ "p12", required_argument, NULL, OPT_P12 },
@@ -126,6 +127,8 @@ static const char usage_text[] =
 "  --sip                  send SIP OPTIONS over TLS and report the answer\n"
 "  --targets FILE         one target a line: HOST[:PORT] [FQDN]\n"
 "  --jobs N               probe up to N targets at once\n"
+"  --connections N        at most N connections to one address at once\n"
+"                         (default: every handshake at once)\n"
 "  --shard I/N            take only the I-th of N slices of the targets\n"
 "  --save-chain DIR       write each served chain as PEM into DIR\n"
 "  --client-cert FILE     present this certificate when a server asks for one\n"
@@ -315,6 +318,9 @@ apply_option(struct run *run, struct cli *cli, int opt, const char *arg,
 	case OPT_JOBS:
 		cli->jobs_given = true;
 		return parse_int("--jobs", arg, 1, 1024, &run->jobs, err);
+	case OPT_CONNECTIONS:
+		return parse_int("--connections", arg, 1, 64,
+		    &run->connections, err);
 	case OPT_LISTEN:
 		run->listen_addr = arg;
 		return 0;

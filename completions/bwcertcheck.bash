@@ -66,7 +66,8 @@ _bwcertcheck()
 		return
 		;;
 	--fqdn | --at | --warn-days | --crit-days | --port | --timeout | \
-	    --servername | --connect | --resolver | --jobs | --shard | --listen | \
+	    --servername | --connect | --resolver | --jobs | --connections | \
+	    --shard | --listen | \
 	    --interval | --allow | --count)
 		return
 		;;
@@ -77,13 +78,13 @@ _bwcertcheck()
 	case $cmd in
 	lint) opts="$common --key --password --each --jobs" ;;
 	probe) opts="$common --port --timeout --servername --no-sni --connect
-		--resolver --srv --sip --targets --jobs --shard --save-chain
-		--client-cert --client-key" ;;
+		--resolver --srv --sip --targets --jobs --connections --shard
+		--save-chain --client-cert --client-key" ;;
 	fix-chain) opts="$common --key --password --fetch --timeout --p12" ;;
 	listen) opts="$common --listen --port --timeout --cert --key --password
 		--count --require-client-cert" ;;
 	exporter) opts="$common --listen --targets --interval --jobs --allow
-		--port --timeout --resolver --sip" ;;
+		--port --timeout --resolver --sip --connections" ;;
 	rules)
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W '--format --help' -- "$cur"))

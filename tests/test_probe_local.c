@@ -79,7 +79,7 @@ test_hs_run_without_a_descriptor_ends_local_not_connect(void **state)
 	j.addr = &ss;
 	j.ciphers = "AES128-SHA";
 	n = exhaust_fds(64, &saved, taken, 256);
-	hs_run(ctx, jobs, 1, net_now_ms() + 2000, 2, 0);
+	hs_run(ctx, jobs, 1, net_now_ms() + 2000, 2, 0, 0);
 	release_fds(&saved, taken, n);
 	assert_int_equal(j.outcome, HS_LOCAL);
 	assert_true(hs_local_failure(&j));
@@ -135,13 +135,78 @@ test_hs_run_a_job_without_its_turn_by_the_deadline_ends_local(void **state)
 	a.addr = b.addr = &ss;
 	a.ciphers = b.ciphers = "AES128-SHA";
 	/* One connection at a time: a waits on the silent server, b never starts. */
-	hs_run(ctx, jobs, 2, net_now_ms() + 300, 1, 1);
+	hs_run(ctx, jobs, 2, net_now_ms() + 300, 1, 1, 0);
 	assert_int_equal(a.outcome, HS_TIMEOUT);
 	assert_int_equal(b.outcome, HS_LOCAL);
 	assert_non_null(strstr(b.reason, "open-file limit"));
 	hs_job_free(&a);
 	hs_job_free(&b);
 	SSL_CTX_free(ctx);
+	close(lfd);
+}
+
+static void
+test_hs_run_connections_bounds_each_address_not_the_others(void **state)
+{
+	struct sockaddr_storage s1, s2;
+	struct hs_job a1, b1, a2, *jobs[3] = { &a1, &b1, &a2 };
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	int l1, l2;
+
+	(void)state;
+	l1 = silent_listener(&s1);
+	l2 = silent_listener(&s2);
+	hs_job_init(&a1);
+	hs_job_init(&b1);
+	hs_job_init(&a2);
+	a1.addr = b1.addr = &s1;
+	a2.addr = &s2;
+	a1.ciphers = b1.ciphers = a2.ciphers = "AES128-SHA";
+	/* One connection an address: b1 waits for a1; a2 runs beside a1. */
+	hs_run(ctx, jobs, 3, net_now_ms() + 300, 1, 0, 1);
+	assert_int_equal(a1.outcome, HS_TIMEOUT);
+	assert_int_equal(a2.outcome, HS_TIMEOUT);
+	assert_int_equal(b1.outcome, HS_LOCAL);
+	assert_true(b1.not_tried);
+	assert_false(a1.not_tried);
+	assert_non_null(strstr(b1.reason, "--connections 1"));
+	hs_job_free(&a1);
+	hs_job_free(&b1);
+	hs_job_free(&a2);
+	SSL_CTX_free(ctx);
+	close(l1);
+	close(l2);
+}
+
+static void
+test_probe_addresses_with_connections_names_a_silent_server(void **state)
+{
+	struct sockaddr_storage ss;
+	struct policy pol;
+	struct probe_params p;
+	struct probe_result res;
+	char *err = NULL;
+	int lfd;
+
+	(void)state;
+	lfd = silent_listener(&ss);
+	policy_default(&pol);
+	memset(&p, 0, sizeof(p));
+	p.policy = &pol;
+	p.servername = "pbx.example.test";
+	p.timeout_sec = 1;
+	p.deadline_ms = net_now_ms() + 400;
+	p.per_addr = 1;
+	assert_int_equal(probe_addresses(&p, &ss, 1, &res, &err), 0);
+	/*
+	 * The handshakes that waited their turn are not the answer: the
+	 * server that never answered the first one is.
+	 */
+	assert_non_null(res.error);
+	assert_non_null(strstr(res.error, "timed out after 1 s"));
+	assert_null(strstr(res.error, "--connections"));
+	assert_null(strstr(res.error, "not the server's answer"));
+	probe_result_free(&res);
 	close(lfd);
 }
 
@@ -165,6 +230,8 @@ main(void)
 		cmocka_unit_test(test_hs_run_without_a_descriptor_ends_local_not_connect),
 		cmocka_unit_test(test_probe_addresses_without_descriptors_is_an_error_not_a_verdict),
 		cmocka_unit_test(test_hs_run_a_job_without_its_turn_by_the_deadline_ends_local),
+		cmocka_unit_test(test_hs_run_connections_bounds_each_address_not_the_others),
+		cmocka_unit_test(test_probe_addresses_with_connections_names_a_silent_server),
 		cmocka_unit_test(test_net_errno_is_local_names_our_own_shortages),
 	};
 

@@ -648,6 +648,7 @@ work_base(struct work *w, const struct run *run)
 
 	w->base.policy = &run->policy;
 	w->base.timeout_sec = run->timeout_sec;
+	w->base.per_addr = (size_t)run->connections;
 	/* A disabled tls-inventory makes none of its handshakes. */
 	w->base.inventory = inv >= 0 && inv < RULES_MAX && !run->disabled[inv];
 	if (run->client != NULL) {

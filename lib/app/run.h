@@ -44,6 +44,8 @@ struct run {
 	bool sip;
 	const char *targets_path;
 	int jobs;
+	int connections;		/* --connections: to one address at
+					   once; 0: every handshake at once */
 	int shard_i, shard_n;
 	bool port_given;
 	bool timeout_given;

@@ -97,7 +97,7 @@ probe_inventory(SSL_CTX *ctx, const struct probe_params *p,
 	}
 	for (round = 0; nrun > 0 && net_now_ms() < deadline_ms; round++) {
 		hs_run(ctx, run, nrun, deadline_ms, p->timeout_sec,
-		    p->max_conns);
+		    p->max_conns, p->per_addr);
 		for (a = 0; a < n; a++) {
 			f = &res[a].facts;
 			if (round == 0 && f->inv_tried)

@@ -241,6 +241,16 @@ fill_sip(struct probe_facts *f, const struct hs_job *sip)
 		f->sip_error = xstrdup(sip->sip_error);
 }
 
+/* j's reason; after a slow resolver, with what DNS took of the time. */
+static char *
+with_dns_time(const struct probe_params *p, const struct hs_job *j)
+{
+	if (j->outcome == HS_TIMEOUT && p->dns_ms >= 1000)
+		return xasprintf("%s (the DNS look-up took %.1f s of it)",
+		    j->reason, (double)p->dns_ms / 1000);
+	return xstrdup(j->reason);
+}
+
 /*
  * Why an address cannot be judged at all, or NULL when it can: our side
  * failed (what a job found then is not the server's answer), the server
@@ -252,14 +262,36 @@ address_error(const struct probe_params *p, const struct hs_job *jobs,
     size_t n)
 {
 	bool ok = false, asked = false;
+	const struct hs_job *waited = NULL;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (jobs[i].addr != NULL && hs_local_failure(&jobs[i]))
-			return xasprintf("could not be probed: %s (a limit on "
-			    "this machine, not the server's answer)",
-			    jobs[i].reason != NULL ? jobs[i].reason :
-			    "local failure");
+	for (i = 0; i < n; i++) {
+		if (jobs[i].addr == NULL || !hs_local_failure(&jobs[i]))
+			continue;
+		if (jobs[i].not_tried) {
+			if (waited == NULL)
+				waited = &jobs[i];
+			continue;
+		}
+		return xasprintf("could not be probed: %s (a limit on "
+		    "this machine, not the server's answer)",
+		    jobs[i].reason != NULL ? jobs[i].reason :
+		    "local failure");
+	}
+	/*
+	 * Handshakes that never had their turn (--connections): what held
+	 * them up is the answer, if the server failed it; else the address
+	 * is not judged on the handshakes that did run.
+	 */
+	if (waited != NULL) {
+		for (i = 0; i < n; i++)
+			if (jobs[i].addr != NULL && !jobs[i].not_tried &&
+			    jobs[i].outcome != HS_OK &&
+			    !hs_spoke_tls(&jobs[i]) && jobs[i].reason != NULL)
+				return with_dns_time(p, &jobs[i]);
+		return xasprintf("could not be probed: %s (raise --timeout "
+		    "or --connections)", waited->reason);
+	}
 	for (i = 0; i < n; i++) {
 		ok |= jobs[i].addr != NULL && jobs[i].outcome == HS_OK;
 		asked |= jobs[i].addr != NULL && jobs[i].cert_requested;
@@ -279,15 +311,9 @@ address_error(const struct probe_params *p, const struct hs_job *jobs,
 	for (i = 0; i < n; i++)
 		if (jobs[i].addr != NULL && hs_spoke_tls(&jobs[i]))
 			return NULL;
-	for (i = 0; i < n; i++) {
-		if (jobs[i].addr == NULL || jobs[i].reason == NULL)
-			continue;
-		/* A slow resolver left the server less time than it says. */
-		if (jobs[i].outcome == HS_TIMEOUT && p->dns_ms >= 1000)
-			return xasprintf("%s (the DNS look-up took %.1f s of "
-			    "it)", jobs[i].reason, (double)p->dns_ms / 1000);
-		return xstrdup(jobs[i].reason);
-	}
+	for (i = 0; i < n; i++)
+		if (jobs[i].addr != NULL && jobs[i].reason != NULL)
+			return with_dns_time(p, &jobs[i]);
 	return xstrdup("no TLS handshake");
 }
 
@@ -415,7 +441,8 @@ probe_addresses(const struct probe_params *p,
 	for (k = 0; k < n * JOB__PER_ADDR; k++)
 		if (jobs[k].addr != NULL)
 			run[nrun++] = &jobs[k];
-	hs_run(ctx, run, nrun, p->deadline_ms, p->timeout_sec, p->max_conns);
+	hs_run(ctx, run, nrun, p->deadline_ms, p->timeout_sec, p->max_conns,
+	    p->per_addr);
 
 	/* No TLS 1.2 at all, but TLS: fetch the chain with any version. */
 	for (a = 0; a < n; a++) {
@@ -440,7 +467,7 @@ probe_addresses(const struct probe_params *p,
 	}
 	if (nfb > 0 && net_now_ms() < p->deadline_ms)
 		hs_run(ctx, run, nfb, p->deadline_ms, p->timeout_sec,
-		    p->max_conns);
+		    p->max_conns, p->per_addr);
 	for (a = 0; a < n; a++)
 		collect(p, &jobs[a * JOB__PER_ADDR], &fb[a], &res[a]);
 	if (p->inventory)

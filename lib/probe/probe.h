@@ -264,6 +264,8 @@ struct hs_job {
 	bool cert_requested;	/* the server asked for a client certificate */
 	int ocsp;		/* want_ocsp: 1 a response was stapled, 0 none */
 	const char *ocsp_status;	/* its status ("successful"; static) */
+	bool not_tried;		/* HS_LOCAL: the deadline came while it
+				   waited for its turn */
 
 	/* private to probe_tls.c */
 	enum hs_state state;
@@ -291,13 +293,14 @@ void hs_job_offer(struct hs_job *j, const struct sockaddr_storage *addr,
 /*
  * Run every job until it ends or deadline_ms passes; timeout_sec is
  * only for the words of a timeout.  At most max_conns connections are
- * open at once (0: no bound): the others wait their turn, in order, and
- * one still waiting at the deadline ends HS_LOCAL.  Always fills outcome
- * (and reason unless HS_OK) of every job, and closes every connection
- * before it returns.  Free each job with hs_job_free().
+ * open at once (0: no bound), and at most per_addr to one address (0:
+ * no bound): the others wait their turn, in order, and one still
+ * waiting at the deadline ends HS_LOCAL with not_tried set.  Always
+ * fills outcome (and reason unless HS_OK) of every job, and closes every
+ * connection before it returns.  Free each job with hs_job_free().
  */
 void hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
-    int64_t deadline_ms, int timeout_sec, size_t max_conns);
+    int64_t deadline_ms, int timeout_sec, size_t max_conns, size_t per_addr);
 
 /* Is an outcome about our side rather than the server (HS_SETUP, HS_LOCAL)? */
 bool hs_local_failure(const struct hs_job *);
@@ -322,6 +325,8 @@ struct probe_params {
 	int64_t dns_ms;		/* of the timeout, spent on DNS before: for
 				   messages */
 	size_t max_conns;	/* connections open at once; 0: no bound */
+	size_t per_addr;	/* --connections: at once to one address;
+				   0: no bound */
 	/* --client-cert and --client-key (borrowed), presented when asked */
 	X509 *client_cert;
 	struct stack_st_X509 *client_chain;	/* may be NULL */

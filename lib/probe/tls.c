@@ -505,13 +505,21 @@ step(struct hs_job *j, SSL_CTX *ctx)
 	}
 }
 
-/* The deadline passed with j unfinished. */
+/*
+ * The deadline passed with j unfinished.  per_addr: the --connections
+ * bound, which is what kept a queued job waiting when it is set.
+ */
 static void
-timed_out(struct hs_job *j, int timeout_sec)
+timed_out(struct hs_job *j, int timeout_sec, size_t per_addr)
 {
 	switch (j->state) {
 	case HS_ST_QUEUED:
-		finish(j, HS_LOCAL, xasprintf("not tried within the %d s "
+		j->not_tried = true;
+		finish(j, HS_LOCAL, per_addr > 0 ?
+		    xasprintf("not tried within the %d s timeout: with "
+		    "--connections %zu the earlier handshakes with the "
+		    "address took the time", timeout_sec, per_addr) :
+		    xasprintf("not tried within the %d s "
 		    "timeout: the open-file limit allows only so many "
 		    "connections at once", timeout_sec));
 		break;
@@ -550,13 +558,39 @@ start_job(struct hs_job *j)
 		finish(j, local ? HS_LOCAL : HS_CONNECT, err);
 }
 
+/*
+ * Number the distinct addresses of jobs[0..n): id[i] for each job.
+ * Jobs of one address share its pointer and come together, so the
+ * search looks back at the last few ids first.
+ */
+static void
+addr_ids(struct hs_job *const *jobs, size_t n, size_t *id)
+{
+	size_t i, k, nid = 0;
+	const struct sockaddr_storage **seen = xcalloc(n ? n : 1,
+	    sizeof(*seen));
+
+	for (i = 0; i < n; i++) {
+		for (k = nid; k > 0 && seen[k - 1] != jobs[i]->addr; k--)
+			;
+		if (k == 0) {
+			seen[nid] = jobs[i]->addr;
+			k = ++nid;
+		}
+		id[i] = k - 1;
+	}
+	free(seen);
+}
+
 void
 hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
-    int64_t deadline_ms, int timeout_sec, size_t max_conns)
+    int64_t deadline_ms, int timeout_sec, size_t max_conns, size_t per_addr)
 {
 	struct pollfd *pfd = xcalloc(n ? n : 1, sizeof(*pfd));
 	size_t *map = xcalloc(n ? n : 1, sizeof(*map));
-	size_t i, np, open, next = 0;
+	size_t *id = xcalloc(n ? n : 1, sizeof(*id));
+	size_t *busy = xcalloc(n ? n : 1, sizeof(*busy));
+	size_t i, np, open, queued;
 	int64_t left;
 	int r;
 
@@ -568,28 +602,50 @@ hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
 		j->outcome = HS_PENDING;
 		j->state = HS_ST_QUEUED;
 		j->want = 0;
+		j->not_tried = false;
 	}
+	if (per_addr > 0)
+		addr_ids(jobs, n, id);
 	for (;;) {
-		/* Start waiting jobs, in order, while there is room. */
-		for (i = open = 0; i < next; i++)
-			open += jobs[i]->state != HS_ST_DONE;
-		while (next < n && (max_conns == 0 || open < max_conns)) {
-			start_job(jobs[next++]);
-			open += jobs[next - 1]->state != HS_ST_DONE;
+		/*
+		 * Start waiting jobs, in order, while there is room: at
+		 * most max_conns open in all, per_addr to one address.
+		 */
+		memset(busy, 0, n * sizeof(*busy));
+		for (i = open = queued = 0; i < n; i++) {
+			if (jobs[i]->state == HS_ST_QUEUED)
+				queued++;
+			else if (jobs[i]->state != HS_ST_DONE) {
+				open++;
+				busy[id[i]]++;
+			}
 		}
-		for (i = np = 0; i < next; i++) {
-			if (jobs[i]->state == HS_ST_DONE)
+		for (i = 0; i < n && queued > 0 &&
+		    (max_conns == 0 || open < max_conns); i++) {
+			if (jobs[i]->state != HS_ST_QUEUED ||
+			    (per_addr > 0 && busy[id[i]] >= per_addr))
+				continue;
+			queued--;
+			start_job(jobs[i]);
+			if (jobs[i]->state != HS_ST_DONE) {
+				open++;
+				busy[id[i]]++;
+			}
+		}
+		for (i = np = 0; i < n; i++) {
+			if (jobs[i]->state == HS_ST_DONE ||
+			    jobs[i]->state == HS_ST_QUEUED)
 				continue;
 			pfd[np].fd = jobs[i]->fd;
 			pfd[np].events = jobs[i]->want;
 			pfd[np].revents = 0;
 			map[np++] = i;
 		}
-		if (np == 0 && next == n)
+		if (np == 0 && queued == 0)
 			break;
 		if ((left = deadline_ms - net_now_ms()) <= 0) {
 			for (i = 0; i < n; i++)
-				timed_out(jobs[i], timeout_sec);
+				timed_out(jobs[i], timeout_sec, per_addr);
 			break;
 		}
 		r = poll(pfd, (nfds_t)np, left > 1000 ? 1000 : (int)left);
@@ -610,4 +666,6 @@ hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
 		hang_up(jobs[i]);
 	free(pfd);
 	free(map);
+	free(id);
+	free(busy);
 }

@@ -70,6 +70,7 @@ start_s_server WRONG -cert "$T/wrong-name-leaf.pem" -key "$T/wrong-name.key" $CH
 start_s_server SNI -cert "$T/wrong-name-leaf.pem" -key "$T/wrong-name.key" $CH \
     -servername $FQ -cert2 "$T/good-leaf.pem" -key2 "$T/good.key" || exit 1
 start_kamailio KAM "$WORK/kam-cert.pem" "$T/good.key" || exit 1
+start_kamailio KAM8 "$WORK/kam-cert.pem" "$T/good.key" 8 || exit 1
 start_listener PLAIN plaintext || exit 1
 start_listener SILENT silent || exit 1
 start_listener CLOSE close || exit 1
@@ -189,6 +190,27 @@ if [ $bad -eq 0 ]; then
 else
 	not_ok "kamailio: forty probes, four at a time" "$bad did not exit 0; the last: $(tail -n 2 "$WORK/kam.4")"
 fi
+# Eight workers, as kamailio runs by default: every handshake at once
+# crashed it within 5 to 14 probes here; one connection at a time
+# (--connections 1) never did.
+i=0
+bad=0
+while [ $i -lt 40 ]; do
+	$P --connections 1 --sip --fqdn $FQ "127.0.0.1:$KAM8_PORT" >"$WORK/kam8" 2>&1 ||
+	    bad=$((bad + 1))
+	i=$((i + 1))
+done
+expect_alive KAM8 "kamailio, eight workers: outlives forty probes with --connections 1"
+if [ $bad -eq 0 ]; then
+	ok "kamailio, eight workers, --connections 1: all forty compliant"
+else
+	not_ok "kamailio, eight workers, --connections 1" "$bad did not exit 0; the last: $(tail -n 2 "$WORK/kam8")"
+fi
+expect_exit 3 "--connections 0 is refused" -- $P --connections 0 "127.0.0.1:$KAM8_PORT"
+expect_grep 'connections: expected a whole number from 1 to 64' "--connections: the error names the bounds" "$WORK/err"
+printf '[probe]\nconnections = 1\n' >"$WORK/conns.ini"
+probe_json conns-config 0 --config "$WORK/conns.ini" --sip --fqdn $FQ "127.0.0.1:$KAM8_PORT"
+expect_alive KAM8 "kamailio, eight workers: still runs after connections = 1 from --config"
 probe_json nosip 1 --sip --timeout 1 --fqdn $FQ "127.0.0.1:$S3_PORT"
 rule_is 0 sip-options fail "s_server: no SIP answer warns" "$WORK/nosip.json"
 

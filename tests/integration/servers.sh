@@ -8,7 +8,8 @@
 #   free_port                       print a free TCP port below 32768
 #   start_s_server NAME ARGS...     openssl s_server -accept 127.0.0.1:PORT ARGS;
 #                                   sets NAME_PORT
-#   start_kamailio NAME CERT KEY    kamailio with TLS (kamailio.cfg);
+#   start_kamailio NAME CERT KEY [N] kamailio with TLS (kamailio.cfg), N
+#                                   TCP workers (1);
 #                                   sets NAME_PORT and NAME_PID
 #   expect_alive NAME TEST          NAME_PID still runs; if not, the
 #                                   failure quotes its log's last alarm
@@ -155,13 +156,14 @@ start_s_server6() {
 	wait_tcp "$port" ::1 || { echo "start_s_server6 $name: not listening" >&2; return 1; }
 }
 
-# start_kamailio NAME CERT KEY: CERT holds the leaf and its chain.
+# start_kamailio NAME CERT KEY [WORKERS]: CERT holds the leaf and its
+# chain; WORKERS TCP workers (1 unless given: kamailio.cfg says why).
 start_kamailio() {
 	name=$1
 	port=$(free_port) || return 1
 	mkdir -p "$SRV/$name.run"
 	kamailio -f "$SRV_HERE/kamailio.cfg" -A "TLS_PORT=$port" \
-	    -A "TLS_CERT=\"$2\"" -A "TLS_KEY=\"$3\"" \
+	    -A "TLS_CERT=\"$2\"" -A "TLS_KEY=\"$3\"" -A "TCP_CHILDREN=${4:-1}" \
 	    -DD -E -Y "$SRV/$name.run" -P "$SRV/$name.pid" -m 32 -M 8 \
 	    > "$SRV/$name.log" 2>&1 &
 	echo $! >> "$SRV/pids"
