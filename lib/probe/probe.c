@@ -290,7 +290,8 @@ address_error(const struct probe_params *p, const struct hs_job *jobs,
 			    !hs_spoke_tls(&jobs[i]) && jobs[i].reason != NULL)
 				return with_dns_time(p, &jobs[i]);
 		return xasprintf("could not be probed: %s (raise --timeout "
-		    "or --connections)", waited->reason);
+		    "or %s)", waited->reason, p->per_addr > 0 ?
+		    "--connections" : "ulimit -n");
 	}
 	for (i = 0; i < n; i++) {
 		ok |= jobs[i].addr != NULL && jobs[i].outcome == HS_OK;

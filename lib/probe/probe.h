@@ -265,7 +265,8 @@ struct hs_job {
 	int ocsp;		/* want_ocsp: 1 a response was stapled, 0 none */
 	const char *ocsp_status;	/* its status ("successful"; static) */
 	bool not_tried;		/* HS_LOCAL: the deadline came while it
-				   waited for its turn */
+				   waited for its turn, or before it had
+				   the time the first ones had */
 
 	/* private to probe_tls.c */
 	enum hs_state state;
@@ -273,6 +274,7 @@ struct hs_job {
 	SSL *ssl;
 	short want;
 	int64_t t_connected_us;
+	bool waited;		/* started after others, at its turn */
 	unsigned char first[24];	/* the first bytes the server sent */
 	size_t nfirst;
 	int alert;		/* fatal alert received, or -1 */
@@ -294,10 +296,12 @@ void hs_job_offer(struct hs_job *j, const struct sockaddr_storage *addr,
  * Run every job until it ends or deadline_ms passes; timeout_sec is
  * only for the words of a timeout.  At most max_conns connections are
  * open at once (0: no bound), and at most per_addr to one address (0:
- * no bound): the others wait their turn, in order, and one still
- * waiting at the deadline ends HS_LOCAL with not_tried set.  Always
- * fills outcome (and reason unless HS_OK) of every job, and closes every
- * connection before it returns.  Free each job with hs_job_free().
+ * no bound): the others wait their turn, in order, and one that waited
+ * and is unfinished at the deadline ends HS_LOCAL with not_tried set
+ * (it was not given the whole time, so it says nothing of the server).
+ * Always fills outcome (and reason unless HS_OK) of every job, and
+ * closes every connection before it returns.  Free each job with
+ * hs_job_free().
  */
 void hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
     int64_t deadline_ms, int timeout_sec, size_t max_conns, size_t per_addr);

@@ -512,6 +512,18 @@ step(struct hs_job *j, SSL_CTX *ctx)
 static void
 timed_out(struct hs_job *j, int timeout_sec, size_t per_addr)
 {
+	/*
+	 * A job that waited for its turn and had only what was left of the
+	 * time did not time out on the server: it was not given the time.
+	 */
+	if (j->waited && j->state != HS_ST_QUEUED && j->state != HS_ST_DONE) {
+		j->not_tried = true;
+		finish(j, HS_LOCAL, xasprintf("not finished within the %d s "
+		    "timeout: it waited for its turn (%s) and had only the "
+		    "rest of the time", timeout_sec, per_addr > 0 ?
+		    "--connections" : "the open-file limit"));
+		return;
+	}
 	switch (j->state) {
 	case HS_ST_QUEUED:
 		j->not_tried = true;
@@ -591,6 +603,7 @@ hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
 	size_t *id = xcalloc(n ? n : 1, sizeof(*id));
 	size_t *busy = xcalloc(n ? n : 1, sizeof(*busy));
 	size_t i, np, open, queued;
+	bool first = true;
 	int64_t left;
 	int r;
 
@@ -603,6 +616,7 @@ hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
 		j->state = HS_ST_QUEUED;
 		j->want = 0;
 		j->not_tried = false;
+		j->waited = false;
 	}
 	if (per_addr > 0)
 		addr_ids(jobs, n, id);
@@ -626,12 +640,14 @@ hs_run(SSL_CTX *ctx, struct hs_job *const *jobs, size_t n,
 			    (per_addr > 0 && busy[id[i]] >= per_addr))
 				continue;
 			queued--;
+			jobs[i]->waited = !first;
 			start_job(jobs[i]);
 			if (jobs[i]->state != HS_ST_DONE) {
 				open++;
 				busy[id[i]]++;
 			}
 		}
+		first = false;
 		for (i = np = 0; i < n; i++) {
 			if (jobs[i]->state == HS_ST_DONE ||
 			    jobs[i]->state == HS_ST_QUEUED)

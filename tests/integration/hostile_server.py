@@ -19,6 +19,8 @@
 #   sip=CHAIN:KEY  a real TLS server (the carrier's three suites) with the
 #               certificate chain and key in those PEM files, answering
 #               any request with a SIP status line full of escape sequences
+#   slow=CHAIN:KEY the same server, but each connection waits 0.4 s
+#               before its handshake (a loaded or far-away server)
 import os
 import socket
 import ssl
@@ -151,6 +153,8 @@ def serve_sip(c, ctx):
 def handle(c, mode, ctx):
     try:
         if ctx is not None:
+            if mode == "slow":
+                time.sleep(0.4)
             serve_sip(c, ctx)
         else:
             serve(c, mode)
@@ -172,9 +176,9 @@ def main():
     lines = []
     for mode in modes:
         ctx = None
-        if mode.startswith("sip="):
-            chain, key = mode[4:].split(":")
-            mode = "sip"
+        if mode.startswith(("sip=", "slow=")):
+            mode, files = mode.split("=", 1)
+            chain, key = files.split(":")
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(chain, key)
             ctx.set_ciphers("AES128-SHA:AES128-SHA256:AES256-SHA256")

@@ -58,9 +58,10 @@ wait_for() {
 
 cat "$T/good-leaf.pem" "$T/intermediate.pem" >"$WORK/chain.pem"
 /usr/bin/python3 "$TOP/tests/integration/hostile_server.py" "$WORK/ports" \
-	$MODES "sip=$WORK/chain.pem:$T/good.key" >"$WORK/hostile_server.log" 2>&1 &
+	$MODES "sip=$WORK/chain.pem:$T/good.key" "slow=$WORK/chain.pem:$T/good.key" \
+	>"$WORK/hostile_server.log" 2>&1 &
 PIDS="$PIDS $!"
-if ! wait_for "$WORK/ports" sip; then
+if ! wait_for "$WORK/ports" slow; then
 	not_ok "hostile_server.py starts" "$(head -c 300 "$WORK/hostile_server.log")"
 	finish
 	exit 1
@@ -174,5 +175,21 @@ expect_grep 'x1b\[31mred' "evil names: the SAN is shown, escaped" "$WORK/evil-na
 SIP_PORT=$(port_of sip)
 check_formats sip-status 0 $P --sip --connect "127.0.0.1:$SIP_PORT" "$FQ:$SIP_PORT"
 expect_grep 'SIP/2.0 200 OK \\x1b' "SIP status line: shown, escaped" "$WORK/sip-status.text"
+
+# A server 0.4 s slow to each handshake: all at once they fit in 2 s;
+# one at a time (--connections 1) they do not, and the handshakes left
+# waiting make the address could-not-evaluate, never rejected suites.
+SLOW_PORT=$(port_of slow)
+SLOWP="$BWC probe --trust-store $T/root.pem --disable tls-inventory --connect 127.0.0.1:$SLOW_PORT"
+timed "slow server, every handshake at once, --timeout 2: compliant" 0 4 -- \
+    $SLOWP --timeout 2 "$FQ:$SLOW_PORT"
+timed "slow server, --connections 1 --timeout 2: could not evaluate" 3 4 -- \
+    $SLOWP --timeout 2 --connections 1 --format json -o "$WORK/slow.json" "$FQ:$SLOW_PORT"
+expect_grep 'could not be probed: not .* within the 2 s timeout.*--connections.*(raise --timeout or --connections)' \
+    "slow server, --connections 1: the waiting handshakes are named" "$WORK/err"
+expect_json 'd["subjects"][0]["result"] == "error" and "rejected" not in [v for v in d["subjects"][0].get("probe", {}).get("ciphers", {}).values()]' \
+    "slow server, --connections 1: no suite called rejected" "$WORK/slow.json"
+timed "slow server, --connections 1 --timeout 6: compliant" 0 8 -- \
+    $SLOWP --timeout 6 --connections 1 "$FQ:$SLOW_PORT"
 
 finish
