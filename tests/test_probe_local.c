@@ -39,6 +39,19 @@ silent_listener(struct sockaddr_storage *ss)
 	return fd;
 }
 
+/* Parameters to probe one address with SNI, for timeout_sec (ms left). */
+static void
+params_init(struct probe_params *p, struct policy *pol, int timeout_sec,
+    int64_t ms)
+{
+	policy_default(pol);
+	memset(p, 0, sizeof(*p));
+	p->policy = pol;
+	p->servername = "pbx.example.test";
+	p->timeout_sec = timeout_sec;
+	p->deadline_ms = net_now_ms() + ms;
+}
+
 /* Use up every descriptor under a limit of lim; returns how many taken. */
 static int
 exhaust_fds(rlim_t lim, struct rlimit *saved, int *taken, int max)
@@ -102,12 +115,7 @@ test_probe_addresses_without_descriptors_is_an_error_not_a_verdict(void **state)
 
 	(void)state;
 	lfd = silent_listener(&ss);
-	policy_default(&pol);
-	memset(&p, 0, sizeof(p));
-	p.policy = &pol;
-	p.servername = "pbx.example.test";
-	p.timeout_sec = 2;
-	p.deadline_ms = net_now_ms() + 2000;
+	params_init(&p, &pol, 2, 2000);
 	n = exhaust_fds(64, &saved, taken, 256);
 	assert_int_equal(probe_addresses(&p, &ss, 1, &res, &err), 0);
 	release_fds(&saved, taken, n);
@@ -190,12 +198,7 @@ test_probe_addresses_with_connections_names_a_silent_server(void **state)
 
 	(void)state;
 	lfd = silent_listener(&ss);
-	policy_default(&pol);
-	memset(&p, 0, sizeof(p));
-	p.policy = &pol;
-	p.servername = "pbx.example.test";
-	p.timeout_sec = 1;
-	p.deadline_ms = net_now_ms() + 400;
+	params_init(&p, &pol, 1, 400);
 	p.per_addr = 1;
 	assert_int_equal(probe_addresses(&p, &ss, 1, &res, &err), 0);
 	/*

@@ -169,43 +169,46 @@ rule_is 0 sip-options pass "kamailio: sip-options passes" "$WORK/kam.json"
 expect_json 'd["subjects"][0]["probe"]["sip_status"] == 200' "kamailio: OPTIONS answered 200" "$WORK/kam.json"
 expect_exit 0 "kamailio: text report" -- $P --sip --fqdn $FQ "127.0.0.1:$KAM_PORT"
 expect_grep 'sip .*SIP/2.0 200 OK' "kamailio: the status line is reported" "$WORK/out"
-# Four probes at once, ten times over: the server must outlive the
-# concurrent handshakes every probe makes (kamailio.cfg, tcp_children).
-i=0
-bad=0
-while [ $i -lt 10 ]; do
-	pids=
-	for j in 1 2 3 4; do
-		$P --sip --fqdn $FQ "127.0.0.1:$KAM_PORT" >"$WORK/kam.$j" 2>&1 &
-		pids="$pids $!"
+# hammer NAME DESC ROUNDS AT-ONCE ARGS...: ROUNDS times, AT-ONCE probes
+# with ARGS at the same time; the server NAME (DESC in the test names)
+# must outlive them all, and every probe must exit 0.
+hammer() {
+	hn=$1
+	desc=$2
+	rounds=$3
+	at_once=$4
+	shift 4
+	i=0
+	bad=0
+	while [ $i -lt "$rounds" ]; do
+		pids=
+		j=0
+		while [ $j -lt "$at_once" ]; do
+			$P --sip --fqdn $FQ "$@" >"$WORK/hammer.$j" 2>&1 &
+			pids="$pids $!"
+			j=$((j + 1))
+		done
+		for p in $pids; do
+			wait "$p" || bad=$((bad + 1))
+		done
+		i=$((i + 1))
 	done
-	for p in $pids; do
-		wait "$p" || bad=$((bad + 1))
-	done
-	i=$((i + 1))
-done
-expect_alive KAM "kamailio outlives forty probes, four at a time"
-if [ $bad -eq 0 ]; then
-	ok "kamailio: forty probes, four at a time, all compliant"
-else
-	not_ok "kamailio: forty probes, four at a time" "$bad did not exit 0; the last: $(tail -n 2 "$WORK/kam.4")"
-fi
+	what="$((rounds * at_once)) probes, $at_once at a time"
+	expect_alive "$hn" "$desc outlives $what"
+	if [ $bad -eq 0 ]; then
+		ok "$desc: $what, all compliant"
+	else
+		not_ok "$desc: $what" "$bad did not exit 0; the last: $(tail -n 2 "$WORK/hammer.0")"
+	fi
+}
+# One worker (kamailio.cfg, tcp_children) outlives the concurrent
+# handshakes every probe makes, four probes at a time.
+hammer KAM "kamailio, one worker" 10 4 "127.0.0.1:$KAM_PORT"
 # Eight workers, as kamailio runs by default: every handshake at once
 # crashed it within 5 to 14 probes here; one connection at a time
 # (--connections 1) never did.
-i=0
-bad=0
-while [ $i -lt 40 ]; do
-	$P --connections 1 --sip --fqdn $FQ "127.0.0.1:$KAM8_PORT" >"$WORK/kam8" 2>&1 ||
-	    bad=$((bad + 1))
-	i=$((i + 1))
-done
-expect_alive KAM8 "kamailio, eight workers: outlives forty probes with --connections 1"
-if [ $bad -eq 0 ]; then
-	ok "kamailio, eight workers, --connections 1: all forty compliant"
-else
-	not_ok "kamailio, eight workers, --connections 1" "$bad did not exit 0; the last: $(tail -n 2 "$WORK/kam8")"
-fi
+hammer KAM8 "kamailio, eight workers, --connections 1" 40 1 \
+    --connections 1 "127.0.0.1:$KAM8_PORT"
 expect_exit 3 "--connections 0 is refused" -- $P --connections 0 "127.0.0.1:$KAM8_PORT"
 expect_grep 'connections: expected a whole number from 1 to 64' "--connections: the error names the bounds" "$WORK/err"
 printf '[probe]\nconnections = 1\n' >"$WORK/conns.ini"
