@@ -13,7 +13,9 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -186,6 +188,58 @@ test_hs_run_connections_bounds_each_address_not_the_others(void **state)
 	close(l2);
 }
 
+/* Accept one connection on the listener *arg, wait 100 ms, close it. */
+static void *
+accept_close(void *arg)
+{
+	int c = accept(*(int *)arg, NULL, NULL);
+
+	if (c >= 0) {
+		usleep(100 * 1000);
+		close(c);
+	}
+	return NULL;
+}
+
+static void
+test_hs_run_a_job_that_waited_and_ran_out_of_time_is_not_the_servers(
+    void **state)
+{
+	struct sockaddr_storage s1, s2;
+	struct hs_job a, b, *jobs[2] = { &a, &b };
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	pthread_t t;
+	int l1, l2;
+
+	(void)state;
+	l1 = silent_listener(&s1);
+	l2 = silent_listener(&s2);
+	assert_int_equal(pthread_create(&t, NULL, accept_close, &l1), 0);
+	hs_job_init(&a);
+	hs_job_init(&b);
+	a.addr = &s1;
+	b.addr = &s2;
+	a.ciphers = b.ciphers = "AES128-SHA";
+	/*
+	 * One connection at a time: a's server closes it after 100 ms,
+	 * then b starts and has only the rest of the second; its silent
+	 * server is not the cause of its end, the wait is.
+	 */
+	hs_run(ctx, jobs, 2, net_now_ms() + 1000, 1, 1, 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	/* Closed with the ClientHello unread: a reset, on Linux. */
+	assert_true(a.outcome == HS_RESET || a.outcome == HS_CLOSED);
+	assert_false(a.not_tried);
+	assert_int_equal(b.outcome, HS_LOCAL);
+	assert_true(b.not_tried);
+	assert_non_null(strstr(b.reason, "had only the rest of the time"));
+	hs_job_free(&a);
+	hs_job_free(&b);
+	SSL_CTX_free(ctx);
+	close(l1);
+	close(l2);
+}
+
 static void
 test_probe_addresses_with_connections_names_a_silent_server(void **state)
 {
@@ -234,6 +288,7 @@ main(void)
 		cmocka_unit_test(test_probe_addresses_without_descriptors_is_an_error_not_a_verdict),
 		cmocka_unit_test(test_hs_run_a_job_without_its_turn_by_the_deadline_ends_local),
 		cmocka_unit_test(test_hs_run_connections_bounds_each_address_not_the_others),
+		cmocka_unit_test(test_hs_run_a_job_that_waited_and_ran_out_of_time_is_not_the_servers),
 		cmocka_unit_test(test_probe_addresses_with_connections_names_a_silent_server),
 		cmocka_unit_test(test_net_errno_is_local_names_our_own_shortages),
 	};
