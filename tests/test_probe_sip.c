@@ -163,7 +163,7 @@ test_sip_parse_response_table(void **state)
 		line = err = NULL;
 		code = 0;
 		rc = sip_parse_response(c->bytes, strlen(c->bytes), &code, &line,
-		    &err);
+		    NULL, &err);
 		assert_int_equal(rc, c->rc);
 		if (rc == 1) {
 			assert_int_equal(code, c->code);
@@ -176,6 +176,39 @@ test_sip_parse_response_table(void **state)
 }
 
 static void
+test_sip_parse_response_gives_the_final_answers_server(void **state)
+{
+	static const struct {
+		const char *bytes, *server;
+	} cases[] = {
+		{ "SIP/2.0 200 OK\r\nServer: kamailio (5.6.3 (x86_64/linux))\r\n"
+		  "Content-Length: 0\r\n\r\n", "kamailio (5.6.3 (x86_64/linux))" },
+		/* The provisional answer's Server is not the final one's. */
+		{ "SIP/2.0 100 Trying\r\nServer: proxy\r\n\r\n"
+		  "SIP/2.0 200 OK\r\nserver:\tpbx 1.0  \r\n\r\n", "pbx 1.0" },
+		{ "SIP/2.0 200 OK\r\nUser-Agent: x\r\n\r\n", NULL },
+		{ "SIP/2.0 200 OK\nServer: a\x1b[31mb\n\n", "a\\x1b[31mb" },
+		{ "SIP/2.0 200 OK\r\nServer:\r\n\r\n", "" },
+	};
+	char *line, *server, *err;
+	size_t i;
+	int code;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		line = server = err = NULL;
+		assert_int_equal(sip_parse_response(cases[i].bytes,
+		    strlen(cases[i].bytes), &code, &line, &server, &err), 1);
+		if (cases[i].server == NULL)
+			assert_null(server);
+		else
+			assert_string_equal(server, cases[i].server);
+		free(line);
+		free(server);
+	}
+}
+
+static void
 test_sip_parse_response_endless_header_is_an_error(void **state)
 {
 	char *big = xmalloc(20000), *line = NULL, *err = NULL;
@@ -184,7 +217,8 @@ test_sip_parse_response_endless_header_is_an_error(void **state)
 	(void)state;
 	memcpy(big, "SIP/2.0 200 OK\r\n", 16);
 	memset(big + 16, 'a', 20000 - 16);
-	assert_int_equal(sip_parse_response(big, 20000, &code, &line, &err), -1);
+	assert_int_equal(sip_parse_response(big, 20000, &code, &line, NULL,
+	    &err), -1);
 	assert_non_null(strstr(err, "too long"));
 	free(err);
 	free(big);
@@ -198,6 +232,7 @@ main(void)
 		cmocka_unit_test(test_sip_build_options_brackets_ipv6_hosts),
 		cmocka_unit_test(test_sip_random_token_is_fresh_hex),
 		cmocka_unit_test(test_sip_parse_response_table),
+		cmocka_unit_test(test_sip_parse_response_gives_the_final_answers_server),
 		cmocka_unit_test(test_sip_parse_response_endless_header_is_an_error),
 	};
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -159,6 +160,7 @@ struct work {
 	pthread_mutex_t mu;		/* the items' started_ms and finished */
 	size_t n_finished;		/* items probed, in any order */
 	size_t n_failing;		/* subjects delivered not compliant or in error */
+	bool kamailio_said;		/* the --connections hint, once a run */
 };
 
 static struct probe_entry *
@@ -684,6 +686,26 @@ item_settle(struct host_item *it, bool failed)
 }
 
 /* pool deliver: judge and report one host's addresses, in input order. */
+/*
+ * kamailio 5 with OpenSSL 3 has aborted under concurrent TLS handshakes
+ * (a double free in its tls module: kamailio issues 3635, 3791, 4055);
+ * a probe makes them unless --connections bounds it.  Say so once, when
+ * a SIP answer names such a server.
+ */
+static void
+kamailio_hint(struct work *w, const struct probe_entry *e)
+{
+	const char *s = e->res.facts.sip_server;
+
+	if (w->kamailio_said || w->run->connections > 0 || s == NULL ||
+	    strncasecmp(s, "kamailio (5.", 12) != 0)
+		return;
+	w->kamailio_said = true;
+	diag_warn(w->run, "%s answers as %s: kamailio 5 with OpenSSL 3 can "
+	    "abort when TLS handshakes arrive at once, as a probe makes them "
+	    "(kamailio issue 3791); probe it with --connections 1", e->name, s);
+}
+
 static void
 host_deliver(void *arg, size_t i, bool failed)
 {
@@ -697,8 +719,10 @@ host_deliver(void *arg, size_t i, bool failed)
 	if (w->progress && it->out.n > 0)
 		diag_progress_clear();
 	for (k = 0; k < it->out.n; k++) {
-		enum result r = judge_report_entry(w->run, w->rep, &it->out.e[k]);
+		enum result r;
 
+		kamailio_hint(w, &it->out.e[k]);
+		r = judge_report_entry(w->run, w->rep, &it->out.e[k]);
 		w->worst = result_worst(w->worst, r);
 		if (r == RESULT_FAIL || r == RESULT_ERROR)
 			w->n_failing++;

@@ -71,6 +71,7 @@ struct probe_facts {
 	int sip_code;
 	char *sip_status_line;
 	char *sip_error;
+	char *sip_server;		/* its Server header field, escaped */
 
 	/* The handshakes as a whole. */
 	bool handshake_tried;		/* false: there was no address to probe */

@@ -67,6 +67,7 @@ probe_facts_free(struct probe_facts *p)
 	free(p->servername);
 	free(p->sip_status_line);
 	free(p->sip_error);
+	free(p->sip_server);
 	free(p->tls12_cipher);
 	free(p->other_version);
 	free(p->srv_name);
@@ -239,6 +240,8 @@ fill_sip(struct probe_facts *f, const struct hs_job *sip)
 		f->sip_status_line = xstrdup(sip->sip_status_line);
 	if (sip->sip_error != NULL)
 		f->sip_error = xstrdup(sip->sip_error);
+	if (sip->sip_server != NULL)
+		f->sip_server = xstrdup(sip->sip_server);
 }
 
 /* j's reason; after a slow resolver, with what DNS took of the time. */

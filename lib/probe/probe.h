@@ -180,14 +180,15 @@ char *sip_build_options(const struct sip_request_params *);
 int sip_random_token(char *buf, size_t len);
 
 /*
- * Look for a final response in buf[0..len).  Returns 1 with *code and
- * *status_line (caller frees; escaped for printing) when one is
+ * Look for a final response in buf[0..len).  Returns 1 with *code,
+ * *status_line and, unless server is NULL, *server (its Server header
+ * field, or NULL; both escaped for printing, caller frees) when one is
  * complete, 0 when more bytes are needed, -1 with *err set (caller
  * frees) when the bytes are not a SIP response.  Provisional (1xx)
  * responses are skipped.
  */
 int sip_parse_response(const char *buf, size_t len, int *code,
-    char **status_line, char **err);
+    char **status_line, char **server, char **err);
 
 /*
  * Where the header block starting at p ends: just past the blank line
@@ -261,6 +262,7 @@ struct hs_job {
 	int sip_code;		/* -1 not asked, 0 no answer, else the status */
 	char *sip_status_line;	/* printable */
 	char *sip_error;
+	char *sip_server;	/* its Server header field, printable, or NULL */
 	bool cert_requested;	/* the server asked for a client certificate */
 	int ocsp;		/* want_ocsp: 1 a response was stapled, 0 none */
 	const char *ocsp_status;	/* its status ("successful"; static) */

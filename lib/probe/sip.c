@@ -93,16 +93,17 @@ sip_header_end(const char *p, size_t len)
 }
 
 /*
- * The Content-Length of the header block [p, end), 0 when absent, -1
- * when malformed.
+ * The value of the first header field called name (or compact, a
+ * one-letter form, unless 0) in the header block [p, end): its first
+ * byte past the blanks, and in *vend its end (before any CR and
+ * trailing blanks).  NULL when there is none.
  */
-static long
-content_length(const char *p, const char *end)
+static const char *
+header_value(const char *p, const char *end, const char *name, char compact,
+    const char **vend)
 {
-	const char *line, *nl, *v;
-	size_t nlen;
-	long n;
-	char *stop;
+	const char *line, *nl, *v, *e;
+	size_t nlen, want = strlen(name);
 
 	for (line = p; line < end; line = nl + 1) {
 		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
@@ -113,20 +114,41 @@ content_length(const char *p, const char *end)
 		nlen = (size_t)(v - line);
 		while (nlen > 0 && (line[nlen - 1] == ' ' || line[nlen - 1] == '\t'))
 			nlen--;
-		if (!((nlen == 14 && strncasecmp(line, "Content-Length", 14) == 0) ||
-		    (nlen == 1 && (line[0] == 'l' || line[0] == 'L'))))
+		if (!((nlen == want && strncasecmp(line, name, want) == 0) ||
+		    (compact != 0 && nlen == 1 &&
+		    tolower((unsigned char)line[0]) == compact)))
 			continue;
 		v++;
 		while (v < nl && (*v == ' ' || *v == '\t'))
 			v++;
-		if (v == nl || !isdigit((unsigned char)*v))
-			return -1;
-		n = strtol(v, &stop, 10);
-		if (n < 0 || n > SIP_MAX_HEADER * 64)
-			return -1;
-		return n;
+		for (e = nl; e > v && (e[-1] == '\r' || e[-1] == ' ' ||
+		    e[-1] == '\t'); e--)
+			;
+		*vend = e;
+		return v;
 	}
-	return 0;
+	return NULL;
+}
+
+/*
+ * The Content-Length of the header block [p, end), 0 when absent, -1
+ * when malformed.
+ */
+static long
+content_length(const char *p, const char *end)
+{
+	const char *v, *vend;
+	long n;
+	char *stop;
+
+	if ((v = header_value(p, end, "Content-Length", 'l', &vend)) == NULL)
+		return 0;
+	if (v == vend || !isdigit((unsigned char)*v))
+		return -1;
+	n = strtol(v, &stop, 10);
+	if (n < 0 || n > SIP_MAX_HEADER * 64)
+		return -1;
+	return n;
 }
 
 char *
@@ -154,9 +176,9 @@ not_sip(const char *p, size_t left, char **err)
 
 int
 sip_parse_response(const char *buf, size_t len, int *code,
-    char **status_line, char **err)
+    char **status_line, char **server, char **err)
 {
-	const char *p = buf, *end, *eol;
+	const char *p = buf, *end, *eol, *v, *vend;
 	size_t left = len, line_len;
 	long body;
 	int c;
@@ -198,6 +220,11 @@ sip_parse_response(const char *buf, size_t len, int *code,
 			*code = c;
 			*status_line = esc_printable((const unsigned char *)p,
 			    line_len);
+			if (server != NULL)
+				*server = (v = header_value(p, end, "Server", 0,
+				    &vend)) != NULL ? esc_printable(
+				    (const unsigned char *)v, (size_t)(vend - v)) :
+				    NULL;
 			return 1;
 		}
 		/* A provisional response: skip it and its body. */

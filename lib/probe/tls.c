@@ -93,9 +93,11 @@ hs_job_free(struct hs_job *j)
 	free(j->leaf_subject);
 	free(j->sip_status_line);
 	free(j->sip_error);
+	free(j->sip_server);
 	buf_free(&j->sip_out);
 	buf_free(&j->sip_in);
 	j->reason = j->leaf_subject = j->sip_status_line = j->sip_error = NULL;
+	j->sip_server = NULL;
 }
 
 /* Keep the first bytes the server sends: they tell TLS from plaintext. */
@@ -399,7 +401,7 @@ step_sip_read(struct hs_job *j)
 			return;
 		}
 		r = sip_parse_response(j->sip_in.ptr, j->sip_in.len, &code,
-		    &line, &err);
+		    &line, &j->sip_server, &err);
 		if (r == 1) {
 			sip_finish(j, code, line, NULL);
 			return;

@@ -169,6 +169,18 @@ rule_is 0 sip-options pass "kamailio: sip-options passes" "$WORK/kam.json"
 expect_json 'd["subjects"][0]["probe"]["sip_status"] == 200' "kamailio: OPTIONS answered 200" "$WORK/kam.json"
 expect_exit 0 "kamailio: text report" -- $P --sip --fqdn $FQ "127.0.0.1:$KAM_PORT"
 expect_grep 'sip .*SIP/2.0 200 OK' "kamailio: the status line is reported" "$WORK/out"
+expect_grep 'answers as kamailio (5\..*probe it with --connections 1' \
+    "kamailio 5 found by its Server header: --connections 1 suggested" "$WORK/err"
+if [ "$(grep -c 'connections 1' "$WORK/err")" -eq 1 ]; then
+	ok "kamailio: the suggestion is made once"
+else
+	not_ok "kamailio: the suggestion is made once" "$(cat "$WORK/err")"
+fi
+expect_exit 0 "kamailio, --connections 1: compliant" -- \
+    $P --sip --connections 1 --fqdn $FQ "127.0.0.1:$KAM_PORT"
+expect_no_grep 'connections 1' "kamailio, --connections 1: no suggestion" "$WORK/err"
+expect_exit 0 "kamailio, -q: compliant" -- $P -q --sip --fqdn $FQ "127.0.0.1:$KAM_PORT"
+expect_no_grep 'connections 1' "kamailio, -q: no suggestion" "$WORK/err"
 # hammer NAME DESC ROUNDS AT-ONCE ARGS...: ROUNDS times, AT-ONCE probes
 # with ARGS at the same time; the server NAME (DESC in the test names)
 # must outlive them all, and every probe must exit 0.
