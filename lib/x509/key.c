@@ -63,8 +63,6 @@ load_key(const char *path, const char *password, char **err)
 		    "such as certbot's privkey.pem)", path);
 		goto out;
 	}
-	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL)
-		fatal_oom();
 	ERR_clear_error();
 	if (load_is_pem(data, len)) {
 		if (!load_pem_keys_work_ok(data, len)) {
@@ -87,13 +85,15 @@ load_key(const char *path, const char *password, char **err)
 	if (load_der_key_shaped(data, len) &&
 	    (key = d2i_AutoPrivateKey(NULL, &p, (long)len)) != NULL)
 		goto out;
-	(void)BIO_reset(bio);
 	ERR_clear_error();
 	if (!load_pkcs8_work_ok(data, (long)len)) {
 		*err = load_kdf_refusal(path, "the key's encryption asks for",
 		    "");
 		goto out;
 	}
+	/* An encrypted PKCS#8 key in DER: OpenSSL reads it from a BIO. */
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL)
+		fatal_oom();
 	if ((key = d2i_PKCS8PrivateKey_bio(bio, NULL, load_pem_pass,
 	    (void *)password)) != NULL)
 		goto out;
